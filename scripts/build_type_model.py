@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from eventcoder.stages.actors import ActorResolver  # noqa: E402
 from eventcoder.stages.classify import EventClassifier, MODEL_FILE, model_features  # noqa: E402
 from eventcoder.stages.typemodel import TypeModel  # noqa: E402
 from eventcoder.types import Record  # noqa: E402
@@ -36,7 +37,7 @@ def examples(clf: EventClassifier, records: list[Record], labels: dict[str, str]
     xs, ys = [], []
     for r in records:
         if r.doc_id in labels:
-            xs.append(model_features(r.text, clf.note_cues(r)))
+            xs.append(model_features(r.text, clf.note_cues(r), r.actors))
             ys.append(labels[r.doc_id])
     return xs, ys
 
@@ -56,6 +57,7 @@ def main() -> None:
     from eval_dev import folds_of, nlp_records
 
     records = nlp_records(Path(a.cache))
+    ActorResolver()(records)
     labels = gold_labels(DEV / "gold.jsonl")
     clf = EventClassifier(model=None)
     xs, ys = examples(clf, records, labels)
@@ -71,7 +73,7 @@ def main() -> None:
                 right += pred == ys[i]
                 right_type += SUB_EVENT_TO_EVENT[pred] == SUB_EVENT_TO_EVENT[ys[i]]
         for r, y in zip(records, ys):
-            sub, *_ = clf.classify_text(r.text, clf.note_cues(r))
+            sub, *_ = clf.classify_text(r.text, clf.note_cues(r), r.actors)
             rules_right += sub == y
         n = len(xs)
         print(f"{a.folds}-fold held-out: sub_event_type {right / n:.3f}, event_type {right_type / n:.3f} "

@@ -70,8 +70,23 @@ def cue_features(cues: list[Cue]) -> list[str]:
     return feats
 
 
-def model_features(text: str, cues: list[Cue]) -> list[str]:
-    return text_features(text) + cue_features(cues)
+def actor_features(actors: list[ActorMention], cues: list[Cue]) -> list[str]:
+    """Which kinds of actor the text names, and on which side of the first strong cue (agent or target):
+    the difference between a clash and an attack on civilians is who was hit."""
+    strong = [c.start for c in cues if c.weight >= 0.5 and not c.header]
+    pivot = min(strong) if strong else None
+    feats = []
+    for a in actors:
+        kind = actor_kind(a.name)
+        feats.append(f"ACT:{kind}")
+        feats.append(f"INTER:{a.inter}")
+        if pivot is not None:
+            feats.append(f"{'AGENT' if a.span.start < pivot else 'TARGET'}:{kind}")
+    return feats
+
+
+def model_features(text: str, cues: list[Cue], actors: list[ActorMention] = ()) -> list[str]:
+    return text_features(text) + cue_features(cues) + actor_features(list(actors), cues)
 
 
 class EventClassifier:
@@ -89,7 +104,8 @@ class EventClassifier:
         self.periods = {c["name"]: c.get("period", "") for c in countries["countries"]}
 
     # -- typing ---------------------------------------------------------------------------------
-    def classify_text(self, text: str, cues: list[Cue]) -> tuple[str, float, float, Optional[Cue]]:
+    def classify_text(self, text: str, cues: list[Cue], actors: list[ActorMention] = ()
+                      ) -> tuple[str, float, float, Optional[Cue]]:
         """(sub-event type, probability, margin, the cue that supports it) for a clause or a note."""
         top = max(cues, key=lambda c: (c.weight, -c.start)) if cues else None
         if self.model is None:
@@ -100,7 +116,7 @@ class EventClassifier:
                 scores[c.sub_event_type] = max(scores.get(c.sub_event_type, 0.0), c.weight)
             ranked = sorted(scores.values(), reverse=True) + [0.0]
             return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], top
-        ranked = self.model.predict(model_features(text, cues))
+        ranked = self.model.predict(model_features(text, cues, actors))
         sub, p = ranked[0]
         support = [c for c in cues if c.sub_event_type == sub]
         cue = max(support, key=lambda c: c.weight) if support else top
@@ -145,7 +161,7 @@ class EventClassifier:
             blocked_all = all(why for _, cues, why in units if cues) and any(cues for _, cues, _ in units)
             strong = any(c.weight >= self.lexicon.min_trigger for c in all_cues)
             if not blocked_all and (strong or self.model is not None):
-                sub, p, margin, cue = self.classify_text(text, all_cues)
+                sub, p, margin, cue = self.classify_text(text, all_cues, record.actors)
                 if strong or p >= self.settings.min_note_probability:
                     clause = self._evidence_clause(units, cue, text)
                     ev = self._build(record, clause, sub, p, margin, cue, all_cues, country, note=True)
@@ -158,7 +174,7 @@ class EventClassifier:
                 top = max(cues, key=lambda c: c.weight)
                 if top.weight < 0.9 or SUB_EVENT_TO_EVENT[top.sub_event_type] == primary:
                     continue
-                sub, p, margin, cue = self.classify_text(clause.text, cues)
+                sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
                 if SUB_EVENT_TO_EVENT[sub] == primary or any(SUB_EVENT_TO_EVENT[e.sub_event_type] == SUB_EVENT_TO_EVENT[sub] for e in out):
                     continue
                 ev = self._build(record, clause, sub, p, margin, cue, cues, country)
@@ -169,11 +185,15 @@ class EventClassifier:
             live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
             if why or not live:
                 continue
-            sub, p, margin, cue = self.classify_text(clause.text, cues)
+            sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
             ev = self._build(record, clause, sub, p, margin, cue, cues, country)
             if ev is not None:
                 out.append(ev)
         return out
+
+    @staticmethod
+    def _actors_in(record: Record, clause: Span) -> list[ActorMention]:
+        return [a for a in record.actors if clause.start <= a.span.start < clause.end]
 
     @staticmethod
     def _evidence_clause(units, cue: Optional[Cue], text: str) -> Span:
