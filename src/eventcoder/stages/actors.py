@@ -56,7 +56,7 @@ GROUP_HEADS = re.compile(
 
 KIND_PREFIXES = {
     "Protesters (": "protesters", "Rioters (": "rioters", "Civilians (": "civilians",
-    "Unidentified Armed Group (": "unidentified", "Military Forces of": "military",
+    "Unidentified Armed Group (": "unidentified", "Unidentified Gang (": "gang", "Military Forces of": "military",
     "Police Forces of": "police", "Government of": "government",
 }
 
@@ -104,6 +104,9 @@ class ActorDictionary:
                 self.adjectives[w.lower()] = c["name"]
                 self.country_words.setdefault(w.lower(), (c["name"], W_ADJECTIVE))
         self.country_re = re.compile(r"\b(" + _alternation(self.country_words) + r")\b", re.I)
+        # provinces and towns GeoNames' big towns miss; capitalised as written, so "Delta" needs its capital
+        self.regions = {r: c["name"] for c in countries["countries"] for r in c.get("regions", [])}
+        self.region_re = re.compile(r"(?<![\w-])(" + _alternation(self.regions) + r")(?![\w-])")
 
         self.exact: dict[str, _Entry] = {}  # case-sensitive aliases (acronyms)
         self.folded: dict[str, _Entry] = {}  # case-insensitive aliases, lower-cased
@@ -140,8 +143,9 @@ class ActorDictionary:
         self.state_re = re.compile(
             r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
             r"army|border|riot|national|regular|local|state)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
-        self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?![\w-])", re.I)
-        self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?![\w-])")
+        # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
+        self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?!\w)", re.I)
+        self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
 
     @classmethod
     def load(cls, extra: Optional[str] = None, with_towns: bool = True) -> "ActorDictionary":
@@ -177,20 +181,21 @@ class ActorDictionary:
             if text[m.end():m.end() + 1] == "-":
                 w *= 0.3
             vote(country, w, m.start(), m.end())
+        for m in self.region_re.finditer(text):
+            vote(self.regions[m.group(1)], W_TOWN, m.start(), m.end())
         for ent in record.entities:
             if ent.label in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"):
                 key = _fold(ent.span.text).removeprefix("the ")
                 country = self.towns.get(key)
                 if country and key not in self.country_words:
                     vote(country, W_TOWN, ent.span.start, ent.span.end)
-        for m in self.exact_re.finditer(text):
-            e = self.exact[m.group(1)]
-            if e.kind == "group" and e.country and not e.bound:
-                vote(e.country, W_GROUP_HOME, m.start(), m.end())
-        for m in self.folded_re.finditer(text):
-            e = self.folded.get(_fold(m.group(1)))
-            if e and e.kind == "group" and e.country and not e.bound:
-                vote(e.country, W_GROUP_HOME, m.start(), m.end())
+        homes: set[str] = set()  # a group's home counts once, however often it is named
+        for rx, table, fold in ((self.exact_re, self.exact, False), (self.folded_re, self.folded, True)):
+            for m in rx.finditer(text):
+                e = table.get(_fold(m.group(1)) if fold else m.group(1))
+                if e and e.kind == "group" and e.country and not e.bound and e.name not in homes:
+                    homes.add(e.name)
+                    vote(e.country, W_GROUP_HOME, m.start(), m.end())
         publisher = self.publisher_country(record.article.source)
         if publisher:
             votes[publisher] += W_PUBLISHER

@@ -54,7 +54,9 @@ DEFAULT_ACTOR_KIND = {
     "Change to group/activity": "military", "Headquarters or base established": "military",
     "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
 }
-_BY = re.compile(r"\b(?:by|from)\s+(?:the\s+|an?\s+)?$", re.I)
+# "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
+_BY = re.compile(r"(?<!accompanied )(?<!backed )(?<!supported )(?<!assisted )(?<!aided )(?<!joined )(?<!led )"
+                 r"(?<!reinforced )(?<!followed )(?<!escorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
