@@ -45,6 +45,7 @@ STAGE = "actors"
 # mention is weaker evidence of Afghanistan than "Kabul"), the publisher is a tie-breaker only.
 W_COUNTRY_NAME = 3.0
 W_TOWN = 2.0
+W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelling elsewhere
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
@@ -144,7 +145,11 @@ class ActorDictionary:
             r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
             r"army|border|riot|national|regular|local|state)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
-        self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?!\w)", re.I)
+        self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)", re.I)
+        # "Turkish and Russian forces": the first nationality shares the head noun of the second
+        self.shared_head_re = re.compile(
+            r"\b(" + _alternation(nat_words) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
+            + _alternation(head_to_kind) + r")\b)", re.I)
         self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
 
     @classmethod
@@ -182,7 +187,7 @@ class ActorDictionary:
                 w *= 0.3
             vote(country, w, m.start(), m.end())
         for m in self.region_re.finditer(text):
-            vote(self.regions[m.group(1)], W_TOWN, m.start(), m.end())
+            vote(self.regions[m.group(1)], W_REGION, m.start(), m.end())
         for ent in record.entities:
             if ent.label in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"):
                 key = _fold(ent.span.text).removeprefix("the ")
@@ -240,9 +245,15 @@ class ActorDictionary:
             st = self.state_heads[kind]
             inter = st["inter"] if nat == country or not country else 8
             add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
+        for m in self.shared_head_re.finditer(text):
+            nat = self.nationality[m.group(1).lower()]
+            st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
+            add(m.start(1), m.end(1), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for rx, table, fold in ((self.exact_re, self.exact, False), (self.folded_re, self.folded, True)):
             for m in rx.finditer(text):
-                e = table[_fold(m.group(1)) if fold else m.group(1)]
+                e = table.get(_fold(m.group(1)) if fold else m.group(1))
+                if e is None:
+                    continue
                 if e.bound and country and e.country != country:
                     continue
                 if e.kind == "group":

@@ -55,8 +55,8 @@ DEFAULT_ACTOR_KIND = {
     "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
 }
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
-_BY = re.compile(r"(?<!accompanied )(?<!backed )(?<!supported )(?<!assisted )(?<!aided )(?<!joined )(?<!led )"
-                 r"(?<!reinforced )(?<!followed )(?<!escorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
+_BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
+                 r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
@@ -260,21 +260,25 @@ class EventClassifier:
                                and a.name != actor1.name), None)
         else:
             pool = in_clause or actors
-            by = [a for a in pool if _BY.search(text[max(clause.start, a.span.start - 12):a.span.start])]
+            by = [a for a in actors if _BY.search(text[max(scope.start, a.span.start - 30):a.span.start])]
+            by_in_clause = [a for a in by if a in in_clause]
             before = [a for a in pool if a.span.start < trigger.start]
-            after = [a for a in pool if a.span.start >= trigger.end]
-            if by:
-                actor1 = by[0]
+            victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
+            if by_in_clause:
+                actor1 = by_in_clause[0]
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
-                actor1 = next((a for a in before if actor_kind(a.name) != "civilians"), None)
+                actor1 = next((a for a in before if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and sub in ("Excessive force against protesters",):
                 actor1 = next((a for a in pool if actor_kind(a.name) in ("police", "military")), None)
+            if actor1 is None and by:
+                actor1 = by[0]
             if actor1 is None:
-                cands = [a for a in pool if actor_kind(a.name) not in ("civilians",)
-                         and not (passive and a in before)]
-                # "X were killed when Taliban attacked": an actor after the trigger may still act
+                # a named group anywhere in the report ("Al Shabaab claimed the attack") before a
+                # generic actor in the clause; never the side that was hit
+                cands = [a for a in actors if actor_kind(a.name) != "civilians" and id(a) not in victims]
                 named = [a for a in cands if actor_kind(a.name) == "group"]
-                actor1 = (named or cands or [None])[0]
+                in_pool = [a for a in cands if a in pool]
+                actor1 = (named or in_pool or [None])[0]
             if actor1 is None:
                 actor1 = self._default(DEFAULT_ACTOR_KIND.get(sub, "unidentified"), country, ev.evidence)
                 ev.flag("actor1_default")
@@ -302,6 +306,20 @@ class EventClassifier:
             names = "; ".join(dict.fromkeys(a.name for a in assoc if a.name not in (ev.actor1, ev.actor2)))
             if names:
                 ev.set("assoc_actor_1", names, stage=STAGE, evidence=assoc[0].span, score=0.6)
+
+    @staticmethod
+    def _acted_upon(text: str, actor: ActorMention, passive: bool, trigger: Span) -> bool:
+        """Is this mention the target: the object of a violent verb ("killed 3 soldiers") or the
+        subject of a passive one ("2 policemen were killed")?"""
+        before = text[max(0, actor.span.start - 40):actor.span.start]
+        after = text[actor.span.end:actor.span.end + 40]
+        if re.search(r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
+                     r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"
+                     r"(?:[\w'-]+\s+){0,3}$", before, re.I):
+            return True
+        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:was|were|had been|have been|got)\s+(?:\w+\s+)?"
+                             r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|hit|ambushed)",
+                             after, re.I))
 
     @staticmethod
     def _victim_first(text: str, first: ActorMention, trigger: Span) -> bool:
