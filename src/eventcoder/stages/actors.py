@@ -55,6 +55,10 @@ GROUP_HEADS = re.compile(
     r"\b(brigades?|battalions?|front|army|militias?|movement|forces|units?|cartel|gang|liberation|"
     r"mujahideen|jihad|resistance|guards?|party|council|division|regiment|legion|rebels|group)\b", re.I)
 
+_ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebels|insurgents|gunmen|militia|militiamen|members|forces)\b")
+_MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
+_MEMBER_KINDS = {"unidentified", "gang", "military"}
+
 KIND_PREFIXES = {
     "Protesters (": "protesters", "Rioters (": "rioters", "Civilians (": "civilians",
     "Unidentified Armed Group (": "unidentified", "Unidentified Gang (": "gang", "Military Forces of": "military",
@@ -141,6 +145,7 @@ class ActorDictionary:
         nat_words = {**{k: v for k, v in self.adjectives.items()},
                      **{c.lower(): c for c in self.countries}}
         self.nationality = nat_words
+        self.nationality_upper = {w.upper() for w in nat_words}
         self.state_re = re.compile(
             r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
             r"army|border|riot|national|regular|local|state)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
@@ -261,11 +266,21 @@ class ActorDictionary:
                 else:
                     add(m.start(), m.end(), self.fill(e.name, country), e.inter, country,
                         score=0.9 if country else 0.5)
+        # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
+        for m in _ACRONYM_ACTOR.finditer(text):
+            if m.group(1) not in self.exact and m.group(1) not in self.nationality_upper:
+                add(m.start(1), m.end(1), m.group(1), 2, country, known=False, score=0.5)
         for ent in entities:
             if ent.label in ("ORG", "NORP") and GROUP_HEADS.search(ent.span.text):
                 name = re.sub(r"^the\s+", "", ent.span.text, flags=re.I).strip()
                 off = ent.span.text.find(name)
                 add(ent.span.start + off, ent.span.start + off + len(name), name, 2, country, known=False, score=0.4)
+        # "Taliban militants", "Al Shabaab fighters": one mention of the named group
+        groups = [t for t in found if actor_kind(t[2].name) == "group"]
+        for gs, ge, g in groups:
+            for t in list(found):
+                if t[2] is not g and t[0] >= ge and actor_kind(t[2].name) in _MEMBER_KINDS and _MEMBER_GAP.fullmatch(text[ge:t[0]]):
+                    found.remove(t)
         # longest first, then earliest; drop anything overlapping a kept mention
         found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
         kept: list[tuple[int, int, ActorMention]] = []
