@@ -108,7 +108,15 @@ class ActorDictionary:
             for w in c.get("adjectives", []):
                 self.adjectives[w.lower()] = c["name"]
                 self.country_words.setdefault(w.lower(), (c["name"], W_ADJECTIVE))
+        # acronyms ("US", "UK", "CAR", "DRC") match in capitals only: "us" and "car" are words
+        self.acronym_countries = {}
+        for c in countries["countries"]:
+            for w in [*c.get("aliases", []), *c.get("adjectives", [])]:
+                if w.replace(".", "").isupper():
+                    self.acronym_countries[w] = (c["name"], W_COUNTRY_NAME if w in c.get("aliases", []) else W_ADJECTIVE)
+                    self.country_words.pop(w.lower(), None)
         self.country_re = re.compile(r"\b(" + _alternation(self.country_words) + r")\b", re.I)
+        self.country_acronym_re = re.compile(r"(?<![\w.])(" + _alternation(self.acronym_countries) + r")(?![\w])")
         # provinces and towns GeoNames' big towns miss; capitalised as written, so "Delta" needs its capital
         self.regions = {r: c["name"] for c in countries["countries"] for r in c.get("regions", [])}
         self.region_re = re.compile(r"(?<![\w-])(" + _alternation(self.regions) + r")(?![\w-])")
@@ -142,8 +150,9 @@ class ActorDictionary:
             for h in st["heads"]:
                 head_to_kind.setdefault(_fold(h), st["kind"])
         self.head_to_kind = head_to_kind
-        nat_words = {**{k: v for k, v in self.adjectives.items()},
-                     **{c.lower(): c for c in self.countries}}
+        # state-force nationalities; "US forces" needs its capitals, handled by the groups' acronyms
+        nat_words = {k: v for k, v in self.adjectives.items() if not k.replace(".", "").isalpha() or len(k) > 3}
+        nat_words.update({c.lower(): c for c in self.countries})
         self.nationality = nat_words
         self.nationality_upper = {w.upper() for w in nat_words}
         self.state_re = re.compile(
@@ -185,8 +194,9 @@ class ActorDictionary:
             votes[country] += w * (1.2 - 0.2 * min(1.0, start / max(len(text), 1)))
             first.setdefault(country, (start, end))
 
-        for m in self.country_re.finditer(text):
-            country, w = self.country_words[m.group(1).lower()]
+        hits = [(m, self.country_words[m.group(1).lower()]) for m in self.country_re.finditer(text)]
+        hits += [(m, self.acronym_countries[m.group(1)]) for m in self.country_acronym_re.finditer(text)]
+        for m, (country, w) in hits:
             # "Saudi-led", "Turkish-backed": the nationality of a foreign backer, not the place
             if text[m.end():m.end() + 1] == "-":
                 w *= 0.3
