@@ -188,9 +188,28 @@ class EventClassifier:
             if why or not live:
                 continue
             sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
+            top = max(live, key=lambda c: c.weight)
+            if top.weight >= 0.9 and not any(c.sub_event_type == sub for c in live):
+                # the model learnt from monitors' notes; in an article's clause a defining cue that the
+                # model overrides with an uncued type is the better guess
+                sub, p, margin, cue = top.sub_event_type, 0.6 * top.weight, 0.0, top
             ev = self._build(record, clause, sub, p, margin, cue, cues, country)
-            if ev is not None:
-                out.append(ev)
+            if ev is None:
+                continue
+            out.append(ev)
+            # one clause, several reports ("intensifying its car-bomb operations ... and trying to
+            # advance"): each further defining cue of another event type is an event of its own
+            seen_types = {ev.sub_event_type}
+            for other in sorted(live, key=lambda c: c.start):
+                other_type = other.sub_event_type
+                if other.weight < 0.9 or other_type in seen_types or self.lexicon.suppressed(text, clause, other):
+                    continue
+                seen_types.add(other_type)
+                extra = self._build(record, clause, other.sub_event_type, 0.5 * other.weight, 0.0, other,
+                                    [other], country)
+                if extra is not None:
+                    extra.flag("split_from_clause")
+                    out.append(extra)
         return out
 
     @staticmethod
@@ -226,7 +245,7 @@ class EventClassifier:
                 ev.flag("conflicting_cues")
         # roles: actors of the evidence clause first; a note may name them in another sentence
         scope = Span.of(text, 0, len(text)) if note else clause
-        self._roles(record, ev, scope, clause, trigger, country)
+        self._roles(record, ev, scope, clause, trigger, country, note)
         fat_scope = scope
         n, fev, fscore = count_fatalities(text[fat_scope.start:fat_scope.end], offset=fat_scope.start)
         ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
@@ -237,7 +256,8 @@ class EventClassifier:
         return ev
 
     # -- roles ----------------------------------------------------------------------------------
-    def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str) -> None:
+    def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str,
+               note: bool = False) -> None:
         text = record.text
         actors = [a for a in record.actors if scope.start <= a.span.start < scope.end]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
@@ -267,7 +287,10 @@ class EventClassifier:
             if by_in_clause:
                 actor1 = by_in_clause[0]
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
-                actor1 = next((a for a in before if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
+                # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
+                # may open with a subordinate phrase, so there the actor nearest the trigger acts
+                order = before if note else list(reversed(before))
+                actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and sub in ("Excessive force against protesters",):
                 actor1 = next((a for a in pool if actor_kind(a.name) in ("police", "military")), None)
             if actor1 is None and by:
@@ -279,6 +302,14 @@ class EventClassifier:
                 named = [a for a in cands if actor_kind(a.name) == "group"]
                 in_pool = [a for a in cands if a in pool]
                 actor1 = (named or in_pool or [None])[0]
+            if actor1 is None and not any(actor_kind(a.name) != "civilians" for a in in_clause):
+                # "They also made an announcement...": the group the previous sentences were about
+                earlier = [a for a in record.actors
+                           if clause.start - self.settings.lookback_chars <= a.span.start < clause.start
+                           and actor_kind(a.name) == "group"]
+                if earlier:
+                    actor1 = earlier[-1]
+                    ev.flag("actor1_from_context")
             if actor1 is None:
                 actor1 = self._default(DEFAULT_ACTOR_KIND.get(sub, "unidentified"), country, ev.evidence)
                 ev.flag("actor1_default")

@@ -104,4 +104,14 @@ def clauses(text: str, sentence: Span) -> list[Span]:
             out.append(Span.of(text, last.start, sentence.end))
         else:
             out.append(Span.of(text, pos, sentence.end))
-    return [c for c in out if c.text.strip()]
+    return [_trim(text, c) for c in out if c.text.strip()]
+
+
+def _trim(text: str, span: Span) -> Span:
+    """The span without surrounding whitespace (sentences keep the paragraph breaks before them)."""
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span.of(text, start, end)
