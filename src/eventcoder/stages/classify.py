@@ -46,6 +46,7 @@ MODEL_FILE = "type_model.json.gz"
 
 PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
 RIOT_TYPES = {"Violent demonstration", "Mob violence"}
+TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
 DEFAULT_ACTOR_KIND = {
@@ -120,6 +121,11 @@ class EventClassifier:
             return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], top
         ranked = self.model.predict(model_features(text, cues, actors))
         sub, p = ranked[0]
+        decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
+        if decisive and not any(c.sub_event_type == sub for c in decisive):
+            # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
+            cue = min(decisive, key=lambda c: (self.lexicon.decisive[c.sub_event_type], c.start))
+            return cue.sub_event_type, max(p, 0.6), 0.0, cue
         support = [c for c in cues if c.sub_event_type == sub]
         cue = max(support, key=lambda c: c.weight) if support else top
         return sub, p, entropy_margin(ranked), cue
@@ -246,6 +252,12 @@ class EventClassifier:
         # roles: actors of the evidence clause first; a note may name them in another sentence
         scope = Span.of(text, 0, len(text)) if note else clause
         self._roles(record, ev, scope, clause, trigger, country, note)
+        if sub in TERRITORY_TYPES:
+            # territory changes hands: who takes it decides the sub-type (state forces regain it)
+            taken = "Government regains territory" if ev.inter1 == 1 else "Non-state actor overtakes territory"
+            if taken != sub:
+                ev.sub_event_type = taken
+                ev.provenance["sub_event_type"].note += f"; {sub} -> {taken} by actor1's kind"
         fat_scope = scope
         n, fev, fscore = count_fatalities(text[fat_scope.start:fat_scope.end], offset=fat_scope.start)
         ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)

@@ -53,6 +53,8 @@ class Lexicon:
         self.window = int(ne.get("window", 80))
         self.non_event = re.compile(r"(?<![\w-])(?:" + "|".join(ne["cues"]) + r")", re.I)
         self.passive = re.compile(spec["passive"], re.I)
+        # decisive types in priority order (first wins when several are cued)
+        self.decisive = {t: i for i, t in enumerate(spec.get("decisive", {}).get("types", []))}
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "Lexicon":
