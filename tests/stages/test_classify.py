@@ -25,12 +25,20 @@ def _actor_ok(expected: str, actual: str) -> bool:
 
 
 def test_every_sub_event_type_has_eight_sentences():
-    counts = Counter(row[0] for row in TYPED)
+    counts = Counter(row[0] for row in TYPED if len(row) < 4)  # known misses do not count
     assert set(counts) == set(SUB_EVENT_TYPES)
     assert min(counts.values()) >= 8
 
 
-@pytest.mark.parametrize("sub,actor,text", TYPED, ids=[f"{r[0][:18]}-{i}" for i, r in enumerate(TYPED)])
+def _typed_params():
+    """One case per row; a row with a fourth column is a known miss, kept visible as a strict xfail."""
+    for i, row in enumerate(TYPED):
+        sub, actor, text = row[:3]
+        marks = [pytest.mark.xfail(strict=True, reason=row[3])] if len(row) > 3 and row[3] else []
+        yield pytest.param(sub, actor, text, marks=marks, id=f"{sub[:18]}-{i}")
+
+
+@pytest.mark.parametrize("sub,actor,text", list(_typed_params()))
 def test_sentence_gets_its_sub_event_type(extract, sub, actor, text):
     record = extract(text)
     subs = [e.sub_event_type for e in record.events]

@@ -139,10 +139,10 @@ class EventClassifier:
         for sent in sentences:
             for clause in clauses(text, sent):
                 cues = self.lexicon.find(text, clause.start, clause.end)
-                live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
                 why = None
-                if live:
-                    blocked = [self.lexicon.suppressed(text, clause, c) for c in live]
+                if cues:
+                    # every cue of the clause governed by a non-event cue (a plan, an appeal...): no event
+                    blocked = [self.lexicon.suppressed(text, clause, c) for c in cues]
                     if all(blocked):
                         why = blocked[0]
                 units.append((clause, cues, why))
@@ -163,6 +163,13 @@ class EventClassifier:
         units = self.units(record)
         country = (record.annotations.get("country") or {}).get("name", "")
         is_note = len(sentences) <= self.settings.note_max_sentences and len(text) <= self.settings.note_max_chars
+        if is_note:
+            # a short text whose clauses report events of different kinds is typed clause by clause
+            kinds = {SUB_EVENT_TO_EVENT[max(cues, key=lambda c: c.weight).sub_event_type]
+                     for _, cues, why in units if cues and not why and max(c.weight for c in cues) >= 0.9}
+            if kinds & {"Protests", "Riots"}:
+                kinds.discard("Strategic developments")  # protesters detained: an intervention, not arrests
+            is_note = len(kinds) < 2
         out: list[Event] = []
         if is_note:
             all_cues = self.note_cues(record, units)
@@ -175,16 +182,20 @@ class EventClassifier:
                     ev = self._build(record, clause, sub, p, margin, cue, all_cues, country, note=True)
                     if ev is not None:
                         out.append(ev)
-            primary = out[0].event_type if out else None
+            primary = {e.sub_event_type for e in out}
             for clause, cues, why in units:
                 if why or not cues:
                     continue
                 top = max(cues, key=lambda c: c.weight)
-                if top.weight < 0.9 or SUB_EVENT_TO_EVENT[top.sub_event_type] == primary:
+                if top.weight < 0.8 or top.sub_event_type in primary or (out and out[0].evidence.overlaps(clause)):
                     continue
                 sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
-                if SUB_EVENT_TO_EVENT[sub] == primary or any(SUB_EVENT_TO_EVENT[e.sub_event_type] == SUB_EVENT_TO_EVENT[sub] for e in out):
+                if sub in primary or top.sub_event_type != sub and top.sub_event_type not in primary:
+                    # the model and the clause's own cue disagree: the cue names this clause's report
+                    sub, p, margin, cue = top.sub_event_type, 0.6 * top.weight, 0.0, top
+                if sub in primary:
                     continue
+                primary.add(sub)
                 ev = self._build(record, clause, sub, p, margin, cue, cues, country)
                 if ev is not None:
                     out.append(ev)
