@@ -1,0 +1,149 @@
+"""The actors stage and the fatalities convention, on our own sentences."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eventcoder.errors import ConfigError
+from eventcoder.stages.actors import ActorDictionary, actor_kind
+from eventcoder.stages.fatalities import count_fatalities
+from eventcoder.types import Article, Mention, Record, Span
+
+
+@pytest.fixture(scope="module")
+def dictionary():
+    return ActorDictionary.load()
+
+
+def names(dictionary, text, country=""):
+    return [(a.span.text, a.name) for a in dictionary.find(text, country)]
+
+
+@pytest.mark.parametrize("alias", ["IS", "ISIS", "ISIL", "Daesh", "Islamic State"])
+def test_islamic_state_aliases(dictionary, alias):
+    found = names(dictionary, f"Fighters of {alias} attacked the village.", "Syria")
+    assert ("Islamic State") in [n for _, n in found]
+
+
+def test_the_verb_is_is_not_the_group(dictionary):
+    assert not any(n == "Islamic State" for _, n in names(dictionary, "The town is quiet and the market is open."))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Afghan soldiers returned fire.", "Military Forces of Afghanistan (2014-)"),
+    ("Turkish army units crossed the border.", "Military Forces of Turkey (2016-)"),
+    ("Kenyan police arrested him.", "Police Forces of Kenya (2013-)"),
+    ("Russian warplanes struck the town.", "Military Forces of Russia (2000-)"),
+    ("Al-Shabab militants stormed the post.", "Al Shabaab"),
+    ("Taleban fighters entered the district.", "Taliban"),
+    ("SDF fighters detained two men.", "QSD: Syrian Democratic Forces"),
+    ("Houthi forces shelled the area.", "Military Forces of Yemen (2016-) Supreme Political Council"),
+    ("The Saudi-led coalition carried out airstrikes.", "Operation Restoring Hope"),
+    ("Boko Haram fighters abducted students.", "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
+])
+def test_named_and_national_actors(dictionary, text, expected):
+    assert expected in [n for _, n in names(dictionary, text)]
+
+
+def test_bare_state_force_takes_the_document_country(dictionary):
+    assert ("soldiers", "Military Forces of Mali (2013-)") in names(dictionary, "Gunmen ambushed soldiers.", "Mali")
+    assert ("police", "Police Forces of Kenya (2013-)") in names(dictionary, "The police arrived.", "Kenya")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Protesters gathered.", "Protesters (Kenya)"),
+    ("An angry mob lynched a thief.", "Rioters (Kenya)"),
+    ("Unknown gunmen shot a trader.", "Unidentified Armed Group (Kenya)"),
+    ("Three villagers were injured.", "Civilians (Kenya)"),
+])
+def test_collective_actors_are_named_by_country(dictionary, text, expected):
+    assert expected in [n for _, n in names(dictionary, text, "Kenya")]
+
+
+def test_group_and_member_noun_is_one_mention(dictionary):
+    found = names(dictionary, "Taliban militants attacked the post.", "Afghanistan")
+    assert found[0] == ("Taliban", "Taliban")
+    assert not any(n.startswith("Unidentified") for _, n in found)
+
+
+def test_hyphenated_group_adjective(dictionary):
+    assert ("Taliban", "Taliban") in names(dictionary, "Their car hit a Taliban-planted mine.", "Afghanistan")
+
+
+def test_ambiguous_alias_applies_only_in_its_country(dictionary):
+    in_ukraine = names(dictionary, "Separatists fired at the village.", "Ukraine")
+    elsewhere = names(dictionary, "Separatists fired at the village.", "Cameroon")
+    assert any(n.startswith("NAF") for _, n in in_ukraine)
+    assert not any(n.startswith("NAF") for _, n in elsewhere)
+
+
+def test_unknown_organisation_is_kept_as_written(dictionary):
+    text = "The Martyr Sadiq Brigade attacked a checkpoint."
+    ent = Mention(span=Span.of(text, 4, 25), label="ORG")
+    found = dictionary.find(text, "Syria", [ent])
+    assert any(a.name == "Martyr Sadiq Brigade" and not a.known for a in found)
+
+
+@pytest.mark.parametrize("text,source,country", [
+    ("Clashes in Kandahar city left two dead.", "", "Afghanistan"),
+    ("Police dispersed a protest in Kisumu County.", "", "Kenya"),
+    ("Shelling hit Idlib countryside.", "", "Syria"),
+    ("Protesters blocked a road.", "Daily Nation (Kenya)", "Kenya"),
+    ("Protesters blocked a road.", "Voice of Jihad", "Afghanistan"),
+    ("Dozens of us protested against the US dollar rate in Beirut.", "", "Lebanon"),
+])
+def test_document_country(dictionary, text, source, country):
+    record = Record(article=Article(doc_id="c", text=text, source=source))
+    assert dictionary.infer_country(record)["name"] == country
+
+
+def test_no_cue_no_country(dictionary):
+    assert dictionary.infer_country(Record(article=Article(doc_id="n", text="A man was hurt.")))["name"] == ""
+
+
+def test_actor_kind():
+    assert actor_kind("Protesters (Kenya)") == "protesters"
+    assert actor_kind("Military Forces of Kenya (2013-)") == "military"
+    assert actor_kind("Taliban") == "group"
+
+
+def test_extra_dictionary_is_merged_first(tmp_path):
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"groups": [{"name": "Lions of the Valley", "inter": 3, "country": "Mali",
+                                             "aliases": ["Valley Lions"]}]}), encoding="utf-8")
+    d = ActorDictionary.load(str(extra), with_towns=False)
+    assert ("Valley Lions", "Lions of the Valley") in names(d, "Valley Lions attacked a herder.")
+
+
+def test_missing_extra_dictionary_names_the_fix(tmp_path):
+    with pytest.raises(ConfigError, match="actors.dictionary"):
+        ActorDictionary.load(str(tmp_path / "missing.json"), with_towns=False)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Gunmen killed five villagers.", 5),
+    ("The attack killed two soldiers and a civilian.", 3),
+    ("Three people were killed and eight wounded.", 3),
+    ("A family of five was killed in the strike.", 5),
+    ("The death toll rose to 12 on Monday.", 12),
+    ("Several soldiers were killed in the ambush.", 3),
+    ("Dozens of people were killed.", 12),
+    ("A policeman was shot dead at the gate.", 1),
+    ("Eight people were wounded in the blast.", 0),
+    ("No casualties were reported.", 0),
+    ("Taliban killed 9 soldiers. Fatalities coded as 0 (the claim is unverified).", 0),
+    ("Fatalities are split across 3 events (5).", 5),
+    ("The explosion left 3 personnel injured.", 0),
+    ("Police arrested twenty people.", 0),
+])
+def test_fatalities_convention(text, expected):
+    assert count_fatalities(text)[0] == expected
+
+
+def test_fatalities_evidence_points_into_the_text():
+    text = "On Monday, gunmen killed four farmers near the river."
+    n, span, score = count_fatalities(text, offset=100)
+    assert n == 4 and span is not None
+    assert text[span.start - 100:span.end - 100] == span.text
+    assert 0 < score <= 1
