@@ -146,8 +146,9 @@ class Review:
         where, params = flt.where()
         where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
         cur = self.db.execute(f"SELECT event_id, latitude, longitude, event_type, fatalities, event_date,"
-                              f" review_status FROM events{where} LIMIT ?", params + [limit])
-        cols: dict[str, list] = {"id": [], "lat": [], "lon": [], "type": [], "fat": [], "date": [], "status": []}
+                              f" review_status, sub_event_type, location FROM events{where} LIMIT ?", params + [limit])
+        cols: dict[str, list] = {"id": [], "lat": [], "lon": [], "type": [], "fat": [], "date": [], "status": [],
+                                 "sub": [], "loc": []}
         for r in cur.fetchall():
             cols["id"].append(r[0])
             cols["lat"].append(round(r[1], 4))
@@ -156,6 +157,8 @@ class Review:
             cols["fat"].append(r[4])
             cols["date"].append(r[5] or "")
             cols["status"].append(r[6])
+            cols["sub"].append(r[7])
+            cols["loc"].append(r[8])
         return cols
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
