@@ -92,3 +92,11 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.should_exit = True
         self.thread.join(10)
+
+
+@pytest.fixture(autouse=True)
+def quick_argon2(monkeypatch):
+    """argon2id with test-sized costs (8 MiB, 1 pass): the same algorithm, about 20x quicker per login."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(users_mod, "_hasher", PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1))

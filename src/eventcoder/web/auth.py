@@ -22,6 +22,11 @@ from ..store.users import User
 
 SESSION_COOKIE = "evx_session"
 LOGIN_CSRF_COOKIE = "evx_login_csrf"
+# Form limits for every write (the upload page sets the tightest per-document bound itself): a pasted
+# article may be 2 MB, so one part may be a little over that; a batch holds at most 500 files.
+MAX_PART_BYTES = 2_100_000
+MAX_FORM_FILES = 500
+MAX_FORM_FIELDS = 200
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -71,7 +76,8 @@ async def write_user(request: Request, role: str = "reviewer") -> User:
     token = request.headers.get("x-csrf-token")
     if not token and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
-        token = (await request.form()).get("csrf_token")
+        token = (await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS,
+                                    max_part_size=MAX_PART_BYTES)).get("csrf_token")
     if not token or not hmac.compare_digest(str(token), user.csrf_token):
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
     return user
