@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -125,9 +126,26 @@ def test_map_points_are_columns_of_the_mappable_filtered_events(store, review):
     _set(store, "ev000001-0", latitude=None, longitude=None)
     cols = review.map_points(ReviewFilter())
     assert len(cols["id"]) == 11 and "ev000001-0" not in cols["id"]
-    assert all(len(v) == 11 for v in cols.values())
+    assert all(len(v) == 11 for k, v in cols.items() if k != "types")
+    i = cols["id"].index("ev000002-0")
+    ev = store.get_event("ev000002-0").event
+    assert cols["types"][cols["type"][i]] == ev.event_type
+    assert cols["day"][i] == (date.fromisoformat(ev.event_date) - date(1970, 1, 1)).days
     syria = review.map_points(ReviewFilter(country=["Syria"]))
     assert 0 < len(syria["id"]) < 11
+
+
+def test_sqlite_points_json_matches_the_portable_path(store, review):
+    _set(store, "ev000003-0", event_date=None)
+    for flt in (ReviewFilter(), ReviewFilter(country=["Iraq"]), ReviewFilter(country=["Nowhere"])):
+        assert json.loads(review.map_points_json(flt)) == json.loads(json.dumps(review.map_points(flt)))
+    assert None in review.map_points(ReviewFilter())["day"]
+
+
+def test_brief_names_what_the_map_lists(review):
+    got = review.brief(["ev000001-0", "ev000002-0", "missing"])
+    assert set(got) == {"ev000001-0", "ev000002-0"}
+    assert got["ev000001-0"]["review_status"] == "pending" and got["ev000001-0"]["location"]
 
 
 def test_delete_keeps_the_last_version(store, review):

@@ -6,6 +6,7 @@ Nothing is loaded from the network: the map's scripts and shapes are vendored un
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -16,7 +17,6 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.gzip import GZipMiddleware
 
 from ..errors import EvxError, StoreError
 from ..store import users as users_mod
@@ -121,8 +121,8 @@ def create_app(store, settings=None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
     app.state.extraction = None
+    app.state.points_cache = {}  # (filter, data version) -> gzipped points JSON
     review = Review(store.db)
-    app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(auth.make_router(TEMPLATES))
@@ -245,7 +245,25 @@ def create_app(store, settings=None) -> FastAPI:
     @app.get("/review/points.json")
     def points_json(request: Request):
         read_user(request)
-        return review.map_points(filter_from(request.query_params))
+        # Serialised and compressed here: FastAPI's encoder and GZip level 9 took 2 s and 4.5 s for
+        # 100,000 events; json_group_array plus gzip level 1 take about 0.3 s (1.5 MB on the wire). The
+        # result is kept until the data changes, so opening the map again costs one small query.
+        flt = filter_from(request.query_params)
+        key = (filter_query(flt), review.data_version())
+        cache = app.state.points_cache
+        if key not in cache:
+            if len(cache) >= 8:
+                cache.pop(next(iter(cache)))
+            cache[key] = gzip.compress(review.map_points_json(flt), compresslevel=1)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(cache[key], media_type="application/json",
+                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(gzip.decompress(cache[key]), media_type="application/json")
+
+    @app.get("/review/brief.json")
+    def brief_json(request: Request):
+        read_user(request)
+        return review.brief([v[:100] for v in request.query_params.getlist("id")[:500]])
 
     @app.get("/review/events.json")
     def events_json(request: Request, limit: int = Query(100, ge=1, le=1000)):
