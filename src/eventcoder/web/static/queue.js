@@ -68,7 +68,13 @@
     $("c-type").textContent = ev.event_type;
     $("c-status").textContent = ev.review_status;
     $("c-status").className = "badge status-" + ev.review_status;
-    $("c-flags").textContent = (ev.flags || []).join(" · ");
+    $("c-flags").textContent = "";
+    for (const f of ev.flags || []) {
+      const span = document.createElement("span");
+      span.className = "flag";
+      span.textContent = f;
+      $("c-flags").append(span, " ");
+    }
     $("c-pos").textContent = (pos + 1) + " of " + items.length + (exhausted ? "" : "+");
     $("c-date").textContent = ev.event_date || "unresolved";
     $("c-actor1").textContent = ev.actor1 || "";
