@@ -125,7 +125,7 @@ def map_load(page, url: str, query: str, runs: int) -> tuple[list[float], int]:
         times.append(time.perf_counter() - t0)
         count = int(page.get_attribute("#map-count", "data-count"))
         page.wait_for_selector("#map[data-shapes-ms]", timeout=60_000)
-        parts.append({k: int(page.get_attribute("#map", f"data-{k}-ms")) for k in ("fetch", "index", "draw", "shapes")})
+        parts.append({k: int(page.get_attribute("#map", f"data-{k}-ms")) for k in ("fetch", "build", "index", "render", "draw", "shapes")})
     print(f"map{query or ' (all)'}: " + ", ".join(f"{t:.2f} s {p}" for t, p in zip(times, parts)))
     return times, count
 
