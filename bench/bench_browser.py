@@ -67,7 +67,6 @@ def fill(store, n_events: int, seed: int = 7) -> None:
     rnd = random.Random(seed)
     by_country = towns()
     others = [c for c in by_country if c not in FOCUS]
-    subs = [(et, sub) for et, ss in TAXONOMY.items() for sub in ss]
     now = utcnow()
     docs, rows = [], []
     for d in range(-(-n_events // 10)):
@@ -84,7 +83,8 @@ def fill(store, n_events: int, seed: int = 7) -> None:
                     break
             cc = cc or rnd.choice(others)
             name, country, iso, lat, lon, gid = rnd.choice(by_country[cc])
-            et, sub = rnd.choice(subs)
+            et = rnd.choice(list(TAXONOMY))
+            sub = rnd.choice(TAXONOMY[et])
             start = rnd.randrange(0, max(1, len(body) - 80))
             ev = {c: None for c in EVENT_COLUMNS}
             ev.update(event_id=f"{doc_id}-{k}", doc_id=doc_id,

@@ -239,3 +239,12 @@ def test_queue_json_orders_by_need_and_escapes_nothing_itself(app, store):
     assert data["counts"]["pending"] == 9
     xss = c.get("/review/queue.json?doc_id=doc000099").json()["events"][0]
     assert "<script>" in xss["excerpt"]["before"] + xss["excerpt"]["evidence"] + xss["excerpt"]["after"]
+
+
+def test_refusals_are_pages_for_browsers_and_json_for_scripts(app):
+    c, _ = login(app, "vic")
+    page = c.get("/admin/users", headers={"accept": "text/html"})
+    assert page.status_code == 403 and "admin role" in page.text and "<h1>403</h1>" in page.text
+    assert c.get("/admin/users").json()["detail"].startswith("this page needs the admin role")
+    missing = c.get("/events/nope<b>", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "nope&lt;b&gt;" in missing.text

@@ -17,6 +17,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import EvxError, StoreError
 from ..store import users as users_mod
@@ -136,6 +137,15 @@ def create_app(store, settings=None) -> FastAPI:
     async def to_login(request: Request, exc: LoginRequired):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        """A page for people (browsers asking for HTML), JSON for scripts."""
+        if "text/html" in request.headers.get("accept", "") and request.method == "GET":
+            return TEMPLATES.TemplateResponse(request, "error.html", {
+                "user": getattr(request.state, "user", None) or None, "status": exc.status_code,
+                "message": str(exc.detail)}, status_code=exc.status_code)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict):

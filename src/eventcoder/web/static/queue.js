@@ -111,26 +111,32 @@
     pos = Math.min(pos + 1, items.length);
     show();
     message(status === "accepted" ? "accepted" : "rejected");
-    post("/review/" + encodeURIComponent(ev.event_id) + "/status", { status: status, version: before })
-      .then((data) => { ev.version = data.version; undo.push({ index: index, ev: ev, before: before, oldStatus: oldStatus }); })
+    // The undo entry exists at once, so `u` pressed before the save returns still undoes this decision.
+    const saved = post("/review/" + encodeURIComponent(ev.event_id) + "/status", { status: status, version: before })
+      .then((data) => { ev.version = data.version; return true; })
       .catch((e) => {
         ev.review_status = oldStatus; ev._decided = false;
         bump(status, -1); bump(oldStatus, +1);
         pos = index; show(); message(e.message, true);
+        return false;
       });
+    undo.push({ index: index, ev: ev, before: before, oldStatus: oldStatus, saved: saved });
   }
 
   function undoLast() {
     const last = undo.pop();
     if (!last) { message("nothing to undo"); return; }
     const ev = last.ev;
-    post("/review/" + encodeURIComponent(ev.event_id) + "/revert", { to_version: last.before, version: ev.version })
-      .then((data) => {
-        bump(ev.review_status, -1); bump(last.oldStatus, +1);
-        ev.version = data.version; ev.review_status = last.oldStatus; ev._decided = false;
-        pos = last.index; show(); message("undone");
-      })
-      .catch((e) => { undo.push(last); message(e.message, true); });
+    last.saved.then((ok) => {
+      if (!ok) return;  // the decision never reached the server: nothing to undo
+      return post("/review/" + encodeURIComponent(ev.event_id) + "/revert", { to_version: last.before, version: ev.version })
+        .then((data) => {
+          bump(ev.review_status, -1); bump(last.oldStatus, +1);
+          ev.version = data.version; ev.review_status = last.oldStatus; ev._decided = false;
+          pos = last.index; show(); message("undone");
+        })
+        .catch((e) => { undo.push(last); message(e.message, true); });
+    });
   }
 
   document.addEventListener("keydown", (e) => {
