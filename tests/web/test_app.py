@@ -1,6 +1,7 @@
 """The review app over HTTP (FastAPI's TestClient, real SQLite): login, roles, CSRF, conflicts, escaping."""
 from __future__ import annotations
 
+import json
 import re
 import sys
 import types
@@ -248,3 +249,36 @@ def test_refusals_are_pages_for_browsers_and_json_for_scripts(app):
     assert c.get("/admin/users").json()["detail"].startswith("this page needs the admin role")
     missing = c.get("/events/nope<b>", headers={"accept": "text/html"})
     assert missing.status_code == 404 and "nope&lt;b&gt;" in missing.text
+
+
+def test_actor_names_come_from_the_dictionary_format(tmp_path):
+    from eventcoder.web.app import load_actor_names
+
+    (tmp_path / "actors.json").write_text(json.dumps({
+        "_about": "a tiny dictionary in the actors stage's format",
+        "state": [{"kind": "military", "name": "Military Forces of {country} ({period})", "inter": 1}],
+        "groups": [{"name": "Islamic State", "inter": 2, "aliases": ["IS", "Daesh"]},
+                   {"name": "Hayat Tahrir al-Sham", "inter": 2, "aliases": ["HTS"]}]}))
+    (tmp_path / "actors_extra.tsv").write_text("name\tinter\nAl Shabaab\t2\n")
+    assert load_actor_names(sorted(tmp_path.iterdir())) == ["Al Shabaab", "Hayat Tahrir al-Sham", "Islamic State"]
+
+
+def test_actor_autocomplete_prefers_the_dictionary(app, monkeypatch):
+    from eventcoder.web import app as app_mod
+
+    monkeypatch.setattr(app_mod, "_ACTORS", ["Hayat Tahrir al-Sham", "Islamic State", "Islamic State (Afghanistan)"])
+    c, _ = login(app, "vic")
+    assert c.get("/review/actors?q=islamic").json()["actors"][:2] == ["Islamic State", "Islamic State (Afghanistan)"]
+    assert c.get("/review/actors?q=tahrir").json()["actors"] == ["Hayat Tahrir al-Sham"]
+
+
+def test_place_search_accepts_gazetteer_candidates(app, monkeypatch):
+    """The gazetteer's search() returns Candidate dicts: name, kind, no location."""
+    module = types.ModuleType("eventcoder.gazetteer")
+    module.search = lambda q: [{"geonameid": 170063, "name": "Aleppo", "country_code": "SY", "country": "Syria",
+                                "iso": 760, "admin1": "Aleppo", "admin2": "", "latitude": 36.20124,
+                                "longitude": 37.16117, "population": 1602264, "kind": "city", "score": 1.0}]
+    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", module)
+    c, _ = login(app, "vic")
+    hit = c.get("/review/places?q=alep").json()["places"][0]
+    assert (hit["location"], hit["geonameid"], hit["latitude"]) == ("Aleppo", 170063, 36.20124)

@@ -485,55 +485,68 @@ def place_json(p: Any) -> dict[str, Any]:
     place = get("place")
     if place is not None:  # a candidate wrapping a Place
         return place_json(place)
-    return {k: get(k) for k in ("geonameid", "location", "name", "admin1", "admin2", "country", "iso", "latitude",
-                                "longitude", "geo_precision", "feature", "population")}
+    out = {k: get(k) for k in ("geonameid", "location", "name", "admin1", "admin2", "country", "iso", "latitude",
+                               "longitude", "geo_precision", "kind", "population")}
+    out["location"] = out["location"] or out["name"]
+    return out
 
 
 _ACTORS: Optional[list[str]] = None
+ACTOR_DATA = HERE.parent / "stages" / "data"
 
 
 def actor_names() -> list[str]:
-    """Canonical names of the actor dictionary (stages/data/actors*), loaded once; [] when absent."""
+    """Canonical names of the actors stage's dictionary (stages/data/actor*), loaded once; [] when absent."""
     global _ACTORS
     if _ACTORS is None:
-        names: set[str] = set()
-        data = HERE.parent / "stages" / "data"
-        for f in sorted(data.glob("actor*")) if data.is_dir() else []:
-            try:
-                names.update(_names_in(f))
-            except (OSError, ValueError):
-                continue
-        _ACTORS = sorted(names)
+        _ACTORS = load_actor_names(sorted(ACTOR_DATA.glob("actor*")) if ACTOR_DATA.is_dir() else [])
     return _ACTORS
+
+
+def load_actor_names(paths: list[Path]) -> list[str]:
+    """Every ``name`` in the given JSON/JSONL/TSV/CSV actor files; templates such as
+    'Military Forces of {country}' are left out (they only name an actor once filled in)."""
+    names: set[str] = set()
+    for f in paths:
+        try:
+            names.update(_names_in(f))
+        except (OSError, ValueError):
+            continue
+    return sorted(n for n in names if "{" not in n)
+
+
+def _collect(node: Any, out: set[str]) -> None:
+    if isinstance(node, dict):
+        name = node.get("name") or node.get("canonical")
+        if isinstance(name, str) and name.strip():
+            out.add(name.strip())
+        for v in node.values():
+            if isinstance(v, (dict, list)):
+                _collect(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _collect(v, out)
 
 
 def _names_in(f: Path) -> set[str]:
     text = f.read_text(encoding="utf-8")
-    if f.suffix in (".json", ".jsonl"):
-        items = [json.loads(line) for line in text.splitlines() if line.strip()] if f.suffix == ".jsonl" else json.loads(text)
-        if isinstance(items, dict):
-            items = items.get("actors", items)
-            items = list(items.values()) if isinstance(items, dict) and not all(isinstance(v, str) for v in items.values()) else \
-                [{"name": k} for k in items] if isinstance(items, dict) else items
-        out = set()
-        for it in items:
-            if isinstance(it, str):
-                out.add(it)
-            elif isinstance(it, dict):
-                name = it.get("name") or it.get("canonical") or it.get("actor")
-                if isinstance(name, str):
-                    out.add(name)
-        return out
-    if f.suffix in (".tsv", ".csv"):
+    out: set[str] = set()
+    if f.suffix == ".json":
+        _collect(json.loads(text), out)
+    elif f.suffix == ".jsonl":
+        for line in text.splitlines():
+            if line.strip():
+                _collect(json.loads(line), out)
+    elif f.suffix in (".tsv", ".csv"):
         sep = "\t" if f.suffix == ".tsv" else ","
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-        if not lines:
-            return set()
-        head = lines[0].split(sep)
+        head = lines[0].split(sep) if lines else []
         col = next((i for i, h in enumerate(head) if h.strip().lower() in ("name", "canonical", "actor")), None)
-        rows = lines[1:] if col is not None else lines
-        return {r.split(sep)[col or 0].strip() for r in rows if r.split(sep)[col or 0].strip()}
-    return set()
+        for row in lines[1:] if col is not None else lines:
+            cells = row.split(sep)
+            if len(cells) > (col or 0) and cells[col or 0].strip():
+                out.add(cells[col or 0].strip())
+    return out
 
 
 def actor_suggestions(store, q: str, limit: int = 15) -> list[str]:
