@@ -55,6 +55,8 @@ class StoreSettings(BaseModel):
 
 
 class Settings(BaseModel):
+    plugins: list[str] = Field(default_factory=list,
+                               description="modules imported before the pipeline is built, to register extra stages")
     pipeline: list[str] = Field(default_factory=lambda: [
         "nlp", "actors", "classify", "geocode", "dates", "attribution", "finalize"])
     nlp: NlpSettings = Field(default_factory=NlpSettings)
