@@ -47,6 +47,7 @@ def extract(
     any document failed.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import __version__
@@ -79,7 +80,8 @@ def extract(
                 progress.update(task, advance=n_docs, events=job.summary.events)
 
             for ev in job.run(inputs, published=anchor, batch_size=batch_size, force=force, on_batch=on_batch,
-                              on_problem=lambda p: console.print(f"[red]✗[/red] {p}", markup=True, highlight=False)):
+                              on_problem=lambda p: console.print(f"[red]✗[/red] {escape(str(p))}", highlight=False,
+                                                                 soft_wrap=True)):
                 if out_fh:
                     out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
     finally:
@@ -88,7 +90,8 @@ def extract(
         job.close()
     s = job.summary
     console.print(f"{s.documents} documents ({s.skipped} unchanged, skipped), {s.events} events, "
-                  f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""))
+                  f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""),
+                  soft_wrap=True, highlight=False)
     raise typer.Exit(1 if s.failed else 0)
 
 
