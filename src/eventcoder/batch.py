@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 from .config import Settings
 from .pipeline import Pipeline
@@ -31,31 +31,54 @@ class PipelineActor:
         }
 
 
-def extract_with_ray(articles: Iterable[Article], settings: Settings, *, num_actors: int = 2,
-                     batch_size: int = 32, address: Optional[str] = None) -> Iterator[Record]:
-    """Run the pipeline over ``articles`` on a Ray cluster (a local one unless ``address`` is given).
+class RayPipeline:
+    """A drop-in for ``Pipeline``: ``__call__(records) -> records`` runs on Ray Data actors.
 
-    Yields the processed records (their events and problems), in no guaranteed order.
+    Use as a context manager; it starts a local Ray cluster unless one is running or ``address`` is given.
     """
-    import ray
 
-    started_here = False
-    if not ray.is_initialized():
-        ray.init(address=address, num_cpus=None if address else num_actors, include_dashboard=False,
-                 log_to_driver=False, ignore_reinit_error=True)
-        started_here = True
-    try:
-        items = [{"article": a.model_dump_json()} for a in articles]
-        if not items:
-            return
-        ds = ray.data.from_items(items)
-        out = ds.map_batches(PipelineActor, fn_constructor_args=(settings.model_dump_json(),),
-                             batch_size=batch_size, concurrency=num_actors, num_cpus=1, batch_format="default")
-        for row in out.iter_rows():
-            yield Record.model_validate_json(row["record"])
-    finally:
-        if started_here:
+    def __init__(self, settings: Settings, *, num_actors: int = 2, batch_size: int = 32,
+                 address: Optional[str] = None):
+        self.settings, self.num_actors, self.batch_size, self.address = settings, num_actors, batch_size, address
+        self._started_here = False
+
+    def __enter__(self) -> "RayPipeline":
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(address=self.address, num_cpus=None if self.address else self.num_actors,
+                     include_dashboard=False, log_to_driver=False)
+            self._started_here = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import ray
+
+        if self._started_here:
             ray.shutdown()
+
+    def __call__(self, records: list[Record]) -> list[Record]:
+        import ray
+
+        if not records:
+            return records
+        ds = ray.data.from_items([{"article": r.article.model_dump_json()} for r in records])
+        out = ds.map_batches(PipelineActor, fn_constructor_args=(self.settings.model_dump_json(),),
+                             batch_size=self.batch_size, concurrency=self.num_actors, num_cpus=1,
+                             batch_format="default")
+        by_id = {}
+        for row in out.iter_rows():
+            rec = Record.model_validate_json(row["record"])
+            by_id[rec.doc_id] = rec
+        # Same order as the input, so a caller cannot tell this from the in-process Pipeline.
+        return [by_id.get(r.doc_id, r) for r in records]
+
+
+def extract_with_ray(articles: Iterable[Article], settings: Settings, *, num_actors: int = 2,
+                     batch_size: int = 32, address: Optional[str] = None) -> list[Record]:
+    """Run the pipeline over ``articles`` on a Ray cluster (a local one unless ``address`` is given)."""
+    with RayPipeline(settings, num_actors=num_actors, batch_size=batch_size, address=address) as rp:
+        return rp([Record(article=a) for a in articles])
 
 
 def write_events_jsonl(records: Iterable[Record], path: Path) -> tuple[int, list[Problem]]:

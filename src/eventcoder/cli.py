@@ -40,6 +40,7 @@ def extract(
     config: Optional[Path] = ConfigOption,
     set_: Optional[List[str]] = SetOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+    ray_actors: int = typer.Option(0, "--ray", min=0, help="run the pipeline on N Ray Data actors (local cluster)"),
 ) -> None:
     """Extract events from documents into the database (and --out JSONL).
 
@@ -63,8 +64,14 @@ def extract(
             raise typer.Exit(2)
     settings = _settings(config, set_)
     console = Console(stderr=True)
+    ray_pipeline = None
     try:
-        job = Extraction(settings, db, version=__version__)
+        if ray_actors:
+            from .batch import RayPipeline
+
+            ray_pipeline = RayPipeline(settings, num_actors=ray_actors, batch_size=batch_size).__enter__()
+            batch_size *= ray_actors  # one driver batch feeds every actor
+        job = Extraction(settings, db, version=__version__, pipeline=ray_pipeline)
     except EvxError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
@@ -88,6 +95,8 @@ def extract(
         if out_fh:
             out_fh.close()
         job.close()
+        if ray_pipeline is not None:
+            ray_pipeline.__exit__(None, None, None)
     s = job.summary
     console.print(f"{s.documents} documents ({s.skipped} unchanged, skipped), {s.events} events, "
                   f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""),
