@@ -31,6 +31,12 @@ class ActorSettings(BaseModel):
 
 class ClassifySettings(BaseModel):
     min_score: float = Field(0.0, ge=0, le=1, description="events scored below this are dropped")
+    use_model: bool = Field(True, description="type events with the bundled linear model; False: rules only")
+    model_path: Optional[str] = Field(None, description="a type model built by scripts/build_type_model.py; default: bundled")
+    note_max_sentences: int = Field(4, ge=1, description="a document this short is a monitor's note: one event on its whole text")
+    note_max_chars: int = Field(1200, ge=1, description="a note is also at most this long")
+    min_note_probability: float = Field(0.5, ge=0, le=1, description="a note with no trigger cue still yields its best-guess event above this")
+    low_margin: float = Field(0.2, ge=0, le=1, description="flag low_type_margin when the best two types are closer than this")
 
 
 class GeocodeSettings(BaseModel):
