@@ -58,10 +58,23 @@ def _load_demonyms() -> dict[str, str]:
     return out
 
 
+def _load_publishers() -> list[tuple[re.Pattern, str]]:
+    out = []
+    with (DATA_DIR / "publishers.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+            for w in row[1:]:
+                if w:
+                    out.append((re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I), row[0]))
+    return out
+
+
 AFTER_CUES, BEFORE_CUES = _load_cues()
+PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+                        "upper", "lower", "new", "old", "greater"})
 _AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
                                                    key=len, reverse=True)) + r")\b", re.I)
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
@@ -140,21 +153,26 @@ class Geocoder:
         return out
 
     def _split_phrase(self, text: str, start: int, end: int, ents) -> list[Toponym]:
-        phrase = text[start:end]
-        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"\S+", phrase)]
-        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Kenya Police")
+        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"[^\s]+", text[start:end])]
+        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
         folded_words = [fold(text[a:b]) for a, b in words]
-        if any(w in ORG_WORDS for w in folded_words):
+        nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
+        if any(w in ORG_WORDS for w in folded_words) or (nxt and nxt.group(1).lower() in ORG_WORDS):
             return []
-        # drop non-place words at either end ("On", "Taliban", "Fatalities")
-        while words and fold(text[words[0][0]:words[0][1]]) in NONPLACES:
-            words = words[1:]
-        while words and fold(text[words[-1][0]:words[-1][1]]) in NONPLACES:
-            words = words[:-1]
+        # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
+        # are part of many names (North Darfur, South Kivu) and are tried without later
+        while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS:
+            words, folded_words = words[1:], folded_words[1:]
+        role = ""
+        # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
+        while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
+            role = role or AFTER_CUES[folded_words[-1]]
+            words, folded_words = words[:-1], folded_words[:-1]
+        while words and folded_words[-1] in NONPLACES:
+            words, folded_words = words[:-1], folded_words[:-1]
         if not words:
             return []
         s, e = words[0][0], words[-1][1]
-        # trailing possessive / punctuation
         while e > s and text[e - 1] in ".,;:'’\")":
             e -= 1
         if text[e - 2:e] in ("'s", "’s"):
@@ -168,16 +186,16 @@ class Geocoder:
             if a <= s < b or s <= a < e:
                 label = lab
                 break
-        if label in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "NORP", "LAW"):
+        # spaCy-sm calls many towns NORP or PERSON (Herat, Halba), so only these labels veto a phrase
+        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
             return []
-        t = Toponym(start=s, end=e, text=name, entity=label)
-        after = _AFTER_RE.match(text, e)
-        t.cue_end = e
-        if after:
+        t = Toponym(start=s, end=e, text=name, entity=label, role=role)
+        t.cue_end = end if role else e
+        after = _AFTER_RE.match(text, t.cue_end)
+        if after and not role:
             t.role = AFTER_CUES[after.group(1).lower()]
             t.cue_end = after.end()
-        before = _BEFORE_RE.search(text[max(0, s - 40):s])
-        if before:
+        if _BEFORE_RE.search(text[max(0, s - 40):s]):
             t.near = True
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
@@ -193,21 +211,29 @@ class Geocoder:
 
     # -- resolution -----------------------------------------------------------------------------
     def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
-        cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None,
-                                      limit=self.settings.max_candidates)
-        if not cands and "-" in t.text and country is None:
-            # "Mogadishu-Bondhere": the first part names the town
-            head = t.text.split("-")[0]
-            if len(head) >= 4 and fold(head) not in NONPLACES:
-                cands = [c.with_score(c.score * 0.9, "part") for c in
-                         self.gazetteer.lookup(head, limit=self.settings.max_candidates)]
-        return cands
+        limit = self.settings.max_candidates
+        cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
+        if cands:
+            return cands
+        # "Hodeidah Red Sea", "North Darfur", "Mogadishu-Bondhere": the longest part that is a place name,
+        # leftmost first; such matches count only inside the document's country (see _choose)
+        words = re.split(r"[\s-]+", t.text)
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(0, len(words) - n + 1):
+                part = " ".join(words[i:i + n])
+                if fold(part) in NONPLACES or len(fold(part)) < 4:
+                    continue
+                found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=limit)
+                if found:
+                    return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
+        return []
 
     def _resolve(self, record: Record) -> tuple[list[Toponym], str]:
         toponyms = self._toponyms(record)
         for t in toponyms:
             t.candidates = self._lookup(t)
-        country = self._focus_country(toponyms)
+        source_cc = self._source_country(record.article.source)
+        country = self._focus_country(toponyms, source_cc)
         # toponyms not found anywhere get a fuzzy try within the document's country
         if country:
             for t in toponyms:
@@ -219,14 +245,34 @@ class Geocoder:
             self._choose(t, country, parent)
         return toponyms, country or ""
 
-    def _focus_country(self, toponyms: list[Toponym]) -> Optional[str]:
+    def _source_country(self, source: str) -> Optional[str]:
+        """The home country of the publisher or monitor: a country named in the source string, else
+        ``publishers.tsv``."""
+        if not source:
+            return None
+        for part in re.split(r"[;,/]", source):
+            for m in re.finditer(r"\(([^)]+)\)|([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)", part):
+                for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
+                    if c.kind == "country" and c.matched == "exact":
+                        return c.country_code
+            for pat, cc in PUBLISHERS:
+                if pat.search(part):
+                    return cc
+        m = _DEMONYM_RE.search(source)
+        return DEMONYMS[m.group(1)] if m else None
+
+    def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str]) -> Optional[str]:
+        """The country the document's toponyms agree on, the publisher's country weighing like one
+        well-known place."""
         votes: dict[str, float] = {}
+        if source_cc:
+            votes[source_cc] = 1.5
         for t in toponyms:
-            if not t.candidates:
+            if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
             best: dict[str, float] = {}
             for c in t.candidates:
-                w = c.score * (0.5 + math.log10(c.population + 10) / 7)
+                w = (c.score if c.matched == "exact" else c.score * 0.3) * (0.5 + math.log10(c.population + 10) / 7)
                 if c.kind == "country":
                     w *= 3  # the text names the country outright
                 elif c.kind in ("adm1", "adm2"):
@@ -268,13 +314,19 @@ class Geocoder:
             ranked.append((s, c))
         ranked.sort(key=lambda x: -x[0])
         s, best = ranked[0]
-        # weak evidence: a foreign, inexactly matched or tiny place named by a lone capitalised word
-        if country and best.country_code != country and best.matched != "exact" and best.kind != "country":
-            t.reason = f"only {best.name} ({best.country_code}) outside the document's country"
+        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > 0
+        home = bool(country) and best.country_code == country
+        # weak evidence: an inexact spelling, a place outside the document's country, a lone capitalised
+        # word opening a sentence ("Grenade attack ...": Granada by skeleton)
+        if best.matched != "exact" and not (home or supported):
+            t.reason = f"only {best.name} ({best.country_code}) by {best.matched} match, outside the document's country"
             return
         if t.sentence_start and " " not in t.text and not t.role and t.entity not in ("GPE", "LOC") \
-                and best.population < 100_000 and best.kind in ("city", "extra"):
+                and not (best.matched == "exact" and (home or best.population >= 100_000)):
             t.reason = "a lone capitalised word opening a sentence"
+            return
+        if t.entity == "PERSON" and not (best.matched == "exact" and (home or supported)):
+            t.reason = "a person's name"
             return
         if country and best.country_code != country and best.kind == "city" and best.population < 5000 \
                 and not t.role and t.entity not in ("GPE", "LOC"):
@@ -372,7 +424,8 @@ class Geocoder:
                 ev.flag("geo_outside_document_country")
             return
         # no place: the country the document names, at its capital (precision 3), or nothing
-        cc = country or self._demonym_country(record.text)
+        cc = (self._placed_country(toponyms) or self._source_country(record.article.source)
+              or self._demonym_country(record.text))
         if cc and self.settings.country_fallback:
             cap = self.gazetteer.capital(cc)
             if cap is not None:
@@ -384,6 +437,14 @@ class Geocoder:
                 ev.flag("geo_country_only")
                 return
         ev.flag("geo_unresolved")
+
+    @staticmethod
+    def _placed_country(toponyms: list[Toponym]) -> Optional[str]:
+        counts: dict[str, int] = {}
+        for t in toponyms:
+            if t.chosen is not None:
+                counts[t.chosen.country_code] = counts.get(t.chosen.country_code, 0) + 1
+        return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
     @staticmethod
     def _demonym_country(text: str) -> Optional[str]:
