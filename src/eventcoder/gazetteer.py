@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -127,6 +127,7 @@ class Candidate:
     matched: str = "exact"
     admin1_code: str = ""
     place_id: int = 0
+    main: bool = False  # matched the place's own name, not one of its alternate names
 
     def with_score(self, score: float, matched: str) -> "Candidate":
         return replace(self, score=score, matched=matched)
@@ -386,15 +387,15 @@ class Gazetteer:
 
     def _rows_to_candidates(self, rows, score: float, matched: str) -> list[Candidate]:
         out = []
-        for pid, gid, name, cc, a1, a2, lat, lon, pop, kind, a1code in rows:
+        for pid, gid, name, cc, a1, a2, lat, lon, pop, kind, a1code, *main in rows:
             cname, iso = (self.countries.get(cc) or ("", None))[:2]
             out.append(Candidate(gid, name, cc, cname, iso, a1, a2, lat, lon, pop or 0, kind, score, matched,
-                                 a1code, pid))
+                                 a1code, pid, bool(main and main[0])))
         return out
 
     def _query(self, column: str, key: str, country: Optional[str]) -> list[tuple]:
-        sql = (f"SELECT DISTINCT p.* FROM name n JOIN place p ON p.id = n.place WHERE n.{column} = ?"
-               + (" AND p.cc = ?" if country else ""))
+        sql = (f"SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.place WHERE n.{column} = ?"
+               + (" AND p.cc = ?" if country else "") + " GROUP BY p.id")
         return self.con.execute(sql, (key, country) if country else (key,)).fetchall()
 
     def lookup(self, name: str, country: Optional[str] = None, fuzzy: bool = True,

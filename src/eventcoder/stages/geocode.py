@@ -181,6 +181,9 @@ class Geocoder:
         f = fold(name)
         if not f or f in NONPLACES or len(f) < 3 or f.isdigit():
             return []
+        # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
+        if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
+            return []
         label = ""
         for a, b, lab in ents:
             if a <= s < b or s <= a < e:
@@ -272,7 +275,8 @@ class Geocoder:
                 continue
             best: dict[str, float] = {}
             for c in t.candidates:
-                w = (c.score if c.matched == "exact" else c.score * 0.3) * (0.5 + math.log10(c.population + 10) / 7)
+                # inexact spellings hardly vote: over the world, they find a namesake of almost anything
+                w = (c.score if c.matched == "exact" else c.score * 0.1) * (0.5 + math.log10(c.population + 10) / 7)
                 if c.kind == "country":
                     w *= 3  # the text names the country outright
                 elif c.kind in ("adm1", "adm2"):
@@ -322,8 +326,15 @@ class Geocoder:
             t.reason = f"only {best.name} ({best.country_code}) by {best.matched} match, outside the document's country"
             return
         if t.sentence_start and " " not in t.text and not t.role and t.entity not in ("GPE", "LOC") \
-                and not (best.matched == "exact" and (home or best.population >= 100_000)):
+                and not (best.matched == "exact" and best.main and (home or best.population >= 100_000)):
             t.reason = "a lone capitalised word opening a sentence"
+            return
+        if parent is not None and parent.chosen is not None and not supported and best.kind != "country":
+            # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
+            t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
+            return
+        if country and not home and best.kind in ("adm2", "extra") and not supported:
+            t.reason = f"{best.name} is a district outside the document's country"
             return
         if t.entity == "PERSON" and not (best.matched == "exact" and (home or supported)):
             t.reason = "a person's name"
