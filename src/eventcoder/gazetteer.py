@@ -374,7 +374,7 @@ class Gazetteer:
                                 f"--out {self.path}")
         self.countries: dict[str, tuple[str, Optional[int], Optional[int], Optional[int]]] = {
             cc: (name, iso, gid, cap) for cc, name, iso, gid, cap in self.con.execute("SELECT * FROM country")}
-        self._cache: dict[tuple[str, Optional[str]], list[Candidate]] = {}
+        self._cache: dict[tuple, list[Candidate]] = {}
         self._country_keys: dict[str, tuple[list[str], list[int]]] = {}
 
     @classmethod
@@ -399,7 +399,7 @@ class Gazetteer:
         return self.con.execute(sql, (key, country) if country else (key,)).fetchall()
 
     def lookup(self, name: str, country: Optional[str] = None, fuzzy: bool = True,
-               limit: int = 25) -> list[Candidate]:
+               limit: int = 25, exact_only: bool = False) -> list[Candidate]:
         """Candidates for a place name, best match first (then larger places first).
 
         Args:
@@ -408,11 +408,12 @@ class Gazetteer:
             fuzzy: allow rapidfuzz matching over the country's names when nothing else matched
                 (only with ``country``).
             limit: at most this many candidates.
+            exact_only: only the folded spelling (no skeleton, no fuzzy).
         Returns:
             candidates; ``score`` is 1.0 for the folded spelling, 0.9 for the transliteration
             skeleton, the rapidfuzz ratio scaled into 0.5..0.85 for fuzzy matches.
         """
-        key = (name, country)
+        key = (name, country, fuzzy, exact_only)
         hit = self._cache.get(key)
         if hit is not None:
             return hit[:limit]
@@ -423,11 +424,11 @@ class Gazetteer:
             bare = _bare(f)
             if not out and bare != f:
                 out = self._rows_to_candidates(self._query("key", bare, country), 1.0, "exact")
-            if not out:
+            if not out and not exact_only:
                 sk = skeleton(f)
                 if len(sk) >= 2:
                     out = self._skeleton_matches(f, sk, country)
-            if not out and fuzzy and country and len(f) >= 5:
+            if not out and fuzzy and country and len(f) >= 5 and not exact_only:
                 out = self._fuzzy(f, country)
         out.sort(key=lambda c: (-c.score, -_KIND_RANK.get(c.kind, 0), -c.population))
         if len(self._cache) > 100_000:

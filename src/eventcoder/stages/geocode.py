@@ -226,7 +226,7 @@ class Geocoder:
                 part = " ".join(words[i:i + n])
                 if fold(part) in NONPLACES or len(fold(part)) < 4:
                     continue
-                found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=limit)
+                found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=limit, exact_only=True)
                 if found:
                     return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
         return []
@@ -237,15 +237,23 @@ class Geocoder:
             t.candidates = self._lookup(t)
         source_cc = self._source_country(record.article.source)
         country = self._focus_country(toponyms, source_cc)
-        # toponyms not found anywhere get a fuzzy try within the document's country
+        # toponyms with no exact namesake in the document's country get a transliterated and fuzzy try
+        # within it ("Majdel Aanjar" ~ "Majdal Anjar")
         if country:
             for t in toponyms:
-                if not t.candidates and len(fold(t.text)) >= 5:
-                    t.candidates = self._lookup(t, country=country)
+                if len(fold(t.text)) >= 4 and not any(c.country_code == country and c.matched == "exact"
+                                                       for c in t.candidates):
+                    home = self.gazetteer.lookup(t.text, country=country, fuzzy=True,
+                                                 limit=self.settings.max_candidates)
+                    if home:
+                        seen = {c.place_id for c in home}
+                        t.candidates = home + [c for c in t.candidates if c.place_id not in seen]
+        containers = {t.parent for t in toponyms if t.parent is not None}
         # containers first (they come later in a chain), then what they contain
-        for t in reversed(toponyms):
+        for i in range(len(toponyms) - 1, -1, -1):
+            t = toponyms[i]
             parent = toponyms[t.parent] if t.parent is not None else None
-            self._choose(t, country, parent)
+            self._choose(t, country, parent, is_container=i in containers)
         return toponyms, country or ""
 
     def _source_country(self, source: str) -> Optional[str]:
@@ -292,7 +300,8 @@ class Geocoder:
             return None
         return max(votes.items(), key=lambda kv: kv[1])[0]
 
-    def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym]) -> None:
+    def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
+                is_container: bool = False) -> None:
         if not t.candidates:
             t.reason = "not in the gazetteer"
             return
@@ -311,6 +320,8 @@ class Geocoder:
                 s += {"adm1": 0.8, "adm2": 0.8, "city": 0.1}.get(c.kind, -0.5)
             elif c.kind == "country":
                 s += 0.5
+            elif is_container and c.kind in ("adm1", "adm2"):
+                s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
             elif c.kind in ("city", "extra"):
                 s += 0.3  # "Homs" alone is the city, not the governorate
             if parent is not None and parent.chosen is not None:
@@ -336,7 +347,7 @@ class Geocoder:
         if country and not home and best.kind in ("adm2", "extra") and not supported:
             t.reason = f"{best.name} is a district outside the document's country"
             return
-        if t.entity == "PERSON" and not (best.matched == "exact" and (home or supported)):
+        if t.entity == "PERSON" and not (home or supported or t.role):
             t.reason = "a person's name"
             return
         if country and best.country_code != country and best.kind == "city" and best.population < 5000 \
@@ -352,19 +363,18 @@ class Geocoder:
         """Bonus for a candidate inside its container (admin names agree, or it lies near)."""
         if c.country_code != p.country_code:
             return -2.0
+        same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
         if p.kind == "adm1":
-            if c.admin1 and skeleton(c.admin1) == skeleton(p.admin1 or p.name):
-                return 2.0
-            return -0.5
+            return 2.0 if same_a1 else -0.5
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
-            if c.admin1 and skeleton(c.admin1) == skeleton(p.admin1):
-                return 1.0
+        elif p.kind == "city" and c.admin2 and p.admin2 and skeleton(c.admin2) == skeleton(p.admin2):
+            return 2.0
         d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
         if d < 30:
             return 2.0
-        if d < 100:
+        if d < 100 or same_a1:
             return 1.0
         return -0.5
 
