@@ -445,10 +445,12 @@ class Gazetteer:
                + (" AND p.cc = ?" if country else ""))
         rows = self.con.execute(sql, (sk, country) if country else (sk,)).fetchall()
         q = strip_articles(folded).replace(" ", "")
+        # a short skeleton ("mr" for Amir, Amran, Maarrat) needs a closer spelling to count
+        floor = 60 if len(sk) >= 4 else 75
         best: dict[int, tuple[float, tuple]] = {}
         for key, *place in rows:
             r = fuzz.ratio(q, strip_articles(key).replace(" ", ""))
-            if r >= 60 and r > best.get(place[0], (0.0,))[0]:
+            if r >= floor and r > best.get(place[0], (0.0,))[0]:
                 best[place[0]] = (r, tuple(place))
         out = []
         for r, place in best.values():

@@ -65,7 +65,7 @@ def _load_publishers() -> list[tuple[re.Pattern, str]]:
             for w in row[1:]:
                 if w:
                     out.append((re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I), row[0]))
-    return out
+    return sorted(out, key=lambda pc: -len(pc[0].pattern))
 
 
 AFTER_CUES, BEFORE_CUES = _load_cues()
@@ -73,6 +73,8 @@ PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+# Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
+ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                         "upper", "lower", "new", "old", "greater"})
 _AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
@@ -84,7 +86,7 @@ _DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
 # Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
-_JOIN = r"(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)\s+|\s+|-)"
+_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _GAP_PARENT = re.compile(r"^[\s,()\-–]*(?:(?:of|in|at|within|inside)\s+(?:the\s+)?)?[\s,()]*$", re.I)
@@ -102,6 +104,7 @@ class Toponym:
     sentence_start: bool = False
     entity: str = ""         # the nlp stage's label, when an entity covers it
     parent: Optional[int] = None  # index of its container toponym
+    alias_of: Optional[int] = None  # index of the toponym this one is another name of
     cue_end: int = 0         # end of the phrase including its cue word
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
@@ -161,9 +164,12 @@ class Geocoder:
             return []
         # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
         # are part of many names (North Darfur, South Kivu) and are tried without later
-        while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS:
+        while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS and not (
+                folded_words[0] in ARTICLE_LIKE and len(words) > 1):
             words, folded_words = words[1:], folded_words[1:]
         role = ""
+        if len(words) == 1 and folded_words[0] in AFTER_CUES:
+            return []  # "University", "District": a type word alone
         # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
         while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
             role = role or AFTER_CUES[folded_words[-1]]
@@ -190,7 +196,8 @@ class Geocoder:
                 label = lab
                 break
         # spaCy-sm calls many towns NORP or PERSON (Herat, Halba), so only these labels veto a phrase
-        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
+        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
+                     "WORK_OF_ART", "LANGUAGE", "PRODUCT"):
             return []
         t = Toponym(start=s, end=e, text=name, entity=label, role=role)
         t.cue_end = end if role else e
@@ -205,12 +212,40 @@ class Geocoder:
 
     @staticmethod
     def _link_chains(text: str, toponyms: list[Toponym]) -> None:
-        """'X (Y, Z)', 'X, Y', 'X of Y district' make each later toponym the container of the one before."""
+        """'X (Y, Z)', 'X, Y', 'X of Y district' make each later toponym the container of the one before;
+        'X (Y) district' makes Y another name of X; 'X and Y areas of Z' gives X the container of Y."""
         for i in range(len(toponyms) - 1):
             a, b = toponyms[i], toponyms[i + 1]
             gap = text[a.cue_end:b.start]
-            if len(gap) <= 12 and _GAP_PARENT.match(gap) and "\n" not in gap:
+            if len(gap) > 12 or "\n" in gap:
+                continue
+            if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
+                    b.role or _AFTER_RE.match(text, b.end + 1)):
+                # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container
+                b.alias_of = i
+                cue = _AFTER_RE.match(text, b.end + 1)
+                if cue and not a.role:
+                    a.role = AFTER_CUES[cue.group(1).lower()]
+                    a.cue_end = cue.end()
+                continue
+            if _GAP_PARENT.match(gap):
                 a.parent = i + 1
+        for i in range(len(toponyms) - 1, -1, -1):
+            a = toponyms[i]
+            if a.alias_of is not None and i + 1 < len(toponyms) and toponyms[a.alias_of].parent is None:
+                # the alias's own container belongs to the name it stands for
+                gap = text[a.end + 1:toponyms[i + 1].start]
+                cue = _AFTER_RE.match(text, a.end + 1)
+                if cue:
+                    gap = text[cue.end():toponyms[i + 1].start]
+                if len(gap) <= 12 and _GAP_PARENT.match(gap):
+                    toponyms[a.alias_of].parent = i + 1
+            if a.parent is None and i + 1 < len(toponyms):
+                b = toponyms[i + 1]
+                if b.parent is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*", text[a.cue_end:b.start]):
+                    a.parent = b.parent
+                    if not a.role:
+                        a.role = b.role
 
     # -- resolution -----------------------------------------------------------------------------
     def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
@@ -253,7 +288,13 @@ class Geocoder:
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
             parent = toponyms[t.parent] if t.parent is not None else None
+            if parent is not None and skeleton(parent.text) == skeleton(t.text):
+                parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
             self._choose(t, country, parent, is_container=i in containers)
+        for t in toponyms:
+            if t.alias_of is not None and toponyms[t.alias_of].chosen is None and t.chosen is not None:
+                main = toponyms[t.alias_of]
+                main.chosen, main.score, main.reason = t.chosen, t.score, f"by its other name {t.text!r}"
         return toponyms, country or ""
 
     def _source_country(self, source: str) -> Optional[str]:
@@ -266,7 +307,7 @@ class Geocoder:
                 for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
                     if c.kind == "country" and c.matched == "exact":
                         return c.country_code
-            for pat, cc in PUBLISHERS:
+            for pat, cc in PUBLISHERS:  # longest names first: "Daily Excelsior" before "Excelsior"
                 if pat.search(part):
                     return cc
         m = _DEMONYM_RE.search(source)
@@ -277,7 +318,7 @@ class Geocoder:
         well-known place."""
         votes: dict[str, float] = {}
         if source_cc:
-            votes[source_cc] = 1.5
+            votes[source_cc] = 2.5
         for t in toponyms:
             if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
@@ -364,6 +405,8 @@ class Geocoder:
         if c.country_code != p.country_code:
             return -2.0
         same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
+        if p.kind == "country":
+            return 1.0
         if p.kind == "adm1":
             return 2.0 if same_a1 else -0.5
         if p.kind == "adm2":
@@ -421,6 +464,11 @@ class Geocoder:
                 fallback = fallback or (target, prec, note)
                 continue
             return target, prec, note
+        # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
+        for i in idx:
+            t = toponyms[i]
+            if t.chosen is not None and t.chosen.kind != "country":
+                return t, self._precision(t), "named in the event's text"
         return fallback
 
     def _link(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
