@@ -324,8 +324,11 @@ class Geocoder:
                 continue
             best: dict[str, float] = {}
             for c in t.candidates:
-                # inexact spellings hardly vote: over the world, they find a namesake of almost anything
-                w = (c.score if c.matched == "exact" else c.score * 0.1) * (0.5 + math.log10(c.population + 10) / 7)
+                # inexact spellings do not vote: over the world they find a namesake of almost anything
+                # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
+                if c.matched != "exact":
+                    continue
+                w = c.score * (0.5 + math.log10(c.population + 10) / 7)
                 if c.kind == "country":
                     w *= 3  # the text names the country outright
                 elif c.kind in ("adm1", "adm2"):
@@ -334,6 +337,8 @@ class Geocoder:
                     w *= 2
                 best[c.country_code] = max(best.get(c.country_code, 0.0), w)
             # a name found in many countries says less about which one
+            if not best:
+                continue
             spread = 1.0 / math.sqrt(len(best))
             for cc, w in best.items():
                 votes[cc] = votes.get(cc, 0.0) + w * spread
@@ -391,8 +396,9 @@ class Geocoder:
         if t.entity == "PERSON" and not (home or supported or t.role):
             t.reason = "a person's name"
             return
-        if country and best.country_code != country and best.kind == "city" and best.population < 5000 \
-                and not t.role and t.entity not in ("GPE", "LOC"):
+        if country and not home and not supported and best.kind in ("city", "extra") and (
+                best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
+            # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
             t.reason = f"{best.name} is a small place outside the document's country"
             return
         t.chosen = best
