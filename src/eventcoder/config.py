@@ -40,8 +40,12 @@ class ClassifySettings(BaseModel):
 
 
 class GeocodeSettings(BaseModel):
-    index_path: Optional[str] = Field(None, description="gazetteer index file; default: bundled/built in the user cache")
-    max_candidates: int = Field(10, ge=1)
+    index_path: Optional[str] = Field(None, description="gazetteer index file; default: built on first use in "
+                                      "~/.cache/eventcoder/gazetteer-<version>.sqlite")
+    max_candidates: int = Field(10, ge=1, description="gazetteer candidates weighed per toponym")
+    max_chars: int = Field(200_000, ge=1000, description="toponyms are looked for in this many characters of a document")
+    country_fallback: bool = Field(True, description="an event with no place named goes to the capital of the "
+                                   "document's country (geo_precision 3, flagged geo_country_only)")
 
 
 class DateSettings(BaseModel):
