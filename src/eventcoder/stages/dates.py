@@ -107,9 +107,12 @@ class DateFinder:
             re.compile(r"\b(?:(?i:between|from)\s+)?(?P<m2>" + _MONTH + r")\s+(?P<d1>" + _DAY
                        + r")\s*(?:and|to|until|till|-|–|—)\s*(?P<d2>" + _DAY + r")\b(?:,?\s+(?P<y>" + _YEAR + r"))?"),
         ]
-        self.rx_day_month = re.compile(r"\b(?:the\s+)?(?P<d>" + _DAY + r")\s+(?:of\s+)?(?P<m>" + _MONTH + r")(?!\w)")
-        self.rx_month_day = re.compile(r"\b(?P<m>" + _MONTH + r")\s+(?:the\s+)?(?P<d>" + _DAY + r")(?![\w:.,]\d|\s*(?:%|km|people|\d))")
-        self.rx_month_year = re.compile(r"\b(?:(?i:in|during|throughout)\s+)?(?:(?P<part>(?i:" + parts + r"))\s*)?(?P<m>"
+        # a day and month followed by a year that find_absolute_dates rejected ("29 February 2015") is no date
+        self.rx_day_month = re.compile(r"\b(?:the\s+)?(?P<d>" + _DAY + r")\s+(?:of\s+)?(?P<m>" + _MONTH
+                                       + r")(?!\w)(?!,?\s+\d{4})")
+        self.rx_month_day = re.compile(r"\b(?P<m>" + _MONTH + r")\s+(?:the\s+)?(?P<d>" + _DAY
+                                       + r")(?!\w)(?![:.]\d|,?\s+\d{4}|\s*(?:%|km|people|\d))")
+        self.rx_month_year = re.compile(r"\b(?:(?i:in|during|throughout)\s+)?(?:(?P<part>(?i:" + parts + r"))\s*)?(?<!\d )(?P<m>"
                                         + _MONTH + r")(?:\s+of)?,?\s+(?P<y>" + _YEAR + r")\b")
         self.rx_month = re.compile(r"\b(?:(?P<lead>(?i:in|during|throughout|since|until))\s+)?(?:(?P<part>(?i:" + parts
                                    + r"))\s*)?(?P<m>" + _MONTH + r")(?!\w)")
@@ -130,7 +133,7 @@ class DateFinder:
         self.rx_approx_after = re.compile(r"^\s*[\(\[,]?\s*(?:" + _alternation(lex["approximate_after"]) + r")\b", i)
         self.rx_bound = re.compile(r"\b(?:" + _alternation(lex["bound_before"]) + r")\s+(?:the\s+)?$", i)
         self.rx_future = re.compile(r"\b(?:" + _alternation(lex["future_cues"]) + r")\b", i)
-        self.rx_on_or = re.compile(r"\bon\s+or\s+$", i)
+        self.rx_on_or = re.compile(r"\bon\s+or\s+before\s+$", i)
 
     # ---- public API ---------------------------------------------------------------------------------
 
@@ -347,7 +350,7 @@ class DateFinder:
                 f.kind += ":detail"  # "Around 1 May (between 30 April and 2 May)": the first date governs
             elif self.rx_bound.search(before) and not self.rx_on_or.search(before):
                 f.kind += ":bound"
-            elif re.search(r"\bthe\s+$", before, re.I) and not re.match(r"the\b", text[f.start:f.end], re.I):
+            elif _ATTRIBUTIVE_BEFORE.search(before) and _ATTRIBUTIVE_AFTER.match(after):
                 f.kind += ":bound"  # attributive: "the March 2012 bombing", "the Thursday election" name another event
             elif f.value is None and pub is None:
                 f.kind += ":unanchored"
@@ -356,6 +359,12 @@ class DateFinder:
             if f.precision == 1 and (self.rx_approx_before.search(before) or self.rx_approx_after.search(after)):
                 f.precision = 2
             prev = f
+
+
+_ATTRIBUTIVE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# a word after the date that is not a function word: the date modifies a noun
+_ATTRIBUTIVE_AFTER = re.compile(r"\s+(?!(?:in|on|at|of|and|or|to|when|as|by|for|from|with|after|before|while|the|a|an|"
+                                r"was|were|is|are|had|has|that|which|night|morning|evening|afternoon)\b)[A-Za-z]{3,}", re.I)
 
 
 def _adjacent(a: _Found, b: _Found) -> bool:
