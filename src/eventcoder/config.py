@@ -47,7 +47,7 @@ class DateSettings(BaseModel):
 
 
 class AttributionSettings(BaseModel):
-    pass
+    lead_sentences: int = Field(5, ge=1, description="sentences at the start searched for the outlet a speaker talks to ('tells Syria Direct')")
 
 
 class FinalizeSettings(BaseModel):

@@ -447,8 +447,9 @@ def choose_date(doc: _Doc, event: Event) -> tuple[Optional[DateMention], float, 
         in_sentence = doc.within(sentence.start, sentence.end)
         if in_sentence:
             return in_sentence[0], 0.9, "the date of the event's sentence"
-    para = doc.paragraph_start(ev.start)
-    earlier = [m for m in doc.within(para, ev.start)]
+    at = ev.start + (len(ev.text) - len(ev.text.lstrip()))  # sentences may begin with the blank line before them
+    para = doc.paragraph_start(at)
+    earlier = doc.within(para, ev.start)
     if earlier:
         return earlier[-1], 0.7, "the nearest earlier date in the paragraph"
     if doc.lead is not None and doc.lead.span.start < ev.start:
