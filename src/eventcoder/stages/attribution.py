@@ -37,7 +37,8 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _QUESTION = re.compile(r"\s*(?:Q|Question)\s*[:.\-–]\s*")
 _ANSWER = re.compile(r"\s*(?:A|Answer)\s*[:.\-–]\s*")
 _CLOSE_QUOTE = re.compile(r"[”\"»]|[’']\s*,|,\s*[”\"]")
-_STOP_WORDS = {"a", "an", "the", "and", "but", "however", "also", "as", "so", "then", "that", "which", "who",
+_ARTICLES = {"a", "an", "the"}
+_STOP_WORDS = {"and", "but", "however", "also", "as", "so", "then", "that", "which", "who",
                "it", "this", "there", "what", "when", "while", "meanwhile", "moreover", "furthermore", "yet"}
 _AUXILIARIES = {"have", "has", "had", "also", "later", "earlier", "previously", "had", "would", "will", "recently"}
 _NOT_IN_SUBJECT = {"have", "has", "had", "do", "does", "did", "don't", "doesn't", "didn't", "is", "are", "was", "were",
@@ -87,12 +88,15 @@ class Speaker:
 
 @dataclass
 class Interview:
+    """Q:/A: structure: question paragraphs, answer paragraphs (with and without their "A:" label)."""
+
     questions: list[tuple[int, int]]
     answers: list[tuple[int, int]]
+    answer_paragraphs: list[tuple[int, int]]
     interviewee: Optional[Speaker]
 
     def in_answer(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.answers)
+        return any(s <= offset < e for s, e in self.answer_paragraphs)
 
     def in_question(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.questions)
@@ -119,6 +123,7 @@ class SourceReader:
         self.publisher_names = set(cues["publishers"])
         self.publisher_words = set(cues["publisher_words"])
         self.pronouns = set(cues["pronouns"])
+        self.non_speakers = set(cues["non_speakers"])
 
     # ---- certainty cues -------------------------------------------------------------------------------
 
@@ -168,7 +173,8 @@ class SourceReader:
         region = region.strip(" ,")
         if not region:
             return None
-        if not (_APPOSITIVE.match(region) or _ROLE_ONLY.match(region)) and "," in region:
+        appositive = _APPOSITIVE.match(region) or _ROLE_ONLY.match(region)
+        if not (appositive and _looks_like_name(appositive["name"])) and "," in region:
             cut = region.rfind(",") + 1
             region_start += cut + (len(region[cut:]) - len(region[cut:].lstrip()))
             region = region[cut:].strip()
@@ -189,6 +195,8 @@ class SourceReader:
         while len(words) > 1 and words[-1].lower() in _AUXILIARIES:
             words.pop()
             region = region[: region.rstrip().rfind(" ")].rstrip()
+        if words[-1].lower() in self.non_speakers:
+            return None
         head = region.split(",")[0].split()  # an appositive may hold anything ("Raqqa is Being ...")
         if any(w.lower() in _NOT_IN_SUBJECT and not w.isupper() for w in head):  # "IS" is a name
             return None
@@ -199,12 +207,12 @@ class SourceReader:
         if np.lower() in self.pronouns:
             return Speaker(text=np, span=span, pronoun=True)
         m = _APPOSITIVE.match(np)
-        if m and _capitalised(m["name"]):
+        if m and _looks_like_name(m["name"]):
             org = _trim_org(m["org"])
             if org:
                 return Speaker(text=np, span=span, person=m["name"].strip(), organisation=self._with_acronym(body, org))
         m = _ROLE_ONLY.match(np)
-        if m and _capitalised(m["name"]):
+        if m and _looks_like_name(m["name"]):
             return Speaker(text=np, span=span, person=m["name"].strip())
         if _capitalised(np):
             return Speaker(text=np, span=span, organisation=np)
@@ -231,7 +239,7 @@ class SourceReader:
         The interviewee is the speaker the lead (the text before the first question) names."""
         body = record.text
         paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body) if body[m.start():m.end()].strip()]
-        questions, answers, lead = [], [], []
+        questions, answers, answer_paragraphs, lead = [], [], [], []
         seen_question = False
         for s, e in paragraphs:
             if _QUESTION.match(body, s):
@@ -240,6 +248,7 @@ class SourceReader:
             elif seen_question:
                 a = _ANSWER.match(body, s)
                 answers.append((a.end() if a else s, e))
+                answer_paragraphs.append((s, e))
             else:
                 lead.append((s, e))
         if not questions or not answers:
@@ -255,12 +264,22 @@ class SourceReader:
                     break
             if interviewee:
                 break
-        return Interview(questions=questions, answers=answers, interviewee=interviewee)
+        return Interview(questions=questions, answers=answers, answer_paragraphs=answer_paragraphs,
+                         interviewee=interviewee)
 
 
 def _capitalised(text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'\-]*", text)]
-    return bool(words) and words[0][0].isupper() and words[0].lower() not in _STOP_WORDS
+    return bool(words) and words[0][0].isupper() and words[0].lower() not in _STOP_WORDS | _ARTICLES
+
+
+_NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "abd", "de", "da", "van", "von", "der", "la", "le", "du"}
+
+
+def _looks_like_name(text: str) -> bool:
+    """A proper name: one to six words, each capitalised or a particle ("Mohammed al-Saleh")."""
+    words = text.split()
+    return 0 < len(words) <= 6 and all(w[0].isupper() or w.split("-")[0].lower() in _NAME_PARTICLES for w in words)
 
 
 def _trim_np(np: str) -> str:
@@ -329,7 +348,7 @@ class Attributor:
         else:
             lo, hi = ev.start, ev.end
         clause = Span.of(body, lo, hi)
-        speakers = [s for s in self.reader.speakers(body, sentence)]
+        speakers = self._speakers_in_scope(body, sentence, clause)
         speaker = _resolve_pronoun(speakers[0], named) if speakers else None
         at = _content_start(body, ev)
         outer = interview.interviewee if interview and interview.in_answer(at) and interview.interviewee else None
@@ -371,10 +390,20 @@ class Attributor:
         reporter = outer or speaker
         parts = [publisher] if publisher else []
         if reporter is not None:
-            parts.append(reporter.organisation or reporter.person or reporter.text)
+            parts.append(re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", reporter.organisation or reporter.person or reporter.text))
         parts = list(dict.fromkeys(p for p in parts if p))
         if parts:
             event.set("source", "; ".join(parts), stage=STAGE, evidence=evidence, score=0.8)
+
+    def _speakers_in_scope(self, body: str, sentence: Span, clause: Span) -> list[Speaker]:
+        """Speakers of the event's clause; else a reporting frame that closes the sentence ("..., police
+        said."), which governs every clause before it."""
+        found = self.reader.speakers(body, sentence)
+        own = [s for s in found if clause.start <= s.span.start < clause.end]
+        if own:
+            return own
+        tail = body[sentence.start:sentence.end].rstrip(" .!?\"”'’")
+        return [s for s in found if s.span.start >= clause.end and sentence.start + len(tail) - s.span.end <= 25]
 
     @staticmethod
     def _is_party(record: Record, event: Event, speaker: Speaker) -> bool:
