@@ -124,6 +124,9 @@ CASES = [
     ("Rumors spread that militants seized the dam.", "seized", "", "", (), "unconfirmed", None),
     ("The commander is believed to have been killed in the strike.", "strike", "", "", (), "unconfirmed", None),
     ("Troops may have been killed in the ambush.", "ambush", "", "", (), "unconfirmed", None),
+    ("Many villagers reported to have been abducted by the gang.", "abducted", "", "", (), "unconfirmed", None),
+    ("Traders held a sit-in protesting alleged extortion by officials.", "sit-in", "", "", (), "asserted", None),
+    ("With further clashes being reported, the army closed the road.", "closed", "", "", (), "asserted", None),
     ("Militants apparently set fire to the church.", "set fire", "", "", (), "unconfirmed", None),
     ("Police say gunmen reportedly killed four villagers.", "killed", "", "", (), "unconfirmed", "Police"),
     # denied

@@ -44,6 +44,10 @@ _AUXILIARIES = {"have", "has", "had", "also", "later", "earlier", "previously", 
 _NOT_IN_SUBJECT = {"have", "has", "had", "do", "does", "did", "don't", "doesn't", "didn't", "is", "are", "was", "were",
                    "be", "been", "will", "would", "can", "could", "not", "no", "never", "if", "because", "since",
                    "when", "where", "after", "before", "killed", "attacked"}
+_PREPOSITIONS = {"with", "on", "in", "at", "to", "for", "from", "by", "of", "during", "after", "before", "into", "over",
+                 "including", "under", "between", "against", "around", "near"}
+_NOT_LAST = _PREPOSITIONS | {"the", "a", "an", "and", "or", "his", "her", "their", "its", "our", "being", "first", "most",
+                             "least", "widely", "unconfirmed", "as"}
 _APPOSITIVE = re.compile(r"^(?P<name>[^,]{2,80}?),\s+(?:(?:a|an|the)\s+)?(?P<role>[^,]*?)\b(?:of|for|with|at|from|in)\s+"
                          r"(?:the\s+)?(?P<org>[^,]{2,120}?)\s*,?\s*$")
 _ROLE_ONLY = re.compile(r"^(?P<name>[^,]{2,80}?),\s+(?:a|an|the)\s+[^,]{2,80},?\s*$")
@@ -151,6 +155,8 @@ class SourceReader:
             if np:
                 found.append(self._speaker(body, sentence.start + m.start("np"), np))
         for m in self.speech.finditer(text):
+            if re.match(r"\s+to\s+(?:have|be)\b", text[m.end():]):
+                continue  # "reported to have been": a passive hedge, no speaker
             subj = self._subject(text, m.start())
             if subj is None:
                 continue
@@ -165,8 +171,8 @@ class SourceReader:
         """The noun phrase before a speech verb: back to a closing quote, a semicolon or colon, the sentence
         start; an appositive ("Name, a member of X,") is kept whole, else the last comma chunk."""
         region_start = 0
-        for m in re.finditer(r"[”\";:]|[’']\s*,|,\s*[’']", text[:verb_at]):
-            region_start = m.end()
+        for m in re.finditer(r"[”\";:()\[\]]|[’']\s*,|,\s*[’']|\b(?:who|whom|which|that)\b", text[:verb_at]):
+            region_start = m.end()  # "militants who police said": the speaker follows the relative pronoun
         region = text[region_start:verb_at]
         lead = len(region) - len(region.lstrip(" ,"))
         region_start += lead
@@ -196,6 +202,11 @@ class SourceReader:
             words.pop()
             region = region[: region.rstrip().rfind(" ")].rstrip()
         if words[-1].lower() in self.non_speakers:
+            return None
+        # a preposition first ("with further clashes being reported") or a function word last ("the most
+        # reported") means the words before the verb are no noun phrase
+        if (words[0].lower() in _PREPOSITIONS or words[-1].lower() in _NOT_LAST or "to" in words[1:]
+                or (words[-1].islower() and words[-1].endswith("ing"))):
             return None
         head = region.split(",")[0].split()  # an appositive may hold anything ("Raqqa is Being ...")
         if any(w.lower() in _NOT_IN_SUBJECT and not w.isupper() for w in head):  # "IS" is a name
