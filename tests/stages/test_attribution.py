@@ -290,3 +290,75 @@ def test_interview_without_a_named_interviewee_is_still_reported():
     text = "Q: What happened?\n\nThe militia closed the schools.\n"
     ev = run(build(text, ["closed"])).events[0]
     assert (ev.certainty, ev.attribution) == ("asserted", None)
+
+
+# ---- with the real spaCy sentences (slow): our own interview, and the seed article ------------------------
+
+INTERVIEW_FILE = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "interviews" / "valley-monitor-2016-03-01.txt"
+
+
+def place_events(record: Record, placements: list[tuple[str, str]]) -> None:
+    """One event per (trigger phrase, actor1), its evidence the trigger's sentence from the nlp stage."""
+    text = record.text
+    for trigger, actor1 in placements:
+        i = text.index(trigger)
+        sentence = record.sentence_of(Span.of(text, i, i + 1))
+        ev = Event(doc_id=record.doc_id, event_type="Strategic developments", sub_event_type="Other",
+                   evidence=sentence, actor1=actor1)
+        ev.provenance["sub_event_type"] = FieldEvidence(evidence=Span.of(text, i, i + len(trigger)), stage="test")
+        record.events.append(ev)
+
+
+def run_real(path, placements, actor_words=()) -> Record:
+    from eventcoder.ingest import read_inputs
+    from eventcoder.stages.dates import DateResolver
+    from eventcoder.stages.nlp import SpacyAnnotator
+
+    (article,) = list(read_inputs([path]))
+    record = SpacyAnnotator()([Record(article=article)])[0]
+    for surface, name in actor_words:
+        for m in re.finditer(rf"\b{re.escape(surface)}\b", record.text):
+            record.actors.append(ActorMention(span=Span.of(record.text, m.start(), m.end()), name=name))
+    place_events(record, placements)
+    DateResolver()([record])
+    return run(record)
+
+
+@pytest.mark.slow
+def test_own_interview_through_real_sentences():
+    militia = "Valley Militia"
+    rec = run_real(INTERVIEW_FILE, [("closed the main bakery", militia), ("detained four teachers", militia),
+                                    ("burned the market", militia), ("executions in the prison", militia),
+                                    ("repelled an attack", militia)],
+                   actor_words=[("The militia", militia), ("the militia", militia)])
+    assert rec.article.published == date(2016, 3, 1)  # a Tuesday
+    who = "Layla Nasser, Valley Voices Collective (VVC)"
+    got = [(e.event_date, e.time_precision, e.certainty, e.attribution) for e in rec.events]
+    assert got == [
+        ("2016-02-27", 1, "reported", who),
+        ("2016-02-29", 1, "reported", who),
+        ("2016-02-01", 3, "reported", who),
+        ("2016-03-01", 2, "unconfirmed", who),
+        ("2016-02-28", 1, "claimed", f"The militia, according to {who}"),
+    ]
+    assert {e.source for e in rec.events} == {"Highland Monitor; Valley Voices Collective (VVC)"}
+
+
+@pytest.mark.slow
+def test_seed_article_dates_certainty_and_sources(seed_path):
+    """The founding article (read from ../shared): the facts issue 6 names, with events placed by hand on
+    their trigger words, since event detection is another stage's job."""
+    isl = "Islamic State"
+    rec = run_real(seed_path, [("cancelling prayers", isl), ("desertions", isl), ("leaders being brought", isl),
+                               ("intensifying its car bomb", isl)],
+                   actor_words=[("IS", isl)])
+    decree, desertions, leaders, car_bombs = rec.events
+    assert (decree.event_date, decree.time_precision) == ("2015-10-09", 1)
+    assert (desertions.event_date, desertions.time_precision) == ("2015-10-10", 2)
+    assert leaders.certainty == "unconfirmed"
+    assert car_bombs.certainty == "claimed"
+    interviewee = rec.annotations["interview"]["interviewee"]
+    assert interviewee and decree.attribution.startswith(interviewee)
+    assert "RBSS" in decree.attribution and "RBSS" in car_bombs.attribution
+    assert all(e.source.startswith("Syria Direct") for e in rec.events)
+    assert all(e.event_date <= "2015-10-13" for e in rec.events)

@@ -174,9 +174,9 @@ class SourceReader:
         for m in re.finditer(r"[”\";:()\[\]]|[’']\s*,|,\s*[’']|\b(?:who|whom|which|that)\b", text[:verb_at]):
             region_start = m.end()  # "militants who police said": the speaker follows the relative pronoun
         region = text[region_start:verb_at]
-        lead = len(region) - len(region.lstrip(" ,"))
+        lead = len(region) - len(region.lstrip(" ,\n\t\r"))
         region_start += lead
-        region = region.strip(" ,")
+        region = region.strip(" ,\n\t\r")
         if not region:
             return None
         appositive = _APPOSITIVE.match(region) or _ROLE_ONLY.match(region)
