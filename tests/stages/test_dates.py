@@ -358,3 +358,34 @@ def test_every_date_span_lies_inside_the_article():
     text = "On 3 October rebels fired rockets; yesterday and last weekend more clashes followed. " * 3
     rec = run(make_record(text, TUE, []))
     assert rec.dates and all(text[m.span.start:m.span.end] == m.span.text for m in rec.dates)
+
+
+LATER = [
+    ("Rebels took the hill on 3 October. The next day, troops shelled it.", "2015-10-04", 1),
+    ("Rebels took the hill on 3 October. The following day troops shelled it.", "2015-10-04", 1),
+    ("Rebels took the hill on 3 October. Two days later troops shelled it.", "2015-10-05", 1),
+    ("Rebels took the hill last weekend. A day later troops shelled it.", "2015-10-11", 2),
+    ("Rebels took the hill on 1 October; a week later troops shelled it.", "2015-10-08", 2),
+]
+
+
+@pytest.mark.parametrize("text,expected,precision", LATER)
+def test_later_counts_from_the_date_before_it(text, expected, precision):
+    later = [m for m in FINDER.find(text, TUE) if m.kind == "later"]
+    assert len(later) == 1
+    assert (later[0].value.isoformat(), later[0].time_precision) == (expected, precision)
+
+
+def test_later_without_an_earlier_date_stays_unresolved():
+    (m,) = FINDER.find("The following day troops shelled the hill.", TUE)
+    assert m.kind == "later:unanchored" and not usable(m)
+
+
+def test_later_never_passes_publication():
+    ms = FINDER.find("On Friday rebels attacked; a week later they fled.", TUE)
+    assert [m.kind for m in ms] == ["weekday", "later:future"]
+
+
+def test_month_name_does_not_swallow_the_full_stop():
+    (m,) = FINDER.find("Rebels took the hill on 3 October.", TUE)
+    assert m.span.text == "3 October"

@@ -11,7 +11,8 @@ nearest earlier one in its paragraph, the date of the document's lead sentence, 
 with time_precision 2 and the review flag ``date_from_publication``. No event is dated after publication.
 
 ``DateMention.kind`` is the form of the expression ("absolute", "day_month", "month", "month_part",
-"weekday", "relative_day", "ago", "week", "weekend", "range"), with a suffix when the expression must not
+"weekday", "relative_day", "ago", "week", "weekend", "range", "later": "the next day", "two days later",
+counted from the date before it), with a suffix when the expression must not
 date an event: ``:bound`` (a limit such as "since Tuesday", "until 5 May"), ``:future`` (after the
 publication date, or in the future tense), ``:detail`` (a parenthesised refinement of the date just
 before it; "the Thursday election" and "the March 2012 bombing" count as bounds: they name another event), ``:unanchored`` (relative, and the document has no publication date).
@@ -53,7 +54,11 @@ def _alternation(words) -> str:
 
 # Month names must be capitalised (or all capitals) so that the verb "may" and "march" are no months.
 _MONTH_NAMES = sorted(MONTHS, key=len, reverse=True)
-_MONTH = "(?:" + "|".join([m.capitalize() for m in _MONTH_NAMES] + [m.upper() for m in _MONTH_NAMES]) + r")\.?"
+_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"}
+_MONTH = "(?:" + "|".join(
+    alt + ("" if name in _FULL_MONTHS else r"\.?")  # "Oct." keeps its dot, "October." does not
+    for name in _MONTH_NAMES for alt in (name.capitalize(), name.upper())) + ")"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d\d"
 _WD = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -77,6 +82,7 @@ class _Found:
     precision: int
     kind: str
     score: float = 1.0
+    offset: int = 0  # days after the previous date, for "the next day", "two days later"
 
 
 class DateFinder:
@@ -129,6 +135,9 @@ class DateFinder:
         self.rx_rel_month = re.compile(
             r"\b(?P<w>(?:earlier|early|late)\s+(?:this|last)\s+month|this\s+month|last\s+month|(?:over\s+)?the\s+past\s+month|"
             r"next\s+month)\b", i)
+        # counted from the date before it in the text, not from publication
+        self.rx_later = re.compile(r"\b(?:the\s+(?P<next>next|following)\s+day|(?P<n>" + num
+                                   + r")\s+(?P<unit>day|week)s?\s+later)\b", i)
         self.rx_approx_before = re.compile(r"(?:\b(?:" + _alternation(lex["approximate_before"]) + r"))\s*$", i)
         self.rx_approx_after = re.compile(r"^\s*[\(\[,]?\s*(?:" + _alternation(lex["approximate_after"]) + r")\b", i)
         self.rx_bound = re.compile(r"\b(?:" + _alternation(lex["bound_before"]) + r")\s+(?:the\s+)?$", i)
@@ -192,6 +201,14 @@ class DateFinder:
             out.append(self._weekend(m, pub))
         for m in self.rx_rel_month.finditer(text):
             out.append(self._relative_month(m, pub))
+        for m in self.rx_later.finditer(text):
+            if m["next"]:
+                days = 1
+            else:
+                raw = re.sub(r"\s+", " ", m["n"].lower())
+                days = (int(raw) if raw.isdigit() else self.numbers[raw]) * (7 if m["unit"].lower() == "week" else 1)
+            out.append(_Found(m.start(), m.end(), None, 1, "later", score=0.9))
+            out[-1].offset = days
         return [f for f in out if f is not None]
 
     def _part_day(self, part: Optional[str]) -> int:
@@ -342,6 +359,15 @@ class DateFinder:
     def _mark_context(self, text: str, pub: Optional[date], found: list[_Found]) -> None:
         prev: Optional[_Found] = None
         for f in found:
+            if f.kind == "later":
+                # "the next day", "two days later": from the last date that may date an event, at its precision
+                anchor = next((p for p in reversed(found[:found.index(f)]) if p.value and ":" not in p.kind), None)
+                if anchor is None:
+                    f.kind += ":unanchored"
+                    prev = f
+                    continue
+                f.value = anchor.value + timedelta(days=f.offset)
+                f.precision = max(anchor.precision, 2 if f.offset >= 7 else 1)
             before = text[max(0, f.start - 30):f.start]
             after = text[f.end:f.end + 40]
             if f.kind.endswith(":bound"):
@@ -352,7 +378,7 @@ class DateFinder:
                 f.kind += ":bound"
             elif _ATTRIBUTIVE_BEFORE.search(before) and _ATTRIBUTIVE_AFTER.match(after):
                 f.kind += ":bound"  # attributive: "the March 2012 bombing", "the Thursday election" name another event
-            elif f.value is None and pub is None:
+            elif f.value is None and (pub is None or f.kind == "later"):
                 f.kind += ":unanchored"
             elif f.value is not None and pub is not None and f.value > pub:
                 f.kind += ":future"
