@@ -286,6 +286,13 @@ def test_text_without_questions_is_no_interview():
     assert rec.events[0].attribution == "Amal Haddad"
 
 
+def test_answer_starting_with_a_hyphenated_name_keeps_it():
+    text = "Q: Where did it happen?\n\nA-Raqqa saw the militia close the schools.\n"
+    rec = run(build(text, ["close the schools"]))
+    start = rec.annotations["interview"]["answers"][0][0]
+    assert text[start:].startswith("A-Raqqa")
+
+
 def test_interview_without_a_named_interviewee_is_still_reported():
     text = "Q: What happened?\n\nThe militia closed the schools.\n"
     ev = run(build(text, ["closed"])).events[0]

@@ -7,7 +7,7 @@ The table gives a sentence of our own, the publication date, and the first date 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st

@@ -43,7 +43,7 @@ _STOP_WORDS = {"and", "but", "however", "also", "as", "so", "then", "that", "whi
 _AUXILIARIES = {"have", "has", "had", "also", "later", "earlier", "previously", "had", "would", "will", "recently"}
 _NOT_IN_SUBJECT = {"have", "has", "had", "do", "does", "did", "don't", "doesn't", "didn't", "is", "are", "was", "were",
                    "be", "been", "will", "would", "can", "could", "not", "no", "never", "if", "because", "since",
-                   "when", "where", "after", "before", "killed", "attacked"}
+                   "when", "where", "after", "before"}
 _PREPOSITIONS = {"with", "on", "in", "at", "to", "for", "from", "by", "of", "during", "after", "before", "into", "over",
                  "including", "under", "between", "against", "around", "near"}
 _NOT_LAST = _PREPOSITIONS | {"the", "a", "an", "and", "or", "his", "her", "their", "its", "our", "being", "first", "most",
