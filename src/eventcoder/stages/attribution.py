@@ -34,9 +34,9 @@ from .dates import clause_of
 
 STAGE = "attribution"
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
-_QUESTION = re.compile(r"\s*(?:Q|Question)\s*[:.\-–]\s*")
-_ANSWER = re.compile(r"\s*(?:A|Answer)\s*[:.\-–]\s*")
-_CLOSE_QUOTE = re.compile(r"[”\"»]|[’']\s*,|,\s*[”\"]")
+# "Q:", "Q.", "Q -": a label, not the start of "A-Raqqa" or "Question marks remain"
+_QUESTION = re.compile(r"\s*(?:Q|Question)\s*(?::|\.\s|[-–]\s)\s*")
+_ANSWER = re.compile(r"\s*(?:A|Answer)\s*(?::|\.\s|[-–]\s)\s*")
 _ARTICLES = {"a", "an", "the"}
 _STOP_WORDS = {"and", "but", "however", "also", "as", "so", "then", "that", "which", "who",
                "it", "this", "there", "what", "when", "while", "meanwhile", "moreover", "furthermore", "yet"}
