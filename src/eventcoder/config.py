@@ -50,10 +50,14 @@ class GeocodeSettings(BaseModel):
 
 class DateSettings(BaseModel):
     day_first: bool = Field(True, description="read 03/10/2015 as 3 October")
+    # A yearless "15 July" takes the publication year unless that lands this many days or more after
+    # publication, then the year before; closer to it, it is a plan and dates no event.
+    future_window_days: int = Field(90, ge=0, le=366, description="days after publication a yearless date may fall before it is read as last year's")
+    fallback_precision: int = Field(2, ge=1, le=3, description="time_precision of an event dated by its publication day for want of a date in the text")
 
 
 class AttributionSettings(BaseModel):
-    pass
+    lead_sentences: int = Field(5, ge=1, description="sentences at the start searched for the outlet a speaker talks to ('tells Syria Direct')")
 
 
 class FinalizeSettings(BaseModel):
