@@ -91,3 +91,25 @@ def store(store_target):
     s = open_store(store_target)
     yield s
     s.close()
+
+
+def make_event(doc_id: str, n: int = 0, **fields):
+    """A finalized event of document ``doc_id`` with plausible defaults (overridden by ``fields``)."""
+    from eventcoder.types import Event, Span
+
+    data = dict(event_id=f"{doc_id}-e{n}", event_date="2015-10-12", time_precision=1, event_type="Battles",
+                sub_event_type="Armed clash", actor1="Military Forces of Syria", inter1=1,
+                actor2="Islamic State", inter2=2, country="Syria", iso=760, admin1="Aleppo",
+                location="Aleppo", latitude=36.2021, longitude=37.1343, geo_precision=1, fatalities=3,
+                source="Syria Direct", notes="Clashes.", confidence=0.8,
+                evidence=Span(start=0, end=8, text="Clashes.")) | fields
+    return Event(doc_id=doc_id, **data)
+
+
+def make_record(doc_id: str, events=(), text: str = "Clashes. More text.", **article):
+    from datetime import date
+
+    from eventcoder.types import Article, Record
+
+    art = Article(doc_id=doc_id, text=text, published=article.pop("published", date(2015, 10, 13)), **article)
+    return Record(article=art, events=list(events))
