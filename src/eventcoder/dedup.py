@@ -170,13 +170,23 @@ def _type_score(a: Event, b: Event) -> float:
     return 0.5 if frozenset({a.event_type, b.event_type}) in COMPATIBLE_TYPES else 0.0
 
 
+def _same_actor(x: str, y: str, s: Settings) -> bool:
+    if x == y or fuzz.token_set_ratio(x, y) >= s.actor_similarity:
+        return True
+    # An acronym against the full name: 'ttp' and 'tehreek i taliban pakistan'.
+    short, long_ = sorted((x, y), key=len)
+    return " " not in short and len(short) >= 2 and "".join(w[0] for w in long_.split()) == short
+
+
 def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
+    """Share of the actors that match. Two reports that each name both sides and share none are two
+    events; a report naming one actor only may still be the other's (it often names just the victim)."""
     if not a.actors or not b.actors:
         return 0.5  # one side names no actor: neither for nor against
-    if a.actors & b.actors:
-        return 1.0
-    best = max(fuzz.token_set_ratio(x, y) for x in a.actors for y in b.actors)
-    return 0.9 if best >= s.actor_similarity else 0.0
+    matched = sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
+    if matched:
+        return min(1.0, matched / max(len(a.actors), len(b.actors)))
+    return 0.0 if min(len(a.actors), len(b.actors)) >= 2 else 0.3
 
 
 def _place_score(a: _Report, b: _Report, s: Settings) -> float:
@@ -187,8 +197,11 @@ def _place_score(a: _Report, b: _Report, s: Settings) -> float:
     if None not in (ea.latitude, ea.longitude, eb.latitude, eb.longitude):
         d = haversine_km(ea.latitude, ea.longitude, eb.latitude, eb.longitude)
         return 0.0 if d > radius else 1.0 - 0.5 * d / radius
-    if a.place and b.place:
-        return 0.7 if fuzz.ratio(a.place, b.place) >= s.place_similarity else 0.0
+    if a.place and b.place and fuzz.ratio(a.place, b.place) >= s.place_similarity:
+        return 0.7
+    # Without coordinates, a shared first-level region is as precise as a province-level geocode.
+    if ea.admin1 and eb.admin1 and normalize_name(ea.admin1) == normalize_name(eb.admin1):
+        return 0.5
     return 0.0  # nowhere to compare: better two incidents than one wrong one
 
 
