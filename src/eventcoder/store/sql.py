@@ -391,6 +391,15 @@ class SQLStore:
             self._refresh_incidents(members, {incident_id}, ts)
         return sorted({self.get_event(min(out)).incident_id, self.get_event(min(rest)).incident_id})
 
+    def report_ids_for(self, incident_ids: list[str]) -> dict[str, list[str]]:
+        """incident_id -> its report ids, for many incidents in a few queries."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(incident_ids)), 500):
+            for r in self.db.query(f"SELECT incident_id, event_id FROM events WHERE incident_id IN "
+                                   f"({', '.join('?' * len(chunk))}) ORDER BY event_id", chunk):
+                out.setdefault(r["incident_id"], []).append(r["event_id"])
+        return out
+
     def incident_report_ids(self, incident_id: str) -> list[str]:
         return [r["event_id"] for r in self.db.query(
             "SELECT event_id FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
