@@ -99,6 +99,22 @@ def acled_row(rec: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def acled_values(row: dict[str, Any]) -> list[Any]:
+    """The 31 ACLED values straight from a stored incident or event row (the fast path of acled-csv:
+    no intermediate record, about 3x the rows/s of going through ``acled_row``)."""
+    iso3 = iso3_of(row["iso"], row["country"])
+    day = row["event_date"] or ""
+    flags = row.get("flags_json")
+    interaction = row["interaction"] if "interaction" in row else interaction_code(row["inter1"], row["inter2"])
+    return [f"{iso3 or 'XXX'}-{row['incident_id'] if 'interaction' in row else row['event_id']}", day,
+            day[:4], row["time_precision"], row["disorder_type"], row["event_type"], row["sub_event_type"],
+            row["actor1"], row["assoc_actor_1"], row["inter1"], row["actor2"], row["assoc_actor_2"], row["inter2"],
+            interaction, row["civilian_targeting"], row["iso"], region_of(iso3), row["country"], row["admin1"],
+            row["admin2"], "", row["location"], row["latitude"], row["longitude"], row["geo_precision"],
+            row["source"], "", row["notes"], row["fatalities"],
+            "; ".join(json.loads(flags)) if flags and flags != "[]" else "", row["timestamp"]]
+
+
 # --- output helpers ----------------------------------------------------------------------------------
 @contextmanager
 def _open_out(out: Optional[Path]) -> Iterator[IO[str]]:
@@ -138,13 +154,12 @@ def _csv_value(v: Any) -> Any:
     return v
 
 
-def _write_acled_csv(fh: IO[str], records: Iterable[dict[str, Any]]) -> int:
-    w = csv.writer(fh)
+def _write_acled_csv(fh: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    w = csv.writer(fh)  # writes None as an empty field
     w.writerow(ACLED_COLUMNS)
     n = 0
-    for rec in records:
-        row = acled_row(rec)
-        w.writerow([_csv_value(row[c]) for c in ACLED_COLUMNS])
+    for row in rows:
+        w.writerow(acled_values(row))
         n += 1
     return n
 
@@ -311,6 +326,12 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
         deleted = [{"entity": d["entity"], "id": d["entity_id"], "timestamp": d["timestamp"]}
                    for d in store.deletions_since(query.since) if d["entity"] == wanted]
     stats = ExportStats(deleted=len(deleted))
+    if fmt == "acled-csv":
+        with _open_out(out) as fh:
+            rows = store.iter_event_rows(query) if per_report else store.iter_incidents(query)
+            stats.rows = _write_acled_csv(fh, rows)
+        _write_deleted_csv(out, deleted)
+        return stats
     records = _records(store, query, per_report, with_reports=fmt in ("jsonl", "geojson"))
     if fmt == "parquet":
         stats.rows = _write_parquet(out, records, per_report, deleted)
@@ -325,11 +346,16 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
         elif fmt == "geojson":
             stats.rows = _write_geojson(fh, records, deleted)
         else:
-            stats.rows = (_write_acled_csv if fmt == "acled-csv" else _write_full_csv)(fh, records)
-    if deleted and fmt in ("acled-csv", "csv") and out is not None:
+            stats.rows = _write_full_csv(fh, records)
+    if fmt == "csv":
+        _write_deleted_csv(out, deleted)
+    return stats
+
+
+def _write_deleted_csv(out: Optional[Path], deleted: list[dict[str, Any]]) -> None:
+    if deleted and out is not None:
         side = Path(out).with_name(Path(out).stem + ".deleted.csv")
         with open(side, "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=["entity", "id", "timestamp"])
             w.writeheader()
             w.writerows(deleted)
-    return stats

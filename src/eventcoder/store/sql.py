@@ -488,6 +488,10 @@ class SQLStore:
         for row in self._iter_rows("events", "event_id", q, EVENT_FIELDS):
             yield row_to_stored(row)
 
+    def iter_event_rows(self, q: EventQuery) -> Iterator[dict[str, Any]]:
+        """Every matching event as its raw row (the fast path of exports that need no Event objects)."""
+        yield from self._iter_rows("events", "event_id", q, EVENT_FIELDS)
+
     def query_incidents(self, q: EventQuery) -> list[dict[str, Any]]:
         """A page of incident rows, latest first."""
         where, params = self._where(q, INCIDENT_FIELDS)
