@@ -1,6 +1,8 @@
 """The store on both backends: migrations, idempotent ingest, edits, incidents, reviewer decisions, --since."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from eventcoder.errors import StoreError
@@ -37,9 +39,9 @@ def test_older_database_is_upgraded_in_place(store_target):
     try:
         assert store.db.schema_version() == max(v for v, _, _ in migration_files())
         assert store.get_event("old-e0").event.sub_event_type == "Armed clash"
-        assert store.get_event("old-e0").incident_id is None
+        incident = store.get_event("old-e0").incident_id  # grouped into incidents on the upgrade
+        assert incident is not None and store.incident_report_ids(incident) == ["old-e0"]
         assert store.rebuild_incidents() == 1
-        assert store.get_event("old-e0").incident_id is not None
     finally:
         store.close()
 
@@ -177,3 +179,34 @@ def test_iter_pages_through_every_row(store, monkeypatch):
                                                             longitude=40.0)]) for i in range(10)])
     assert [s.event.doc_id for s in store.iter_events(EventQuery())] == [f"d{i:02d}" for i in range(10)]
     assert len(list(store.iter_incidents(EventQuery()))) == 10
+
+
+def test_coarse_dates_find_their_incident_through_the_store(store):
+    # a monthly summary (time_precision 3) 11 days off the day-precise report, same town: one incident;
+    # a day-precise report 3 days off: another event
+    store.add_records([make_record("a", [make_event("a")]),
+                       make_record("m", [make_event("m", event_date="2015-10-01", time_precision=3)]),
+                       make_record("x", [make_event("x", event_date="2015-10-15")])])
+    assert store.get_event("a-e0").incident_id == store.get_event("m-e0").incident_id
+    assert store.get_event("x-e0").incident_id != store.get_event("a-e0").incident_id
+
+
+def test_incidents_cli(store_target):
+    from typer.testing import CliRunner
+
+    from eventcoder.store.commands import incidents_app
+
+    s = open_store(store_target)
+    s.add_records([make_record(d, [make_event(d)]) for d in ("a", "b")])
+    inc = s.get_event("a-e0").incident_id
+    s.close()
+    runner = CliRunner()
+    shown = runner.invoke(incidents_app, ["show", inc, "--db", store_target])
+    assert shown.exit_code == 0 and json.loads(shown.output)["reports"] == ["a-e0", "b-e0"]
+    split = runner.invoke(incidents_app, ["split", inc, "b-e0", "--db", store_target, "--user", "rev"])
+    assert split.exit_code == 0 and len(split.output.split()) == 2
+    merged = runner.invoke(incidents_app, ["merge", *split.output.split(), "--db", store_target])
+    assert merged.exit_code == 0
+    bad = runner.invoke(incidents_app, ["merge", "nope", "nada", "--db", store_target])
+    assert bad.exit_code == 2 and "no incident" in bad.output
+    assert runner.invoke(incidents_app, ["rebuild", "--db", store_target]).output.strip() == "1 incidents"

@@ -112,8 +112,11 @@ class SQLStore:
 
     def __init__(self, db: Database):
         self.db = db
-        self.db.migrate()
         self.dedup_settings = DEDUP_SETTINGS
+        applied = self.db.migrate()
+        if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
+            # A database from before incidents: group its stored reports now, once.
+            self.rebuild_incidents()
 
     @property
     def dialect(self) -> str:
@@ -233,21 +236,29 @@ class SQLStore:
         country, within the widest date window of each seed; the members of every incident they are in;
         and the reports a reviewer tied to them. One hop, which keeps a batch's work local."""
         ids = set(seeds)
-        window = timedelta(days=max(self.dedup_settings.window_days))
+        windows = self.dedup_settings.window_days
+        # Degrees of latitude per km: a bounding box on the widest radius keeps far reports out cheaply.
+        box = max(self.dedup_settings.radius_km) / 110.0
         for chunk in _chunks(sorted(seeds), 500):
-            rows = self.db.query(f"SELECT event_id, disorder_type, country, event_date FROM events "
-                                 f"WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
+            rows = self.db.query(f"SELECT event_id, disorder_type, country, event_date, time_precision, latitude "
+                                 f"FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
             for r in rows:
-                if not r["event_date"]:
-                    continue
                 try:
-                    day = date.fromisoformat(r["event_date"])
+                    day = date.fromisoformat(r["event_date"] or "")
                 except ValueError:
                     continue
-                ids.update(x["event_id"] for x in self.db.query(
-                    "SELECT event_id FROM events WHERE disorder_type = ? AND country = ? "
-                    "AND event_date BETWEEN ? AND ?",
-                    (r["disorder_type"], r["country"], (day - window).isoformat(), (day + window).isoformat())))
+                # A pair may be as far apart in time as the coarser of its two windows: the seed's own
+                # window for any report, wider ones only for reports of that coarser precision.
+                own = windows[min(max(int(r["time_precision"] or 3), 1), 3) - 1]
+                span = lambda w: ((day - timedelta(days=w)).isoformat(), (day + timedelta(days=w)).isoformat())  # noqa: E731
+                sql = ("SELECT event_id FROM events WHERE disorder_type = ? AND country = ? AND event_date "
+                       "BETWEEN ? AND ? AND (event_date BETWEEN ? AND ? OR (COALESCE(time_precision, 3) >= 2 "
+                       "AND event_date BETWEEN ? AND ?) OR COALESCE(time_precision, 3) >= 3)")
+                params = [r["disorder_type"], r["country"], *span(max(windows)), *span(own), *span(windows[1])]
+                if r["latitude"] is not None:
+                    sql += " AND (latitude IS NULL OR latitude BETWEEN ? AND ?)"
+                    params += [r["latitude"] - box, r["latitude"] + box]
+                ids.update(x["event_id"] for x in self.db.query(sql, params))
         incident_ids = set(stale)
         for chunk in _chunks(sorted(ids), 500):
             marks = ", ".join("?" * len(chunk))
