@@ -119,21 +119,33 @@ def serve(db: str = DbOption, host: str = typer.Option("127.0.0.1", help="interf
 
 
 @app.command()
-def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl | csv"),
-           db: str = DbOption, out: Optional[Path] = typer.Option(None, "--out", help="file (default: stdout)")) -> None:
-    """Export stored events."""
-    from .export import write_export
-    from .store import open_store
+def export(fmt: str = typer.Option("jsonl", "--format", help="acled-csv | geojson | parquet | jsonl | csv"),
+           db: str = DbOption, out: Optional[Path] = typer.Option(None, "--out", help="file, folder for parquet "
+                                                                  "(default: stdout)"),
+           since: Optional[str] = typer.Option(None, "--since", help="only what changed since: unix seconds or "
+                                               "ISO date/time; deletions are exported too"),
+           filters: Optional[List[str]] = typer.Option(None, "--filter", help="field=value, field=a|b, "
+                                                       "field>=n, field=a..b, field~pattern% (repeatable)"),
+           per_report: bool = typer.Option(False, "--per-report", help="one row per report, not per incident")) -> None:
+    """Export incidents (or reports) as ACLED CSV, GeoJSON, Parquet or JSONL."""
+    from .export import parse_filter, parse_since, write_export
+    from .store import EventQuery, QueryError, open_store
 
+    try:
+        query = EventQuery(filters=[parse_filter(f) for f in filters or []], since=parse_since(since))
+    except QueryError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
     store = open_store(db)
     try:
-        n = write_export(store, fmt, out)
-    except ValueError as e:
+        stats = write_export(store, fmt, out, query, per_report=per_report)
+    except QueryError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
     finally:
         store.close()
-    typer.echo(f"{n} events exported", err=True)
+    typer.echo(f"{stats.rows} {'reports' if per_report else 'incidents'} exported"
+               + (f", {stats.deleted} deletions" if stats.deleted else ""), err=True)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..store.base import EventQuery
 from ..vocab import TAXONOMY
+from .api import router as api_router
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 PAGE_SIZE = 50
@@ -26,6 +27,7 @@ def create_app(store, settings=None) -> FastAPI:
     app = FastAPI(title="eventcoder", docs_url=None, redoc_url=None)
     app.state.store = store
     app.state.settings = settings
+    app.include_router(api_router)  # the data API and its docs pages (web/api.py)
 
     @app.get("/", response_class=HTMLResponse)
     def event_list(request: Request, event_type: Optional[str] = None, date_from: Optional[str] = None,
