@@ -182,6 +182,22 @@ def test_pronoun_speaker_is_the_last_named_person():
     assert (ev.certainty, ev.attribution) == ("reported", "Ahmed Karim")
 
 
+@pytest.mark.parametrize("text,clause,expected", [
+    ("According to local sources, militants attacked a post, while the army shelled a village.",
+     "while the army shelled a village", ("reported", "local sources")),
+    ("Police said militants attacked a post, while the army shelled a village.",
+     "while the army shelled a village", ("reported", "Police")),
+    ("Militants attacked a post, while the army shelled a village, police said.",
+     "Militants attacked a post", ("reported", "police")),
+    ("Militants attacked a post; the army shelled a village, the governor said in a long statement on the radio.",
+     "Militants attacked a post", ("asserted", None)),
+])
+def test_sentence_frames_govern_every_clause(text, clause, expected):
+    trigger = "shelled" if "shelled" in clause else "attacked"
+    ev = run(build(text, [trigger], evidence=clause)).events[0]
+    assert (ev.certainty, ev.attribution) == expected
+
+
 def test_clause_evidence_from_classify_is_the_scope():
     text = "Militants reportedly seized the dam, and soldiers shelled the village."
     rec = run(build(text, ["shelled"], evidence="soldiers shelled the village"))

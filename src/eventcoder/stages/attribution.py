@@ -407,14 +407,18 @@ class Attributor:
             event.set("source", "; ".join(parts), stage=STAGE, evidence=evidence, score=0.8)
 
     def _speakers_in_scope(self, body: str, sentence: Span, clause: Span) -> list[Speaker]:
-        """Speakers of the event's clause; else a reporting frame that closes the sentence ("..., police
-        said."), which governs every clause before it."""
+        """Speakers of the event's clause; else a frame that opens the sentence ("According to X, ...",
+        "Police said ...") or closes it ("..., police said."), which governs every clause of it."""
         found = self.reader.speakers(body, sentence)
         own = [s for s in found if clause.start <= s.span.start < clause.end]
         if own:
             return own
+        opening = _content_start(body, sentence)
         tail = body[sentence.start:sentence.end].rstrip(" .!?\"”'’")
-        return [s for s in found if s.span.start >= clause.end and sentence.start + len(tail) - s.span.end <= 25]
+        # 16 characters: room for "According to " before the speaker's name; a semicolon ends its reach
+        return [s for s in found if (s.span.start < clause.start and s.span.start - opening <= 16
+                                     and ";" not in body[s.span.end:clause.start])
+                or (s.span.start >= clause.end and sentence.start + len(tail) - s.span.end <= 25)]
 
     @staticmethod
     def _is_party(record: Record, event: Event, speaker: Speaker) -> bool:
