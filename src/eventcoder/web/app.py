@@ -124,18 +124,10 @@ def create_app(store, settings=None) -> FastAPI:
     app.state.extraction = None
     review = Review(store.db)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(auth.make_router(TEMPLATES))
     app.include_router(api_router)  # the data API and its self-hosted docs pages (web/api.py)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired):
@@ -407,6 +399,27 @@ def create_app(store, settings=None) -> FastAPI:
         return RedirectResponse("/admin/users", status_code=303)
 
     return app
+
+
+class SecurityHeaders:
+    """CSP and friends on every response (plain ASGI: no body buffering, no lost responses on disconnect)."""
+
+    HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+               (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def is_form(request: Request) -> bool:
