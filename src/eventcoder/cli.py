@@ -160,6 +160,68 @@ def check() -> None:
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fields, document id in 'id')"),
+             inputs: List[Path] = typer.Argument(..., help="a predictions JSONL, or documents to extract first"),
+             km: float = typer.Option(25.0, help="distance within which a place counts as right"),
+             as_json: bool = typer.Option(False, "--json", help="one JSON object instead of the tables"),
+             db: str = typer.Option("", "--db", help="database for the extraction (default: a temporary one)"),
+             config: Optional[Path] = ConfigOption, set_: Optional[List[str]] = SetOption) -> None:
+    """Score events against human-coded gold: per-field accuracy and a per-type confusion table.
+
+    With one INPUT that holds events (a JSONL with doc_id and event_type), it is scored as it is; otherwise
+    the inputs are extracted first (like `extract`) and the result is scored.
+    """
+    import tempfile
+
+    from .evaluate import cli as evaluate_cli
+
+    if len(inputs) == 1 and _is_event_file(inputs[0]):
+        raise typer.Exit(evaluate_cli(str(gold), str(inputs[0]), km=km, as_json=as_json))
+    from . import __version__
+    from .extract import Extraction
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred.jsonl"
+        job = Extraction(_settings(config, set_), db or Path(tmp) / "eval.db", version=__version__)
+        try:
+            with open(pred, "w", encoding="utf-8") as fh:
+                for ev in job.run(inputs):
+                    fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+        finally:
+            job.close()
+        raise typer.Exit(evaluate_cli(str(gold), str(pred), km=km, as_json=as_json))
+
+
+def _is_event_file(path: Path) -> bool:
+    """A JSONL whose first record looks like an extracted event (doc_id + event_type)."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(first, dict) and "doc_id" in first and "event_type" in first
+    return False
+
+
+def _mount_sub_apps() -> None:
+    from .gazetteer import cli_app as gazetteer_app
+    from .store.commands import incidents_app
+    from .store.users import cli_app as users_app
+
+    if gazetteer_app is not None:
+        app.add_typer(gazetteer_app, name="gazetteer")
+    app.add_typer(users_app, name="user")
+    app.add_typer(incidents_app, name="incidents")
+
+
+_mount_sub_apps()
+
+
 def main() -> None:
     app()
 
