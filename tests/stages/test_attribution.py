@@ -171,6 +171,8 @@ MORE_CASES = [
     ("According to reports, the bus was burned by students.", "burned", "reported", None),
     ("A rights group is investigating claims that soldiers raped women in the camp.", "raped", "unconfirmed", None),
     ("The group dismissed claims that it looted the shops.", "looted", "denied", "The group"),
+    ("Militants killed three soldiers (the army claimed two) near the post.", "killed", "asserted", None),
+    ("Dockers demonstrated at the port to claim unpaid salaries.", "demonstrated", "asserted", None),
 ]
 
 

@@ -373,13 +373,14 @@ class Attributor:
             speaker = None
 
         certainty, cue, score = "asserted", None, 0.6
-        if (m := self.reader.denied(clause.text)) is not None:
+        scope = _unbracketed(clause.text)  # "killing 3 soldiers (VoJ claimed 4)": the aside is about a detail
+        if (m := self.reader.denied(scope)) is not None:
             certainty, cue, score = "denied", _cue_span(body, clause, m), 0.8
-        elif (m := self.reader.claimed(clause.text)) is not None:
+        elif (m := self.reader.claimed(scope)) is not None:
             certainty, cue, score = "claimed", _cue_span(body, clause, m), 0.8
         elif speaker is not None and self._is_party(record, event, speaker):
             certainty, cue, score = "claimed", speaker.span, 0.8
-        elif (m := self.reader.hedged(clause.text)) is not None:
+        elif (m := self.reader.hedged(scope)) is not None:
             certainty, cue, score = "unconfirmed", _cue_span(body, clause, m), 0.8
         elif interview and interview.in_question(at) and "?" in sentence.text:
             certainty, cue, score = "unconfirmed", sentence, 0.6  # a question asserts nothing
