@@ -151,7 +151,7 @@ CASES = [
 
 
 def test_enough_cases():
-    assert len(CASES) + len(INTERVIEW_CHECKS) + 12 >= 60
+    assert len(CASES) + len(MORE_CASES) + len(INTERVIEW_CHECKS) >= 60
 
 
 @pytest.mark.parametrize("text,trigger,actor1,actor2,mentions,certainty,attribution", CASES,
@@ -161,6 +161,37 @@ def test_certainty_and_attribution(text, trigger, actor1, actor2, mentions, cert
     assert ev.certainty == certainty
     assert ev.attribution == attribution
     assert ev.provenance["certainty"].stage == "attribution"
+
+
+MORE_CASES = [
+    # (text, trigger, certainty, attribution)
+    ("Police arrested three men even as villagers said they would resist.", "arrested", "reported", "villagers"),
+    ("Three soldiers were killed (two according to rebel sources) in the ambush.", "ambush", "asserted", None),
+    ("Gunmen killed a driver (the army reported one death) on the road.", "killed", "asserted", None),
+    ("According to reports, the bus was burned by students.", "burned", "reported", None),
+    ("A rights group is investigating claims that soldiers raped women in the camp.", "raped", "unconfirmed", None),
+    ("The group dismissed claims that it looted the shops.", "looted", "denied", "The group"),
+    ("Militants killed three soldiers (the army claimed two) near the post.", "killed", "asserted", None),
+    ("Dockers demonstrated at the port to claim unpaid salaries.", "demonstrated", "asserted", None),
+]
+
+
+@pytest.mark.parametrize("text,trigger,certainty,attribution", MORE_CASES, ids=[c[0][:40] for c in MORE_CASES])
+def test_more_certainty_cases(text, trigger, certainty, attribution):
+    ev = run(build(text, [trigger])).events[0]
+    assert (ev.certainty, ev.attribution) == (certainty, attribution)
+
+
+def test_a_victims_account_is_reported_not_claimed():
+    text = "Police say the blast killed two officers at the station."
+    rec = build(text, ["blast"], actor1="Unidentified Armed Group", actor2="Police Forces of Kenya",
+                mentions=[("Police", "Police Forces of Kenya")])
+    rec.events[0] = Event(doc_id="a1", event_type="Explosions/Remote violence",
+                          sub_event_type="Remote explosive/landmine/IED", evidence=rec.events[0].evidence,
+                          actor1="Unidentified Armed Group", actor2="Police Forces of Kenya",
+                          provenance=rec.events[0].provenance)
+    ev = run(rec).events[0]
+    assert (ev.certainty, ev.attribution) == ("reported", "Police")
 
 
 def test_hedge_in_a_previous_sentence_does_not_reach_the_next():

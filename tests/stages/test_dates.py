@@ -282,6 +282,18 @@ def test_event_takes_the_date_of_its_own_clause_not_the_sentence_start():
     assert [e.event_date for e in rec.events] == ["2015-10-10", "2015-10-12"]
 
 
+@pytest.mark.parametrize("text,trigger,expected", [
+    ("On 3 October, families of detainees, one of whom was beaten last week, held a rally in the square.", "rally",
+     "2015-10-03"),
+    ("On 5 October, rebels took the hill following clashes that started on 4 October.", "clashes", "2015-10-05"),
+    ("Around 6 October (as reported), troops arrived after a clash on 4 October.", "clash", "2015-10-06"),
+    ("Troops arrived on Friday after a clash that broke out on Wednesday.", "clash", "2015-10-07"),
+])
+def test_opening_date_frames_the_clause(text, trigger, expected):
+    rec = run(make_record(text, TUE, [(text, trigger)]))
+    assert rec.events[0].event_date == expected
+
+
 def test_clause_evidence_outside_dated_clause_uses_sentence_date():
     text = "On 5 October, rebels took the hill and two fighters died."
     rec = run(make_record(text, TUE, [("two fighters died", None)]))

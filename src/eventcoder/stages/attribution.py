@@ -44,6 +44,8 @@ _AUXILIARIES = {"have", "has", "had", "also", "later", "earlier", "previously", 
 _NOT_IN_SUBJECT = {"have", "has", "had", "do", "does", "did", "don't", "doesn't", "didn't", "is", "are", "was", "were",
                    "be", "been", "will", "would", "can", "could", "not", "no", "never", "if", "because", "since",
                    "when", "where", "after", "before"}
+_SUBJECT_BOUNDARY = re.compile(r"[”\";:()\[\]]|[’']\s*,|,\s*[’']|\b(?:who|whom|which|that|as|while|because|although|"
+                               r"though|whereas|if|when|after|before|since|until)\b")
 _PREPOSITIONS = {"with", "on", "in", "at", "to", "for", "from", "by", "of", "during", "after", "before", "into", "over",
                  "including", "under", "between", "against", "around", "near"}
 _NOT_LAST = _PREPOSITIONS | {"the", "a", "an", "and", "or", "his", "her", "their", "its", "our", "being", "first", "most",
@@ -148,7 +150,7 @@ class SourceReader:
         found: list[Speaker] = []
         for m in self.according.finditer(text):
             np = _trim_np(m["np"])
-            if np:
+            if np and np.split()[-1].lower() not in self.non_speakers:
                 found.append(self._speaker(body, sentence.start + m.start("np"), np))
         for m in self.said_after.finditer(text):
             np = _trim_np(m["np"])
@@ -164,6 +166,8 @@ class SourceReader:
             if any(s.span.start <= sentence.start + start < s.span.end for s in found):
                 continue
             found.append(self._speaker(body, sentence.start + start, np))
+        # a source in brackets speaks to a detail ("3 killed (2 according to Taliban sources)"), not the event
+        found = [s for s in found if not _in_brackets(text, s.span.start - sentence.start)]
         found.sort(key=lambda s: s.span.start)
         return found
 
@@ -171,8 +175,8 @@ class SourceReader:
         """The noun phrase before a speech verb: back to a closing quote, a semicolon or colon, the sentence
         start; an appositive ("Name, a member of X,") is kept whole, else the last comma chunk."""
         region_start = 0
-        for m in re.finditer(r"[”\";:()\[\]]|[’']\s*,|,\s*[’']|\b(?:who|whom|which|that)\b", text[:verb_at]):
-            region_start = m.end()  # "militants who police said": the speaker follows the relative pronoun
+        for m in _SUBJECT_BOUNDARY.finditer(text[:verb_at]):
+            region_start = m.end()  # "militants who police said", "even as villagers said": the speaker follows
         region = text[region_start:verb_at]
         lead = len(region) - len(region.lstrip(" ,\n\t\r"))
         region_start += lead
@@ -369,17 +373,18 @@ class Attributor:
             speaker = None
 
         certainty, cue, score = "asserted", None, 0.6
-        if (m := self.reader.denied(clause.text)) is not None:
+        scope = _unbracketed(clause.text)  # "killing 3 soldiers (VoJ claimed 4)": the aside is about a detail
+        if (m := self.reader.denied(scope)) is not None:
             certainty, cue, score = "denied", _cue_span(body, clause, m), 0.8
-        elif (m := self.reader.claimed(clause.text)) is not None:
+        elif (m := self.reader.claimed(scope)) is not None:
             certainty, cue, score = "claimed", _cue_span(body, clause, m), 0.8
         elif speaker is not None and self._is_party(record, event, speaker):
             certainty, cue, score = "claimed", speaker.span, 0.8
-        elif (m := self.reader.hedged(clause.text)) is not None:
+        elif (m := self.reader.hedged(scope)) is not None:
             certainty, cue, score = "unconfirmed", _cue_span(body, clause, m), 0.8
         elif interview and interview.in_question(at) and "?" in sentence.text:
             certainty, cue, score = "unconfirmed", sentence, 0.6  # a question asserts nothing
-        elif speaker is not None or self.reader.frames.search(sentence.text) or outer is not None:
+        elif speaker is not None or self.reader.frames.search(_unbracketed(sentence.text)) or outer is not None:
             certainty, cue, score = "reported", speaker.span if speaker else sentence, 0.8
         event.set("certainty", certainty, stage=STAGE, evidence=cue, score=score,
                   note="" if cue else "no reporting, hedge, claim or denial in the clause")
@@ -423,7 +428,12 @@ class Attributor:
     @staticmethod
     def _is_party(record: Record, event: Event, speaker: Speaker) -> bool:
         """Whether the speaker is one of the event's actors (then its report is a claim)."""
-        parties = {a.lower() for a in (event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2) if a}
+        # the side that acts; in a battle both sides do. A victim's account ("Police say the blast killed 2
+        # officers") is a report, not a claim.
+        sides = [event.actor1, event.assoc_actor_1]
+        if event.event_type == "Battles":
+            sides += [event.actor2, event.assoc_actor_2]
+        parties = {a.lower() for a in sides if a}
         if not parties:
             return False
         if speaker.text.lower() in parties or speaker.organisation.lower() in parties:
@@ -432,6 +442,16 @@ class Attributor:
             if mention.span.overlaps(speaker.span) and mention.name.lower() in parties:
                 return True
         return False
+
+
+def _unbracketed(text: str) -> str:
+    """The text with bracketed asides blanked out, offsets kept."""
+    return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group()), text)
+
+
+def _in_brackets(text: str, offset: int) -> bool:
+    before = text[:offset]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
 def _content_start(body: str, span: Span) -> int:
