@@ -24,6 +24,7 @@ from ..store import users as users_mod
 from ..store.review import EDITABLE, STATUSES, Conflict, NotFound, Review, ReviewFilter
 from ..vocab import TAXONOMY, Certainty, Inter
 from . import auth
+from .api import router as api_router
 from .auth import LoginRequired, page_user, read_user, write_user
 
 HERE = Path(__file__).parent
@@ -118,7 +119,7 @@ def parse_edit(form) -> dict[str, Any]:
 
 def create_app(store, settings=None) -> FastAPI:
     """The FastAPI app over ``store`` (a SQLStore: the review tables need its ``db``)."""
-    app = FastAPI(title="eventcoder", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="eventcoder", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.store = store
     app.state.settings = settings
     app.state.extraction = None
@@ -127,11 +128,7 @@ def create_app(store, settings=None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(auth.make_router(TEMPLATES))
-    try:  # the JSON API of web/api.py, when that module is present
-        from .api import router as api_router
-        app.include_router(api_router)
-    except ImportError:
-        pass
+    app.include_router(api_router)  # the data API and its self-hosted docs pages (web/api.py)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired):
