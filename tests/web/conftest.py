@@ -59,6 +59,19 @@ def store(tmp_path):
     s.close()
 
 
+# The review core and the users run on both backends: SQLite, and the throwaway PostgreSQL cluster of
+# tests/store (skips with its reason where PostgreSQL is missing).
+from store.conftest import pg_server, pg_url  # noqa: E402,F401
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    target = str(tmp_path / "app.db") if request.param == "sqlite" else pg_url(request.getfixturevalue("pg_server"))
+    s = open_store(target)
+    yield s
+    s.close()
+
+
 def add_users(db) -> None:
     for name, role in (("ann", "admin"), ("rita", "reviewer"), ("rob", "reviewer"), ("vic", "viewer")):
         users_mod.add_user(db, name, PASSWORD, role)

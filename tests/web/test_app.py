@@ -17,6 +17,12 @@ XSS = 'Gunmen <script>window.__pwned = 1</script> struck <img src=x onerror="win
 
 
 @pytest.fixture
+def store(any_store):
+    """The app's tests run on SQLite and on PostgreSQL."""
+    return any_store
+
+
+@pytest.fixture
 def app(store):
     store.add_records([make_record(i) for i in range(8)] + [make_record(99, text=XSS)])
     add_users(store.db)

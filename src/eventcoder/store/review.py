@@ -88,12 +88,14 @@ class ReviewFilter:
         if self.doc_id:
             clauses.append("doc_id = ?")
             params.append(self.doc_id)
+        # LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
         if self.actor:
-            clauses.append("(actor1 LIKE ? OR actor2 LIKE ? OR assoc_actor_1 LIKE ? OR assoc_actor_2 LIKE ?)")
-            params.extend([f"%{self.actor}%"] * 4)
+            clauses.append("(LOWER(actor1) LIKE ? OR LOWER(actor2) LIKE ? OR LOWER(assoc_actor_1) LIKE ?"
+                           " OR LOWER(assoc_actor_2) LIKE ?)")
+            params.extend([f"%{self.actor.lower()}%"] * 4)
         if self.text:
-            clauses.append("(notes LIKE ? OR evidence_text LIKE ? OR location LIKE ?)")
-            params.extend([f"%{self.text}%"] * 3)
+            clauses.append("(LOWER(notes) LIKE ? OR LOWER(evidence_text) LIKE ? OR LOWER(location) LIKE ?)")
+            params.extend([f"%{self.text.lower()}%"] * 3)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def query_params(self) -> dict[str, Any]:
@@ -151,8 +153,8 @@ class Review:
         """
         where, params = flt.where()
         where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
-        rows = self.db.execute(f"SELECT event_id, latitude, longitude, fatalities, event_date, event_type"
-                               f" FROM events{where} LIMIT ?", params + [limit]).fetchall()
+        rows = self.db.query(f"SELECT event_id, latitude, longitude, fatalities, event_date, event_type"
+                             f" FROM events{where} LIMIT ?", params + [limit])
         types = list(TAXONOMY)
         code = {t: i for i, t in enumerate(types)}
         epoch = date(1970, 1, 1).toordinal()
@@ -162,10 +164,11 @@ class Review:
                 return date.fromisoformat(value).toordinal() - epoch if value else None
             except ValueError:
                 return None
-        cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(6)]
-        return {"types": types, "id": cols[0], "lat": [round(x, 4) for x in cols[1]],
-                "lon": [round(x, 4) for x in cols[2]], "fat": cols[3], "day": [day(d) for d in cols[4]],
-                "type": [code.get(t, len(types) - 1) for t in cols[5]]}
+        return {"types": types, "id": [r["event_id"] for r in rows],
+                "lat": [round(float(r["latitude"]), 4) for r in rows],
+                "lon": [round(float(r["longitude"]), 4) for r in rows], "fat": [r["fatalities"] for r in rows],
+                "day": [day(r["event_date"]) for r in rows],
+                "type": [code.get(r["event_type"], len(types) - 1) for r in rows]}
 
     def map_points_json(self, flt: ReviewFilter, limit: int = 500_000) -> bytes:
         """``map_points`` as JSON bytes. On SQLite the arrays are built by json_group_array in C: 0.3 s
