@@ -288,3 +288,15 @@ def test_place_search_accepts_gazetteer_candidates(app, monkeypatch):
     c, _ = login(app, "vic")
     hit = c.get("/review/places?q=alep").json()["places"][0]
     assert (hit["location"], hit["geonameid"], hit["latitude"]) == ("Aleppo", 170063, 36.20124)
+
+
+def test_admin_sets_a_password_and_disables_a_user(app, store):
+    from eventcoder.store.users import verify
+
+    c, csrf = login(app, "ann")
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "passwd", "username": "rob", "password": "a new secret"})
+    assert verify(store.db, "rob", "a new secret") and not verify(store.db, "rob", PASSWORD)
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "rob"})
+    assert verify(store.db, "rob", "a new secret") is None
+    r = c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "ann"}, follow_redirects=False)
+    assert "cannot+disable+yourself" in r.headers["location"]

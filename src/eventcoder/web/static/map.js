@@ -116,7 +116,8 @@
       let m;
       if (c.n > 1) {
         const top = c.t.indexOf(Math.max.apply(null, c.t));
-        const size = Math.round(22 + 9 * Math.log10(c.n));
+        // Sized by fatalities (log scale: 0 -> 22 px, 10 -> 31 px, 1,000 -> 49 px); the count is the label.
+        const size = Math.round(22 + 9 * Math.log10(1 + c.f));
         m = L.marker([lat, lon], { icon: icon(c.n, COLORS[top], size, "cluster"), keyboard: false,
           title: c.n + " events, " + c.f + " fatalities" });
         m.on("click", () => map.setView([lat, lon], Math.min(z + 2, 12)));

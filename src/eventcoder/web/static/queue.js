@@ -75,6 +75,14 @@
       span.textContent = f;
       $("c-flags").append(span, " ");
     }
+    // Why this event comes now (the queue's order, store/review.py NEED_SQL).
+    const why = [];
+    if ((ev.flags || []).length) why.push("flagged");
+    if (ev.latitude === null || ev.latitude === undefined) why.push("no place");
+    if (!ev.event_date) why.push("no date");
+    if (ev.certainty === "claimed" || ev.certainty === "unconfirmed") why.push(ev.certainty);
+    if (ev.confidence < 0.5) why.push("low confidence");
+    $("c-why").textContent = why.length ? "needs review: " + why.join(", ") : "";
     $("c-pos").textContent = (pos + 1) + " of " + items.length + (exhausted ? "" : "+");
     $("c-date").textContent = ev.event_date || "unresolved";
     $("c-actor1").textContent = ev.actor1 || "";
