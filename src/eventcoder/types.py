@@ -36,6 +36,16 @@ class Span(BaseModel):
         """The span ``body[start:end]``."""
         return cls(start=start, end=end, text=body[start:end])
 
+    def strip(self) -> "Span":
+        """The same span without leading and trailing whitespace."""
+        lead = len(self.text) - len(self.text.lstrip())
+        trail = len(self.text) - len(self.text.rstrip())
+        if not lead and not trail:
+            return self
+        if lead == len(self.text):
+            return Span(start=self.start, end=self.start, text="")
+        return Span(start=self.start + lead, end=self.end - trail, text=self.text.strip())
+
     def contains(self, other: "Span") -> bool:
         return self.start <= other.start and other.end <= self.end
 
@@ -261,3 +271,13 @@ class Record(BaseModel):
 
 _TAXONOMY_CHECK = sum(len(v) for v in TAXONOMY.values())
 assert _TAXONOMY_CHECK == 25, "SPEC.md §3 has 25 sub-event types"
+
+
+class StoredEvent(BaseModel):
+    """An event as the store holds it: the record plus its review state."""
+
+    event: Event
+    review_status: Literal["pending", "accepted", "rejected", "edited"] = "pending"
+    version: int = 1
+    timestamp: int = 0
+    incident_id: Optional[str] = None
