@@ -369,7 +369,9 @@ class EventClassifier:
         after = text[actor.span.end:actor.span.end + 40]
         if re.search(r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
                      r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"
-                     r"(?:[\w'-]+\s+){0,3}$", before, re.I):
+                     # up to three words between verb and mention, none opening a new clause
+                     r"(?:(?!(?:when|while|after|as|during|by|with|and|but|in|at|near|from|before|because)\b)"
+                     r"[\w'-]+\s+){0,3}$", before, re.I):
             return True
         return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:was|were|had been|have been|got)\s+(?:\w+\s+)?"
                              r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|hit|ambushed)",
