@@ -307,7 +307,13 @@ class EventClassifier:
             by_in_clause = [a for a in by if a in in_clause]
             before = [a for a in pool if a.span.start < trigger.start]
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
-            if by_in_clause:
+            if sub == "Arrests":
+                # the side that arrests is a state force (or a group acting as one); the arrested are actor2
+                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
+                               and id(a) not in victims), None)
+            if actor1 is not None:
+                pass
+            elif by_in_clause:
                 actor1 = by_in_clause[0]
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
                 # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
