@@ -13,9 +13,11 @@ How an article becomes events:
    least this best-guess event.
 3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
    regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
-   actor is the target. Protests and riots are coded to ``Protesters (country)`` and ``Rioters (country)``
-   as ACLED does; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to
-   the country's police. actor2 is the side acted upon; other actors before the trigger joined by "and",
+   actor is the target; a clause naming no actor takes the group the text was just about. Protests (all
+   three kinds, excessive force included) are coded to ``Protesters (country)`` with the force used on them
+   as actor2, riots to ``Rioters (country)``, as ACLED does; arrests to the state force that makes them; an
+   unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
+   police. actor2 is the side acted upon; other actors before the trigger joined by "and",
    "with" or "backed by" are associated actors.
 4. Fatalities follow the convention in ``fatalities.py``; civilian targeting is set for violence against
    civilians and for remote violence whose target is civilians.
@@ -51,7 +53,7 @@ VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
 DEFAULT_ACTOR_KIND = {
     "Arrests": "police", "Protest with intervention": "protesters", "Peaceful protest": "protesters",
-    "Excessive force against protesters": "police", "Violent demonstration": "rioters", "Mob violence": "rioters",
+    "Excessive force against protesters": "protesters", "Violent demonstration": "rioters", "Mob violence": "rioters",
     "Change to group/activity": "military", "Headquarters or base established": "military",
     "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
 }
@@ -290,7 +292,8 @@ class EventClassifier:
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
         wanted = None
-        if sub in PROTEST_TYPES - {"Excessive force against protesters"}:
+        if sub in PROTEST_TYPES:
+            # ACLED codes every protest event to the protesters, the force used on them as actor2
             wanted = "protesters"
         elif sub in RIOT_TYPES:
             wanted = "rioters"
@@ -301,6 +304,8 @@ class EventClassifier:
             if sub != "Peaceful protest":
                 actor2 = next((a for a in actors if actor_kind(a.name) in ("police", "military", "civilians", "group")
                                and a.name != actor1.name), None)
+            if actor2 is None and sub == "Excessive force against protesters":
+                actor2 = self._default("police", country, ev.evidence)
         else:
             pool = in_clause or actors
             by = [a for a in actors if _BY.search(text[max(scope.start, a.span.start - 30):a.span.start])]
@@ -320,8 +325,6 @@ class EventClassifier:
                 # may open with a subordinate phrase, so there the actor nearest the trigger acts
                 order = before if note else list(reversed(before))
                 actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
-            if actor1 is None and sub in ("Excessive force against protesters",):
-                actor1 = next((a for a in pool if actor_kind(a.name) in ("police", "military")), None)
             if actor1 is None and by:
                 actor1 = by[0]
             if actor1 is None:
@@ -355,8 +358,6 @@ class EventClassifier:
             actor2 = targets[0] if targets else None
             if actor2 is None and sub in VAC_TYPES:
                 actor2 = self._default("civilians", country, ev.evidence)
-            if sub == "Excessive force against protesters" and (actor2 is None or actor_kind(actor2.name) != "protesters"):
-                actor2 = self._default("protesters", country, ev.evidence)
         self._set_actor(ev, "actor1", "inter1", actor1)
         if actor1 is not None and not actor1.known:
             ev.flag("actor_not_in_dictionary")
