@@ -25,7 +25,11 @@ How an article becomes events:
 Review flags set on events: ``low_type_margin`` (the model's best two types are within
 ``ClassifySettings.low_margin``), ``conflicting_cues`` (the strongest cue points to another event type than
 the model), ``actor_not_in_dictionary`` (actor1 kept as written), ``actor1_default`` (no actor named; the
-default for the type was used), ``vague_fatalities``.
+default for the type was used), ``actor1_from_context`` (taken from an earlier sentence), ``split_from_clause``
+(a further event of a clause that reports several), ``vague_fatalities``.
+
+Annotations read: ``record.annotations["country"]`` (set by the actors stage) names the country of default
+actors ("Unidentified Armed Group (Kenya)").
 """
 from __future__ import annotations
 
