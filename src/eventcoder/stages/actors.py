@@ -160,7 +160,7 @@ class ActorDictionary:
         self.nationality_upper = {w.upper() for w in nat_words}
         self.state_re = re.compile(
             r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
-            r"army|border|riot|national|regular|local|state)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
+            r"army|border|riot|national|regular|local|state|commando)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")

@@ -124,7 +124,9 @@ class EventClassifier:
             for c in cues:
                 scores[c.sub_event_type] = max(scores.get(c.sub_event_type, 0.0), c.weight)
             ranked = sorted(scores.values(), reverse=True) + [0.0]
-            return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], top
+            support = [c for c in cues if c.sub_event_type == top.sub_event_type]
+            cue = max(support, key=lambda c: (not c.header, c.weight))
+            return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], cue
         ranked = self.model.predict(model_features(text, cues, actors))
         sub, p = ranked[0]
         decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
@@ -133,7 +135,8 @@ class EventClassifier:
             cue = min(decisive, key=lambda c: (self.lexicon.decisive[c.sub_event_type], c.start))
             return cue.sub_event_type, max(p, 0.6), 0.0, cue
         support = [c for c in cues if c.sub_event_type == sub]
-        cue = max(support, key=lambda c: c.weight) if support else top
+        # a cue in the text beats a coder's header label ("Arrests: ..."): roles are read around it
+        cue = max(support, key=lambda c: (not c.header, c.weight)) if support else top
         return sub, p, entropy_margin(ranked), cue
 
     # -- per record -------------------------------------------------------------------------------
