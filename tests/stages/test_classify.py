@@ -145,3 +145,26 @@ def test_seed_article_events_and_no_event_from_the_appeal():
     assert any(sub == "Armed clash" and "advance" in ev for sub, _, ev in events)
     assert not any("every fighter" in ev or "asking that" in ev for _, _, ev in events)
     assert not any(ev.rstrip().endswith("?") for _, _, ev in events)
+
+
+def test_excessive_force_is_coded_to_the_protesters(extract):
+    e = extract("Police opened fire on protesters in Kisumu, Kenya, killing two demonstrators.").events[0]
+    assert e.sub_event_type == "Excessive force against protesters"
+    assert e.actor1 == "Protesters (Kenya)"
+    assert e.actor2.startswith("Police Forces of Kenya")
+    assert e.fatalities == 2
+
+
+def test_arrests_are_made_by_the_state_force(extract):
+    e = extract("Kenyan police arrested two Al Shabaab recruiters in Garissa.").events[0]
+    assert e.sub_event_type == "Arrests"
+    assert e.actor1.startswith("Police Forces of Kenya")
+    assert e.actor2 == "Al Shabaab"
+
+
+def test_a_clause_naming_no_actor_takes_the_group_just_named(extract):
+    text = ("Islamic State fighters moved their headquarters to the old hospital in Raqqa, Syria. "
+            "They also cancelled Friday prayers in the city's mosques, residents said.")
+    events = extract(text).events
+    change = [e for e in events if e.sub_event_type == "Change to group/activity"]
+    assert change and change[0].actor1 == "Islamic State"
