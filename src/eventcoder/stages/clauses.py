@@ -17,6 +17,9 @@ from ..types import Span
 # Clause boundaries inside a sentence: a semicolon, or a comma/dash before a conjunction that starts a
 # new report ("..., while the other struck ..."). Kept conservative: a wrong split loses the actor.
 _CLAUSE_BREAK = re.compile(
+    # a closing quote then the speaker ('... advance there," Mohammed al-Saleh, a member of ..., tells'):
+    # the speaker's name and affiliation are no part of the report
+    r"(?<=[,.][\"”])\s+(?=[A-Z])|[\"”],\s+(?=[A-Z])|"
     r";\s+|,\s+(?=(?:while|whereas|and then|and later|meanwhile|before|after which)\b)|\s+(?=while\s+(?:the|a|an|\w+\s+(?:forces|fighters|militants|rebels)))"
     , re.I)
 
