@@ -215,9 +215,9 @@ class EventClassifier:
                 continue
             sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
             top = max(live, key=lambda c: c.weight)
-            if top.weight >= 0.9 and not any(c.sub_event_type == sub for c in live):
-                # the model learnt from monitors' notes; in an article's clause a defining cue that the
-                # model overrides with an uncued type is the better guess
+            if not any(c.sub_event_type == sub for c in live):
+                # the model learnt from monitors' notes; in an article's clause a type no cue supports is a
+                # guess, and the clause's own strongest cue the better one
                 sub, p, margin, cue = top.sub_event_type, 0.6 * top.weight, 0.0, top
             ev = self._build(record, clause, sub, p, margin, cue, cues, country)
             if ev is None:
