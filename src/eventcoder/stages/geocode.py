@@ -326,9 +326,11 @@ class Geocoder:
             for c in t.candidates:
                 # inexact spellings do not vote: over the world they find a namesake of almost anything
                 # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
-                if c.matched != "exact":
-                    continue
+                if c.matched != "exact" and not (c.matched == "skeleton" and c.score >= 0.88):
+                    continue  # near-exact transliterations (Lower Shabelle ~ Lower Shabeelle) still vote
                 w = c.score * (0.5 + math.log10(c.population + 10) / 7)
+                if c.matched != "exact":
+                    w *= 0.5
                 if c.kind == "country":
                     w *= 3  # the text names the country outright
                 elif c.kind in ("adm1", "adm2"):
