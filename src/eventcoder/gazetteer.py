@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -103,7 +103,8 @@ def skeleton(name: str) -> str:
         return s
     # vowels (and y, w) beyond the first letter carry the most transliteration noise (Idlib/Idleb,
     # Dayr/Deir, Zawr/Zor); the consonant frame is kept.
-    return s[0] + re.sub(r"[aeiouyw]", "", s[1:])
+    # an opening vowel varies too (Idlib/Edlib, Urfa/Orfa)
+    return ("a" if s[0] in "aeiou" else s[0]) + re.sub(r"[aeiouyw]", "", s[1:])
 
 
 # ----------------------------------------------------------------------------------------- candidates
@@ -430,7 +431,10 @@ class Gazetteer:
                     out = self._skeleton_matches(f, sk, country)
             if not out and fuzzy and country and len(f) >= 5 and not exact_only:
                 out = self._fuzzy(f, country)
-        out.sort(key=lambda c: (-c.score, -_KIND_RANK.get(c.kind, 0), -c.population))
+        # equal scores: populated places before admin units, then size, where the place's own name counts
+        # as 100 times the population (Slovyansk is also an alternate name of Nikopol, of the same size;
+        # Sana is a village's own name and an alternate name of Sanaa, 2 million people)
+        out.sort(key=lambda c: (-c.score, -_KIND_RANK.get(c.kind, 0), -(math.log10(c.population + 1) + 2 * c.main)))
         if len(self._cache) > 100_000:
             self._cache.clear()
         self._cache[key] = out
@@ -510,8 +514,9 @@ class Gazetteer:
         self.con.close()
 
 
-# Equal names: prefer the populated place over an admin unit of the same name ("Homs" is the city).
-_KIND_RANK = {"extra": 4, "city": 3, "adm2": 2, "adm1": 1, "country": 0}
+# Equal names: a country's name is the country ("Lebanon"); a populated place comes before an admin unit
+# of the same name ("Homs" is the city).
+_KIND_RANK = {"country": 5, "extra": 4, "city": 3, "adm2": 2, "adm1": 1}
 
 _DEFAULT: dict[str, Gazetteer] = {}
 
