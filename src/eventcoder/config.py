@@ -59,6 +59,8 @@ class StoreSettings(BaseModel):
 
 
 class Settings(BaseModel):
+    plugins: list[str] = Field(default_factory=list,
+                               description="modules imported before the pipeline is built, to register extra stages")
     pipeline: list[str] = Field(default_factory=lambda: [
         "nlp", "actors", "classify", "geocode", "dates", "attribution", "finalize"])
     nlp: NlpSettings = Field(default_factory=NlpSettings)
@@ -127,4 +129,6 @@ def load_settings(path: str | Path | None = None, overrides: list[str] | None = 
     try:
         return Settings.model_validate(tree)
     except ValidationError as e:
-        raise ConfigError(f"invalid settings: {e}. Fix eventcoder.toml, the environment or --set") from e
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']} (got {err.get('input')!r})"
+                             for err in e.errors())
+        raise ConfigError(f"invalid settings: {problems}. Fix eventcoder.toml, the environment or --set") from e

@@ -261,3 +261,13 @@ class Record(BaseModel):
 
 _TAXONOMY_CHECK = sum(len(v) for v in TAXONOMY.values())
 assert _TAXONOMY_CHECK == 25, "SPEC.md §3 has 25 sub-event types"
+
+
+class StoredEvent(BaseModel):
+    """An event as the store holds it: the record plus its review state."""
+
+    event: Event
+    review_status: Literal["pending", "accepted", "rejected", "edited"] = "pending"
+    version: int = 1
+    timestamp: int = 0
+    incident_id: Optional[str] = None

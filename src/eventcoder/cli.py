@@ -1,0 +1,156 @@
+"""The command line: a thin typer shell over the core. Heavy imports happen inside the commands."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="eventcoder: conflict reporting in, a reviewed, geocoded, dated event database out.")
+
+DEFAULT_DB = "data/eventcoder.db"
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file")
+SetOption = typer.Option(None, "--set", help="override a setting: section.key=value (repeatable)")
+ConfigOption = typer.Option(None, "--config", help="settings file (default: ./eventcoder.toml when present)")
+
+
+def _settings(config: Optional[Path], overrides: Optional[List[str]]):
+    from .config import load_settings
+    from .errors import EvxError
+
+    try:
+        return load_settings(config, overrides or [])
+    except EvxError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def extract(
+    inputs: List[Path] = typer.Argument(..., help=".txt, .html, .jsonl files or folders"),
+    out: Optional[Path] = typer.Option(None, "--out", help="write the events as JSONL (SPEC.md §2)"),
+    db: str = DbOption,
+    published: Optional[str] = typer.Option(None, "--published", help="publication date YYYY-MM-DD for every input"),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="documents per pipeline batch and transaction"),
+    force: bool = typer.Option(False, "--force", help="re-extract documents already stored unchanged"),
+    config: Optional[Path] = ConfigOption,
+    set_: Optional[List[str]] = SetOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+    ray_actors: int = typer.Option(0, "--ray", min=0, help="run the pipeline on N Ray Data actors (local cluster)"),
+) -> None:
+    """Extract events from documents into the database (and --out JSONL).
+
+    Re-running the same input adds nothing; a killed run resumes where it stopped. The exit code is 1 when
+    any document failed.
+    """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import __version__
+    from .errors import EvxError
+    from .extract import Extraction
+
+    anchor = None
+    if published:
+        try:
+            anchor = date.fromisoformat(published)
+        except ValueError:
+            typer.echo(f"[E102] --published {published!r} is not a date. Write it as YYYY-MM-DD", err=True)
+            raise typer.Exit(2)
+    settings = _settings(config, set_)
+    console = Console(stderr=True)
+    ray_pipeline = None
+    try:
+        if ray_actors:
+            from .batch import RayPipeline
+
+            ray_pipeline = RayPipeline(settings, num_actors=ray_actors, batch_size=batch_size).__enter__()
+            batch_size *= ray_actors  # one driver batch feeds every actor
+        job = Extraction(settings, db, version=__version__, pipeline=ray_pipeline)
+    except EvxError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
+    progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+                        TextColumn("{task.fields[events]} events"), TimeElapsedColumn(),
+                        console=console, disable=quiet, transient=False)
+    out_fh = open(out, "w", encoding="utf-8") if out else None
+    try:
+        with progress:
+            task = progress.add_task("extract", total=None, events=0)
+
+            def on_batch(n_docs: int, n_events: int) -> None:
+                progress.update(task, advance=n_docs, events=job.summary.events)
+
+            for ev in job.run(inputs, published=anchor, batch_size=batch_size, force=force, on_batch=on_batch,
+                              on_problem=lambda p: console.print(f"[red]✗[/red] {escape(str(p))}", highlight=False,
+                                                                 soft_wrap=True)):
+                if out_fh:
+                    out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if out_fh:
+            out_fh.close()
+        job.close()
+        if ray_pipeline is not None:
+            ray_pipeline.__exit__(None, None, None)
+    s = job.summary
+    console.print(f"{s.documents} documents ({s.skipped} unchanged, skipped), {s.events} events, "
+                  f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""),
+                  soft_wrap=True, highlight=False)
+    raise typer.Exit(1 if s.failed else 0)
+
+
+@app.command()
+def serve(db: str = DbOption, host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+          port: int = typer.Option(8000, help="port")) -> None:
+    """Serve the review app and the HTTP API."""
+    import uvicorn
+
+    from .store import open_store
+    from .web.app import create_app
+
+    store = open_store(db)
+    typer.echo(f"eventcoder serving {db} on http://{host}:{port}")
+    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl | csv"),
+           db: str = DbOption, out: Optional[Path] = typer.Option(None, "--out", help="file (default: stdout)")) -> None:
+    """Export stored events."""
+    from .export import write_export
+    from .store import open_store
+
+    store = open_store(db)
+    try:
+        n = write_export(store, fmt, out)
+    except ValueError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
+    finally:
+        store.close()
+    typer.echo(f"{n} events exported", err=True)
+
+
+@app.command()
+def check() -> None:
+    """Check every dependency and data file; print ok/FAIL and the command that fixes each failure."""
+    from .checks import run_checks
+
+    failed = 0
+    for name, ok, detail in run_checks():
+        failed += not ok
+        typer.echo(f"{'ok  ' if ok else 'FAIL'}  {name}" + (f"  -- {detail}" if detail else ""))
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

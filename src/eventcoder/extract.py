@@ -1,0 +1,104 @@
+"""An extraction job: inputs -> pipeline -> store, batch by batch, resumable. Used by the CLI and the app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Union
+
+from .config import Settings
+from .ingest import read_inputs
+from .pipeline import Pipeline
+from .store import EventQuery, open_store
+from .types import Article, Event, Problem, Record
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    skipped: int = 0
+    events: int = 0
+    failed: int = 0
+    warnings: int = 0
+
+
+class Extraction:
+    """Runs the pipeline over inputs and stores each batch in one transaction.
+
+    Documents already stored with the same content are skipped (their stored events are still yielded), so
+    a killed run started again resumes without duplicates.
+    """
+
+    def __init__(self, settings: Settings, db: Union[str, Path], version: str = "", store=None,
+                 pipeline: Optional[Callable[[list[Record]], list[Record]]] = None):
+        """Args:
+            settings: the resolved settings (stored with the run).
+            db: the database path, unless ``store`` is given.
+            pipeline: anything that maps a batch of records to records: the in-process ``Pipeline``
+                (default) or ``batch.RayPipeline``.
+        """
+        self.settings = settings
+        self.store = store if store is not None else open_store(db)
+        self.pipeline = pipeline or Pipeline.from_settings(settings)
+        self.run_id = self.store.start_run(settings.model_dump_json(), version)
+        self.summary = Summary()
+
+    def _count(self, problems: Iterable[Problem], on_problem) -> None:
+        for p in problems:
+            if p.severity == "error":
+                self.summary.failed += 1
+            else:
+                self.summary.warnings += 1
+            if on_problem:
+                on_problem(p)
+
+    def run(self, inputs: Iterable[Union[str, Path]], published: Optional[date] = None, batch_size: int = 32,
+            force: bool = False, on_batch: Optional[Callable[[int, int], None]] = None,
+            on_problem: Optional[Callable[[Problem], None]] = None) -> Iterator[Event]:
+        """Yield every event of the inputs, storing as it goes."""
+        batch: list[Article] = []
+        for item in read_inputs(inputs, published=published):
+            if isinstance(item, Problem):
+                self.store.add_problems([item], self.run_id)
+                self._count([item], on_problem)
+                continue
+            if not force and self.store.has_document(item.doc_id, item.content_hash):
+                self.summary.documents += 1
+                self.summary.skipped += 1
+                stored = self.store.query_events(EventQuery(doc_id=item.doc_id, limit=10_000))
+                self.summary.events += len(stored)
+                yield from (s.event for s in stored)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._flush(batch, on_batch, on_problem)
+                batch = []
+        if batch:
+            yield from self._flush(batch, on_batch, on_problem)
+        self.store.finish_run(self.run_id, self.summary.documents, self.summary.events,
+                              self.summary.failed + self.summary.warnings)
+
+    def process_articles(self, articles: list[Article]) -> list[Record]:
+        """Extract and store a list of articles (the upload path of the app)."""
+        return list(self._records(articles))
+
+    def _records(self, articles: list[Article]) -> list[Record]:
+        records = self.pipeline([Record(article=a) for a in articles])
+        if records:
+            self.store.add_records(records, self.run_id)
+        return records
+
+    def _flush(self, batch: list[Article], on_batch, on_problem) -> Iterator[Event]:
+        records = self._records(batch)
+        n_events = 0
+        for r in records:
+            self._count(r.problems, on_problem)
+            n_events += len(r.events)
+            yield from r.events
+        self.summary.documents += len(records)
+        self.summary.events += n_events
+        if on_batch:
+            on_batch(len(records), n_events)
+
+    def close(self) -> None:
+        self.store.close()
