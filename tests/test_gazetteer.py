@@ -117,7 +117,11 @@ def test_stale_index_is_refused(tmp_path, tiny):
 
 def test_check_probe(tmp_path, tiny):
     ok, message = gz.check(tmp_path / "absent.sqlite")
-    assert not ok and "eventcoder gazetteer build" in message
+    assert ok and "not built yet" in message and "eventcoder gazetteer build" in message
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database")
+    ok, message = gz.check(broken)
+    assert not ok and "Rebuild it" in message
     ok, message = gz.check(tiny.path)
     assert ok and "places" in message
 
