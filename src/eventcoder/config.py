@@ -31,6 +31,12 @@ class ActorSettings(BaseModel):
 
 class ClassifySettings(BaseModel):
     min_score: float = Field(0.0, ge=0, le=1, description="events scored below this are dropped")
+    use_model: bool = Field(True, description="type events with the bundled linear model; False: rules only")
+    model_path: Optional[str] = Field(None, description="a type model built by scripts/build_type_model.py; default: bundled")
+    note_max_sentences: int = Field(4, ge=1, description="a document this short is a monitor's note: one event on its whole text")
+    note_max_chars: int = Field(1200, ge=1, description="a note is also at most this long")
+    min_note_probability: float = Field(0.5, ge=0, le=1, description="a note with no trigger cue still yields its best-guess event above this")
+    low_margin: float = Field(0.2, ge=0, le=1, description="flag low_type_margin when the best two types are closer than this")
 
 
 class GeocodeSettings(BaseModel):
@@ -44,10 +50,14 @@ class GeocodeSettings(BaseModel):
 
 class DateSettings(BaseModel):
     day_first: bool = Field(True, description="read 03/10/2015 as 3 October")
+    # A yearless "15 July" takes the publication year unless that lands this many days or more after
+    # publication, then the year before; closer to it, it is a plan and dates no event.
+    future_window_days: int = Field(90, ge=0, le=366, description="days after publication a yearless date may fall before it is read as last year's")
+    fallback_precision: int = Field(2, ge=1, le=3, description="time_precision of an event dated by its publication day for want of a date in the text")
 
 
 class AttributionSettings(BaseModel):
-    pass
+    lead_sentences: int = Field(5, ge=1, description="sentences at the start searched for the outlet a speaker talks to ('tells Syria Direct')")
 
 
 class FinalizeSettings(BaseModel):

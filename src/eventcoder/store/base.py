@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional, Protocol
+from typing import Any, Iterable, Iterator, Optional, Protocol
 
+from ..errors import EvxError
 from ..types import Article, Problem, Record, StoredEvent
+
+
+class QueryError(EvxError, ValueError):
+    """A filter names an unknown field, an unknown operator or a value of the wrong kind."""
+
+    code = "E120"
 
 
 @dataclass
@@ -24,9 +31,78 @@ class AddStats:
         return self
 
 
+# Filterable columns of events and incidents and the kind of value each holds.
+TEXT, INT, REAL, DATE = "text", "int", "real", "date"
+FILTER_FIELDS: dict[str, str] = {
+    "event_date": DATE, "year": INT, "time_precision": INT, "disorder_type": TEXT, "event_type": TEXT,
+    "sub_event_type": TEXT, "actor1": TEXT, "assoc_actor_1": TEXT, "inter1": INT, "actor2": TEXT,
+    "assoc_actor_2": TEXT, "inter2": INT, "civilian_targeting": TEXT, "country": TEXT, "iso": INT,
+    "admin1": TEXT, "admin2": TEXT, "location": TEXT, "latitude": REAL, "longitude": REAL,
+    "geo_precision": INT, "fatalities": INT, "source": TEXT, "notes": TEXT, "certainty": TEXT,
+    "confidence": REAL, "geonameid": INT, "doc_id": TEXT, "timestamp": INT,
+}
+EVENT_ONLY_FIELDS = {"event_id": TEXT, "incident_id": TEXT, "review_status": TEXT}
+INCIDENT_ONLY_FIELDS = {"incident_id": TEXT, "interaction": INT, "n_reports": INT, "n_documents": INT}
+OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "LIKE", "BETWEEN")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """``field op values``: several values with ``=`` mean any of them; BETWEEN takes two."""
+
+    field: str
+    op: str
+    values: tuple[Any, ...]
+
+
+def coerce(field_name: str, kind: str, raw: Any) -> Any:
+    """A filter value as the column's kind, or a QueryError that says what was expected."""
+    if kind == TEXT or raw is None:
+        return raw if raw is None else str(raw)
+    text = str(raw).strip()
+    try:
+        if kind == INT:
+            return int(text)
+        if kind == REAL:
+            return float(text)
+    except ValueError:
+        raise QueryError(f"{field_name}={raw!r} is not a {'whole number' if kind == INT else 'number'}. "
+                         f"Give {field_name} as a number, e.g. {field_name}=3") from None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise QueryError(f"{field_name}={raw!r} is not a date. Write dates as YYYY-MM-DD, e.g. "
+                         f"{field_name}=2015-10-13") from None
+
+
+def make_filter(field_name: str, op: str, values: Iterable[Any], fields: dict[str, str]) -> Filter:
+    """A checked Filter: known field, known operator, values of the right kind and number."""
+    if field_name not in fields:
+        raise QueryError(f"unknown filter field {field_name!r}. Filter on one of: {', '.join(sorted(fields))}")
+    op = op.strip().upper()
+    aliases = {"==": "=", "<>": "!="}
+    op = aliases.get(op, op)
+    if op not in OPERATORS:
+        raise QueryError(f"unknown operator {op!r} for {field_name}. Use one of: {', '.join(OPERATORS)}")
+    kind = fields[field_name]
+    vals = tuple(coerce(field_name, kind, v) for v in values)
+    if not vals:
+        raise QueryError(f"{field_name} filter has no value. Give one, e.g. {field_name}=...")
+    if op == "BETWEEN" and len(vals) != 2:
+        raise QueryError(f"{field_name} BETWEEN needs two values separated by '|', e.g. "
+                         f"{field_name}=2015-01-01|2015-12-31; got {len(vals)}")
+    if op not in ("=", "!=", "BETWEEN") and len(vals) != 1:
+        raise QueryError(f"{field_name} {op} takes one value; got {len(vals)}")
+    if op == "LIKE" and kind != TEXT:
+        raise QueryError(f"LIKE works on text fields; {field_name} is a number. Use =, <, >, <=, >= or BETWEEN")
+    return Filter(field_name, op, vals)
+
+
 @dataclass
 class EventQuery:
-    """Filters over stored events; every value is bound as a query parameter, never pasted into SQL."""
+    """Filters over stored events or incidents; every value is bound as a query parameter."""
 
     event_type: list[str] = field(default_factory=list)
     sub_event_type: list[str] = field(default_factory=list)
@@ -37,6 +113,8 @@ class EventQuery:
     date_to: Optional[str] = None
     since: Optional[int] = None
     text: Optional[str] = None
+    filters: list[Filter] = field(default_factory=list)
+    """Further checked filters (ACLED-style field/operator/values), all of which must hold."""
     limit: int = 100
     offset: int = 0
 

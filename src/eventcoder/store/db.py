@@ -1,12 +1,14 @@
-"""A thin database handle over SQLite (default) with numbered migrations.
+"""A thin database handle over SQLite (the embedded default) or PostgreSQL, with numbered migrations.
 
-SQL is written once with ``?`` placeholders; a PostgreSQL handle translates them. Every value is bound
-as a parameter: no article text is ever pasted into SQL.
+SQL is written once, in the common subset of both dialects, with ``?`` placeholders; the PostgreSQL handle
+rewrites placeholders and the few DDL words that differ (``AUTOINCREMENT`` keys, ``REAL``). Every value is
+bound as a parameter: no article text is ever pasted into SQL.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -16,6 +18,7 @@ from typing import Any, Iterator, Sequence
 from ..errors import StoreError
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
 def utcnow() -> str:
@@ -53,68 +56,89 @@ class Database:
             # WAL + NORMAL is durable across application crashes; only an OS crash can lose the last commit.
             self.conn.execute("PRAGMA synchronous = NORMAL")
         self._depth = 0
+        # One connection serves the web app's worker threads: a writer's transaction must not interleave.
+        self._lock = threading.RLock()
 
     # --- statements -------------------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(sql, tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
+        with self._lock:
+            return [dict(r) for r in self.execute(sql, params).fetchall()]
 
     def query_one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        row = self.conn.execute(sql, tuple(params)).fetchone()
+        with self._lock:
+            row = self.execute(sql, params).fetchone()
         return dict(row) if row is not None else None
 
-    def insert_returning_id(self, sql: str, params: Sequence[Any], id_column: str) -> int:
-        cur = self.conn.execute(sql, tuple(params))
-        return int(cur.lastrowid)
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
 
     @contextmanager
     def transaction(self) -> Iterator["Database"]:
         """A write transaction (nested calls join the outer one)."""
-        if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
-        self._depth += 1
-        try:
-            yield self
-        except BaseException:
-            self._depth -= 1
+        with self._lock:
             if self._depth == 0:
-                self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self._depth -= 1
-            if self._depth == 0:
-                self.conn.execute("COMMIT")
+                self._begin()
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.execute("COMMIT")
 
     # --- schema -----------------------------------------------------------------------------
     def table_exists(self, name: str) -> bool:
         return self.query_one("SELECT name FROM sqlite_master WHERE type='table' AND name=?", (name,)) is not None
 
+    def columns(self, table: str) -> list[str]:
+        return [r["name"] for r in self.query(f"PRAGMA table_info({table})")]
+
+    def translate_ddl(self, sql: str) -> str:
+        return sql
+
     def run_script(self, sql: str) -> None:
         # executescript would COMMIT on its own; split so the migration stays in our transaction.
-        for statement in split_sql(sql):
-            self.conn.execute(statement)
+        for statement in split_sql(self.translate_ddl(sql)):
+            self.execute(statement)
 
     def migrate(self) -> list[str]:
-        """Apply every bundled migration not yet applied, each in its own transaction."""
-        if not self.table_exists("schema_migrations"):
-            self.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        done = {r["version"] for r in self.query("SELECT version FROM schema_migrations")}
-        applied = []
-        for version, name, sql in migration_files():
-            if version in done:
-                continue
-            with self.transaction():
-                self.run_script(sql)
-                self.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                             (version, name, utcnow()))
-            applied.append(name)
-        return applied
+        """Apply every bundled migration not yet applied, each in its own transaction.
+
+        Opening a database written by an older eventcoder upgrades it in place; one written by a newer
+        eventcoder (a migration we do not know) is refused rather than misread.
+        """
+        with self._lock:
+            if not self.table_exists("schema_migrations"):
+                self.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            done = {r["version"] for r in self.query("SELECT version FROM schema_migrations")}
+            bundled = migration_files()
+            unknown = done - {v for v, _, _ in bundled}
+            if unknown:
+                raise StoreError(f"the database {self.path} has schema version {max(unknown)}, newer than this "
+                                 f"eventcoder knows ({max(v for v, _, _ in bundled)}). Upgrade eventcoder: "
+                                 "pip install -U eventcoder", code="E211")
+            applied = []
+            for version, name, sql in bundled:
+                if version in done:
+                    continue
+                with self.transaction():
+                    self.run_script(sql)
+                    self.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                 (version, name, utcnow()))
+                applied.append(name)
+            return applied
 
     def schema_version(self) -> int:
         row = self.query_one("SELECT MAX(version) AS v FROM schema_migrations")
@@ -122,6 +146,70 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through psycopg 3, behind the same interface and the same SQL as SQLite."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError as e:  # pragma: no cover - psycopg is a dev/postgres extra
+            raise StoreError("PostgreSQL needs psycopg. Install it: pip install 'eventcoder[postgres]'") from e
+        self.path = re.sub(r"://[^@/]*@", "://***@", url)  # never echo a password in messages
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as e:
+            raise StoreError(f"cannot connect to PostgreSQL at {self.path}: {e}. Check that the server runs "
+                             "and the URL (postgresql://user@host/dbname or ?host=/socket/dir)") from e
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    @staticmethod
+    def translate(sql: str) -> str:
+        """``?`` placeholders to ``%s`` (and a literal ``%`` doubled, as psycopg wants)."""
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def translate_ddl(self, sql: str) -> str:
+        sql = re.sub(r"INTEGER PRIMARY KEY AUTOINCREMENT", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+                     sql, flags=re.I)
+        # SQLite's REAL is 8 bytes; PostgreSQL's is 4 (7 digits would cost coordinates ~1 m).
+        return re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            return self.conn.execute(self.translate(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock, self.conn.cursor() as cur:
+            cur.executemany(self.translate(sql), rows)
+
+    def _begin(self) -> None:
+        self.execute("BEGIN")
+
+    def run_script(self, sql: str) -> None:
+        for statement in split_sql(self.translate_ddl(sql)):
+            # DDL is ours, never user text; without parameters psycopg sends it as written.
+            self.conn.execute(statement)
+
+    def table_exists(self, name: str) -> bool:
+        return self.query_one("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                              "current_schema() AND table_name = ?", (name,)) is not None
+
+    def columns(self, table: str) -> list[str]:
+        return [r["column_name"] for r in self.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position", (table,))]
+
+
+def connect(target: str | Path) -> Database:
+    """A SQLite file for a path, PostgreSQL for a ``postgresql://`` URL."""
+    if isinstance(target, str) and target.startswith(POSTGRES_PREFIXES):
+        return PostgresDatabase(target)
+    return Database(target)
 
 
 def split_sql(script: str) -> list[str]:
@@ -136,7 +224,7 @@ def split_sql(script: str) -> list[str]:
         if upper.startswith("CREATE TRIGGER") or upper.startswith("CREATE OR REPLACE FUNCTION"):
             in_trigger = True
         if in_trigger:
-            if upper in ("END;", "END IF;") and upper == "END;" or upper.endswith("$$;") or upper.endswith("LANGUAGE PLPGSQL;"):
+            if upper == "END;" or upper.endswith("$$;") or upper.endswith("LANGUAGE PLPGSQL;"):
                 statements.append("\n".join(buf))
                 buf, in_trigger = [], False
         elif stripped.endswith(";"):

@@ -1,16 +1,23 @@
-"""The event store over SQL (SQLite by default): documents, events, problems, runs, change log."""
+"""The event store over SQL (SQLite by default, PostgreSQL for a URL): documents, events, incidents,
+reviewer decisions, problems, runs, deletions and the change log.
+
+Every query is written once with ``?`` placeholders and runs on both backends.
+"""
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from ..dedup import Decision, Incident, dedup
+from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, Span, StoredEvent
-from .base import AddStats, EventQuery
-from .db import Database, utcnow
+from .base import (DATE, EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
+                   QueryError)
+from .db import Database, connect, utcnow
 
 # Event fields stored as plain columns of the same name (SPEC.md §2; evidence, provenance and flags
 # are flattened or JSON).
@@ -20,7 +27,11 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "fatalities", "source", "notes", "certainty", "attribution", "confidence", "geonameid",
 )
+INCIDENT_VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c not in ("event_id", "doc_id"))
 QUERY_PAGE_MAX = 10_000
+ITER_PAGE = 2_000
+EVENT_FIELDS = {**FILTER_FIELDS, **EVENT_ONLY_FIELDS}
+INCIDENT_FIELDS = {**FILTER_FIELDS, **INCIDENT_ONLY_FIELDS}
 
 
 def event_to_row(ev: Event) -> dict[str, Any]:
@@ -31,13 +42,27 @@ def event_to_row(ev: Event) -> dict[str, Any]:
     return row
 
 
-def row_to_stored(row: dict[str, Any]) -> StoredEvent:
+def row_to_event(row: dict[str, Any]) -> Event:
     data = {c: row[c] for c in EVENT_COLUMNS}
     data["evidence"] = Span(start=row["evidence_start"], end=row["evidence_end"], text=row["evidence_text"])
     data["provenance"] = json.loads(row.get("provenance_json") or "{}")
     data["flags"] = json.loads(row.get("flags_json") or "[]")
-    return StoredEvent(event=Event.model_validate(data), review_status=row["review_status"],
-                       version=row["version"], timestamp=row["timestamp"], incident_id=row.get("incident_id"))
+    return Event.model_validate(data)
+
+
+def row_to_stored(row: dict[str, Any]) -> StoredEvent:
+    return StoredEvent(event=row_to_event(row), review_status=row["review_status"], version=row["version"],
+                       timestamp=row["timestamp"], incident_id=row.get("incident_id"))
+
+
+def incident_to_row(inc: Incident) -> dict[str, Any]:
+    ev = inc.event
+    row = {c: getattr(ev, c) for c in INCIDENT_VALUE_COLUMNS}
+    row.update(incident_id=inc.incident_id, interaction=inc.interaction, flags_json=json.dumps(ev.flags),
+               doc_id=ev.doc_id, evidence_text=ev.evidence.text, evidence_start=ev.evidence.start,
+               evidence_end=ev.evidence.end, n_reports=len(inc.reports), n_documents=len(inc.doc_ids),
+               field_sources_json=json.dumps(inc.field_sources, sort_keys=True))
+    return row
 
 
 def row_to_article(row: dict[str, Any]) -> Article:
@@ -47,12 +72,55 @@ def row_to_article(row: dict[str, Any]) -> Article:
                    author=row["author"], language=row["language"], path=row["path"])
 
 
+def _year_clause(f: Filter) -> tuple[str, list[Any]]:
+    """``year`` filters as event_date ranges, so the date index serves them."""
+    lo = [f"{y:04d}-01-01" for y in f.values]
+    hi = [f"{y:04d}-12-31" for y in f.values]
+    if f.op == "=":
+        return "(" + " OR ".join("event_date BETWEEN ? AND ?" for _ in f.values) + ")", \
+            [x for pair in zip(lo, hi) for x in pair]
+    if f.op == "!=":
+        return "(" + " AND ".join("event_date NOT BETWEEN ? AND ?" for _ in f.values) + ")", \
+            [x for pair in zip(lo, hi) for x in pair]
+    if f.op == "BETWEEN":
+        return "event_date BETWEEN ? AND ?", [lo[0], hi[1]]
+    bound = {"<": lo, "<=": hi, ">": hi, ">=": lo}[f.op][0]
+    return f"event_date {f.op} ?", [bound]
+
+
+def filter_clause(f: Filter) -> tuple[str, list[Any]]:
+    """SQL for one checked filter (the field name comes from a fixed list, values are parameters)."""
+    if f.field == "year":
+        return _year_clause(f)
+    col = f.field
+    if f.op == "=":
+        if len(f.values) == 1:
+            return f"{col} = ?", list(f.values)
+        return f"{col} IN ({', '.join('?' * len(f.values))})", list(f.values)
+    if f.op == "!=":
+        return f"{col} NOT IN ({', '.join('?' * len(f.values))})", list(f.values)
+    if f.op == "BETWEEN":
+        return f"{col} BETWEEN ? AND ?", list(f.values)
+    if f.op == "LIKE":
+        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        return f"LOWER({col}) LIKE LOWER(?)", list(f.values)
+    return f"{col} {f.op} ?", list(f.values)
+
+
 class SQLStore:
-    """Documents, events and their review state in one database; every write is one transaction."""
+    """Documents, events, incidents and their review state in one database; every write is one transaction."""
 
     def __init__(self, db: Database):
         self.db = db
-        self.db.migrate()
+        self.dedup_settings = DEDUP_SETTINGS
+        applied = self.db.migrate()
+        if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
+            # A database from before incidents: group its stored reports now, once.
+            self.rebuild_incidents()
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
 
     # --- runs ---------------------------------------------------------------------------------
     def start_run(self, settings_json: str, version: str, inputs: str = "") -> str:
@@ -74,13 +142,16 @@ class SQLStore:
 
     def add_records(self, records: Iterable[Record], run_id: Optional[str] = None,
                     username: str = "") -> AddStats:
-        """Store a batch of processed records in one transaction.
+        """Store a batch of processed records in one transaction, and bring their incidents up to date.
 
         The same document twice changes nothing; an edited document replaces its earlier events, and an
-        event whose id survives the edit keeps its review decision.
+        event whose id survives the edit keeps its review decision (and the reviewers' split/merge
+        decisions that name it).
         """
         stats = AddStats()
         now, ts = utcnow(), int(time.time())
+        touched: set[str] = set()
+        stale: set[str] = set()
         with self.db.transaction():
             for record in records:
                 art = record.article
@@ -94,28 +165,34 @@ class SQLStore:
                 if old is None:
                     self.db.execute(
                         "INSERT INTO documents (doc_id, content_hash, title, published, published_from, source, url,"
-                        " author, language, path, body, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_row + (now, now))
+                        " author, language, path, body, created_at, updated_at, timestamp)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_row + (now, now, ts))
                     stats.documents_new += 1
                 else:
                     self.db.execute(
                         "UPDATE documents SET content_hash=?, title=?, published=?, published_from=?, source=?,"
-                        " url=?, author=?, language=?, path=?, body=?, updated_at=? WHERE doc_id=?",
-                        doc_row[1:] + (now, art.doc_id))
+                        " url=?, author=?, language=?, path=?, body=?, updated_at=?, timestamp=? WHERE doc_id=?",
+                        doc_row[1:] + (now, ts, art.doc_id))
                     stats.documents_updated += 1
-                stats += self._replace_events(art.doc_id, record.events, run_id, ts, now, username)
+                stats += self._replace_events(art.doc_id, record.events, run_id, ts, now, username, touched, stale)
                 stats.problems += self.add_problems(record.problems, run_id)
+            if touched or stale:
+                self._refresh_incidents(touched, stale, ts)
         return stats
 
     def _replace_events(self, doc_id: str, events: list[Event], run_id: Optional[str], ts: int, now: str,
-                        username: str) -> AddStats:
+                        username: str, touched: set[str], stale: set[str]) -> AddStats:
         stats = AddStats()
         kept_review = {r["event_id"]: r for r in self.db.query(
-            "SELECT event_id, review_status, version FROM events WHERE doc_id=?", (doc_id,))}
+            "SELECT event_id, review_status, version, incident_id FROM events WHERE doc_id=?", (doc_id,))}
         new_ids = {e.event_id for e in events}
-        for gone in set(kept_review) - new_ids:
+        for gone in sorted(set(kept_review) - new_ids):
             self.db.execute("DELETE FROM events WHERE event_id=?", (gone,))
-            self.log("event", gone, "delete", username, before=None, after=None, at=now)
+            self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
+                            ("event", gone, ts))
+            self.log("event", gone, "delete", username, at=now)
+            if kept_review[gone]["incident_id"]:
+                stale.add(kept_review[gone]["incident_id"])
             stats.events_removed += 1
         for ev in events:
             row = event_to_row(ev)
@@ -123,6 +200,8 @@ class SQLStore:
             if prior:
                 self.db.execute("DELETE FROM events WHERE event_id=?", (ev.event_id,))
                 row.update(review_status=prior["review_status"], version=prior["version"] + 1)
+                if prior["incident_id"]:
+                    stale.add(prior["incident_id"])
             else:
                 row.update(review_status="pending", version=1)
                 stats.events_added += 1
@@ -130,8 +209,8 @@ class SQLStore:
             cols = list(row)
             self.db.execute(f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [row[c] for c in cols])
-            self.log("event", ev.event_id, "extract" if not prior else "re-extract", username,
-                     before=None, after=None, at=now)
+            touched.add(ev.event_id)
+            self.log("event", ev.event_id, "extract" if not prior else "re-extract", username, at=now)
         return stats
 
     def add_problems(self, problems: Iterable[Problem], run_id: Optional[str] = None) -> int:
@@ -151,6 +230,191 @@ class SQLStore:
                          json.dumps(before) if before is not None else None,
                          json.dumps(after) if after is not None else None))
 
+    # --- incidents ----------------------------------------------------------------------------
+    def _neighbourhood(self, seeds: set[str], stale: set[str]) -> set[str]:
+        """The events whose incidents may change when ``seeds`` changed: reports of a compatible kind, same
+        country, within the widest date window of each seed; the members of every incident they are in;
+        and the reports a reviewer tied to them. One hop, which keeps a batch's work local."""
+        ids = set(seeds)
+        windows = self.dedup_settings.window_days
+        # Degrees of latitude per km: a bounding box on the widest radius keeps far reports out cheaply.
+        box = max(self.dedup_settings.radius_km) / 110.0
+        for chunk in _chunks(sorted(seeds), 500):
+            rows = self.db.query(f"SELECT event_id, disorder_type, country, event_date, time_precision, latitude "
+                                 f"FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
+            for r in rows:
+                try:
+                    day = date.fromisoformat(r["event_date"] or "")
+                except ValueError:
+                    continue
+                # A pair may be as far apart in time as the coarser of its two windows: the seed's own
+                # window for any report, wider ones only for reports of that coarser precision.
+                own = windows[min(max(int(r["time_precision"] or 3), 1), 3) - 1]
+                span = lambda w: ((day - timedelta(days=w)).isoformat(), (day + timedelta(days=w)).isoformat())  # noqa: E731
+                sql = ("SELECT event_id FROM events WHERE disorder_type = ? AND country = ? AND event_date "
+                       "BETWEEN ? AND ? AND (event_date BETWEEN ? AND ? OR (COALESCE(time_precision, 3) >= 2 "
+                       "AND event_date BETWEEN ? AND ?) OR COALESCE(time_precision, 3) >= 3)")
+                params = [r["disorder_type"], r["country"], *span(max(windows)), *span(own), *span(windows[1])]
+                if r["latitude"] is not None:
+                    sql += " AND (latitude IS NULL OR latitude BETWEEN ? AND ?)"
+                    params += [r["latitude"] - box, r["latitude"] + box]
+                ids.update(x["event_id"] for x in self.db.query(sql, params))
+        incident_ids = set(stale)
+        for chunk in _chunks(sorted(ids), 500):
+            marks = ", ".join("?" * len(chunk))
+            incident_ids.update(r["incident_id"] for r in self.db.query(
+                f"SELECT DISTINCT incident_id FROM events WHERE event_id IN ({marks}) AND incident_id IS NOT NULL",
+                chunk))
+            for r in self.db.query(f"SELECT event_a, event_b FROM incident_decisions WHERE decision = 'same' AND "
+                                   f"(event_a IN ({marks}) OR event_b IN ({marks}))", chunk + chunk):
+                ids.update((r["event_a"], r["event_b"]))
+        for chunk in _chunks(sorted(incident_ids), 500):
+            ids.update(r["event_id"] for r in self.db.query(
+                f"SELECT event_id FROM events WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return ids
+
+    def _decisions_among(self, ids: set[str]) -> list[tuple[str, str, Decision]]:
+        out = []
+        for chunk in _chunks(sorted(ids), 500):
+            for r in self.db.query(f"SELECT event_a, event_b, decision FROM incident_decisions "
+                                   f"WHERE event_a IN ({', '.join('?' * len(chunk))})", chunk):
+                if r["event_b"] in ids:
+                    out.append((r["event_a"], r["event_b"], r["decision"]))
+        return out
+
+    def _load_events(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        rows = []
+        for chunk in _chunks(sorted(ids), 500):
+            rows += self.db.query(f"SELECT * FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
+        return rows
+
+    def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int) -> None:
+        """Recluster the neighbourhood of what changed and write only the incidents that differ."""
+        ids = self._neighbourhood(seeds, stale)
+        rows = self._load_events(ids)
+        incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
+        self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, stale, ts)
+
+    def _write_incidents(self, incidents: list[Incident], current: dict[str, Optional[str]], stale: set[str],
+                         ts: int) -> None:
+        old_ids = {i for i in current.values() if i} | set(stale)
+        new_ids = {inc.incident_id for inc in incidents}
+        for gone in sorted(old_ids - new_ids):
+            if self.db.query_one("SELECT incident_id FROM incidents WHERE incident_id = ?", (gone,)):
+                self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (gone,))
+                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
+                                ("incident", gone, ts))
+        for inc in incidents:
+            row = incident_to_row(inc)
+            existing = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (inc.incident_id,))
+            if existing is None or any(existing[k] != v for k, v in row.items()):
+                row["timestamp"] = ts
+                cols = list(row)
+                updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "incident_id")
+                self.db.execute(f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                                f"ON CONFLICT (incident_id) DO UPDATE SET {updates}", [row[c] for c in cols])
+            moved = [e for e in inc.report_ids if current.get(e) != inc.incident_id]
+            for chunk in _chunks(moved, 500):
+                # The event's incident is part of its exported row: bump its timestamp for --since.
+                self.db.execute(f"UPDATE events SET incident_id = ?, timestamp = ? "
+                                f"WHERE event_id IN ({', '.join('?' * len(chunk))})",
+                                [inc.incident_id, ts] + chunk)
+
+    def rebuild_incidents(self) -> int:
+        """Recluster every stored report, block by block (disorder type and country); returns incidents."""
+        ts = int(time.time())
+        n = 0
+        blocks = self.db.query("SELECT DISTINCT disorder_type, country FROM events ORDER BY disorder_type, country")
+        for b in blocks:
+            with self.db.transaction():
+                rows = self.db.query("SELECT * FROM events WHERE disorder_type = ? AND country = ?",
+                                     (b["disorder_type"], b["country"]))
+                ids = {r["event_id"] for r in rows}
+                # A reviewer's 'same' may cross blocks: those reports join this block's run.
+                tied = {x for a, bb, d in self._decisions_touching(ids) if d == "same" for x in (a, bb)}
+                rows += self._load_events(tied - ids)
+                ids = {r["event_id"] for r in rows}
+                incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
+                self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, set(), ts)
+                n += len(incidents)
+        return n
+
+    def _decisions_touching(self, ids: set[str]) -> list[tuple[str, str, str]]:
+        out = []
+        for chunk in _chunks(sorted(ids), 500):
+            marks = ", ".join("?" * len(chunk))
+            out += [(r["event_a"], r["event_b"], r["decision"]) for r in self.db.query(
+                f"SELECT event_a, event_b, decision FROM incident_decisions WHERE event_a IN ({marks}) "
+                f"OR event_b IN ({marks})", chunk + chunk)]
+        return out
+
+    def _decide(self, a: str, b: str, decision: Decision, username: str, now: str) -> None:
+        a, b = sorted((a, b))
+        self.db.execute("DELETE FROM incident_decisions WHERE event_a = ? AND event_b = ?", (a, b))
+        self.db.execute("INSERT INTO incident_decisions (event_a, event_b, decision, username, at) "
+                        "VALUES (?, ?, ?, ?, ?)", (a, b, decision, username, now))
+
+    def merge_incidents(self, incident_ids: list[str], username: str = "") -> Optional[str]:
+        """A reviewer's merge: these incidents are one event. Returns the merged incident's id."""
+        members = {i: self.incident_report_ids(i) for i in dict.fromkeys(incident_ids)}
+        missing = [i for i, m in members.items() if not m]
+        if missing:
+            raise QueryError(f"no incident {missing[0]!r}. List incidents with GET /api/incidents", code="E121")
+        if len(members) < 2:
+            return next(iter(members), None)
+        now, ts = utcnow(), int(time.time())
+        every = sorted(e for m in members.values() for e in m)
+        with self.db.transaction():
+            groups = list(members.values())
+            for g1, g2 in zip(groups, groups[1:]):
+                self._decide(min(g1), min(g2), "same", username, now)
+            # An earlier 'different' between them would now contradict the reviewer: drop it.
+            for x in every:
+                for y in every:
+                    if x < y:
+                        self.db.execute("DELETE FROM incident_decisions WHERE event_a = ? AND event_b = ? "
+                                        "AND decision = 'different'", (x, y))
+            self.log("incident", ",".join(sorted(members)), "merge", username, after={"reports": every}, at=now)
+            self._refresh_incidents(set(every), set(members), ts)
+        return self.get_event(every[0]).incident_id
+
+    def split_incident(self, incident_id: str, event_ids: list[str], username: str = "") -> list[str]:
+        """A reviewer's split: ``event_ids`` report another event than the rest of the incident.
+        Returns the ids of the incidents the two parts are now in."""
+        members = set(self.incident_report_ids(incident_id))
+        if not members:
+            raise QueryError(f"no incident {incident_id!r}. List incidents with GET /api/incidents", code="E121")
+        out = set(event_ids)
+        if not out or not out < members:
+            raise QueryError(f"split needs some but not all reports of {incident_id}: its reports are "
+                             f"{', '.join(sorted(members))}", code="E122")
+        rest = members - out
+        now, ts = utcnow(), int(time.time())
+        with self.db.transaction():
+            for x in sorted(out):
+                for y in sorted(rest):
+                    self._decide(x, y, "different", username, now)
+            for part in (sorted(out), sorted(rest)):
+                for x, y in zip(part, part[1:]):
+                    self._decide(x, y, "same", username, now)
+            self.log("incident", incident_id, "split", username,
+                     after={"parts": [sorted(out), sorted(rest)]}, at=now)
+            self._refresh_incidents(members, {incident_id}, ts)
+        return sorted({self.get_event(min(out)).incident_id, self.get_event(min(rest)).incident_id})
+
+    def report_ids_for(self, incident_ids: list[str]) -> dict[str, list[str]]:
+        """incident_id -> its report ids, for many incidents in a few queries."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(incident_ids)), 500):
+            for r in self.db.query(f"SELECT incident_id, event_id FROM events WHERE incident_id IN "
+                                   f"({', '.join('?' * len(chunk))}) ORDER BY event_id", chunk):
+                out.setdefault(r["incident_id"], []).append(r["event_id"])
+        return out
+
+    def incident_report_ids(self, incident_id: str) -> list[str]:
+        return [r["event_id"] for r in self.db.query(
+            "SELECT event_id FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+
     # --- reads --------------------------------------------------------------------------------
     def get_document(self, doc_id: str) -> Optional[Article]:
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
@@ -160,12 +424,24 @@ class SQLStore:
         row = self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
         return row_to_stored(row) if row else None
 
+    def get_incident(self, incident_id: str) -> Optional[dict[str, Any]]:
+        """An incident row with its reports (StoredEvents) under ``reports``."""
+        row = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (incident_id,))
+        if row is None:
+            return None
+        row["reports"] = [row_to_stored(r) for r in self.db.query(
+            "SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+        return row
+
     @staticmethod
-    def _where(q: EventQuery) -> tuple[str, list[Any]]:
+    def _where(q: EventQuery, fields: Optional[dict[str, str]] = None) -> tuple[str, list[Any]]:
+        fields = fields if fields is not None else EVENT_FIELDS
         clauses, params = [], []
         for column, values in (("event_type", q.event_type), ("sub_event_type", q.sub_event_type),
                                ("country", q.country), ("review_status", q.review_status)):
             if values:
+                if column not in fields:
+                    raise QueryError(f"{column} is not a field here. Filter on one of: {', '.join(sorted(fields))}")
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         if q.doc_id:
@@ -181,8 +457,15 @@ class SQLStore:
             clauses.append("timestamp >= ?")
             params.append(q.since)
         if q.text:
-            clauses.append("(notes LIKE ? OR actor1 LIKE ? OR actor2 LIKE ? OR location LIKE ?)")
-            params.extend([f"%{q.text}%"] * 4)
+            clauses.append("(LOWER(notes) LIKE ? OR LOWER(actor1) LIKE ? OR LOWER(actor2) LIKE ? "
+                           "OR LOWER(location) LIKE ?)")
+            params.extend([f"%{q.text.lower()}%"] * 4)
+        for f in q.filters:
+            if f.field not in fields:
+                raise QueryError(f"unknown filter field {f.field!r}. Filter on one of: {', '.join(sorted(fields))}")
+            sql, p = filter_clause(f)
+            clauses.append(sql)
+            params.extend(p)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def query_events(self, q: EventQuery) -> list[StoredEvent]:
@@ -196,21 +479,59 @@ class SQLStore:
         where, params = self._where(q)
         return int(self.db.query_one(f"SELECT COUNT(*) AS n FROM events{where}", params)["n"])
 
+    def _iter_rows(self, table: str, key: str, q: EventQuery, fields: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Every matching row by key order, a page at a time (keyset paging: no long read transaction)."""
+        where, params = self._where(q, fields)
+        glue = " AND " if where else " WHERE "
+        last = None
+        while True:
+            page_where, page_params = (where + glue + f"{key} > ?", params + [last]) if last is not None \
+                else (where, params)
+            rows = self.db.query(f"SELECT * FROM {table}{page_where} ORDER BY {key} LIMIT ?",
+                                 page_params + [ITER_PAGE])
+            yield from rows
+            if len(rows) < ITER_PAGE:
+                return
+            last = rows[-1][key]
+
     def iter_events(self, q: EventQuery) -> Iterator[StoredEvent]:
         """Every matching event, in pages, for exports."""
-        where, params = self._where(q)
-        cur = self.db.execute(f"SELECT * FROM events{where} ORDER BY event_date, event_id", params)
-        while True:
-            rows = cur.fetchmany(1000)
-            if not rows:
-                return
-            for r in rows:
-                yield row_to_stored(dict(r))
+        for row in self._iter_rows("events", "event_id", q, EVENT_FIELDS):
+            yield row_to_stored(row)
+
+    def iter_event_rows(self, q: EventQuery) -> Iterator[dict[str, Any]]:
+        """Every matching event as its raw row (the fast path of exports that need no Event objects)."""
+        yield from self._iter_rows("events", "event_id", q, EVENT_FIELDS)
+
+    def query_incidents(self, q: EventQuery) -> list[dict[str, Any]]:
+        """A page of incident rows, latest first."""
+        where, params = self._where(q, INCIDENT_FIELDS)
+        limit = max(0, min(q.limit, QUERY_PAGE_MAX))
+        return self.db.query(f"SELECT * FROM incidents{where} ORDER BY event_date DESC, incident_id "
+                             f"LIMIT ? OFFSET ?", params + [limit, max(0, q.offset)])
+
+    def count_incidents(self, q: EventQuery) -> int:
+        where, params = self._where(q, INCIDENT_FIELDS)
+        return int(self.db.query_one(f"SELECT COUNT(*) AS n FROM incidents{where}", params)["n"])
+
+    def iter_incidents(self, q: EventQuery) -> Iterator[dict[str, Any]]:
+        """Every matching incident row, in pages, for exports."""
+        yield from self._iter_rows("incidents", "incident_id", q, INCIDENT_FIELDS)
+
+    def deletions_since(self, since: int) -> list[dict[str, Any]]:
+        """What was deleted at or after ``since`` (unix seconds): entity, entity_id, timestamp."""
+        return self.db.query("SELECT entity, entity_id, timestamp FROM deletions WHERE timestamp >= ? "
+                             "ORDER BY deletion_id", (since,))
 
     def close(self) -> None:
         self.db.close()
 
 
+def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), n):
+        yield list(items[i:i + n])
+
+
 def open_store(target: str | Path) -> SQLStore:
-    """The store for a SQLite path (created and migrated on first open)."""
-    return SQLStore(Database(target))
+    """The store for a SQLite path or a ``postgresql://`` URL (created and migrated on first open)."""
+    return SQLStore(connect(target))

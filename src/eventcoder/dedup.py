@@ -1,0 +1,389 @@
+"""Incidents across articles: cluster reports of the same real-world event and merge their best values.
+
+Pure: events in, incidents out; no I/O, no clock. The store calls it on the neighbourhood of what changed.
+
+Two reports may belong to one incident when all of these hold (``compatible``):
+
+- different documents (one document's events were already told apart by the extractor);
+- compatible types: the same event type, or a pair that the same event is often reported as
+  (``COMPATIBLE_TYPES``); strategic developments only with the same sub-event type;
+- overlapping actors: a shared actor (spelling-tolerant), unless one side names none or only
+  ``Unidentified ...`` actors;
+- places within a distance that grows with the coarser ``geo_precision`` (``Settings.radius_km``), or
+  without coordinates, the same country and a matching place name;
+- dates within a window that grows with the coarser ``time_precision`` (``Settings.window_days``).
+
+Clustering is complete-linkage: a report joins a cluster only if it is compatible with every member, so
+no chain of near-misses glues two events together. Candidate pairs are taken best-first in an order that
+depends only on their content, which makes the result independent of input order. Reviewer decisions
+come in as pairs: ``same`` pairs start in one cluster, ``different`` pairs never share one.
+
+Because an incident remembers its reports and ``dedup`` clusters the reports of whatever it is given,
+``dedup(dedup(x)) == dedup(x)``.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Literal, Optional, Union
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from .types import Event
+from .vocab import DISORDER_OF_EVENT
+
+Decision = Literal["same", "different"]
+
+# Pairs of event types one event is often reported as (a shelling reported as clashes, an air strike on a
+# market reported as an attack on civilians, a protest that turned into a riot).
+COMPATIBLE_TYPES: frozenset[frozenset[str]] = frozenset({
+    frozenset({"Battles", "Explosions/Remote violence"}),
+    frozenset({"Explosions/Remote violence", "Violence against civilians"}),
+    frozenset({"Protests", "Riots"}),
+})
+
+# Strongest first: the certainty an incident takes is the strongest any of its reports has.
+CERTAINTY_ORDER = ("asserted", "reported", "claimed", "unconfirmed", "denied")
+
+PLACE_FIELDS = ("location", "admin1", "admin2", "country", "iso", "latitude", "longitude", "geo_precision",
+                "geonameid")
+ACTOR_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds of the incident matcher."""
+
+    radius_km: tuple[float, float, float] = (10.0, 30.0, 120.0)
+    """Distance allowed by geo_precision 1 (town), 2 (nearby/part of), 3 (region): the coarser side wins.
+    10 km covers two gazetteer points for one town; 120 km a province centroid against a town in it."""
+    window_days: tuple[int, int, int] = (1, 7, 31)
+    """Date gap allowed by time_precision 1 (day), 2 (week), 3 (month): the coarser side wins. One day
+    absorbs a 'yesterday' resolved against a late publication."""
+    actor_similarity: float = 88.0
+    """rapidfuzz token_set_ratio at which two actor names are the same actor (spelling variants)."""
+    place_similarity: float = 85.0
+    """rapidfuzz ratio at which two place names match when a report has no coordinates."""
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+class Incident(BaseModel):
+    """One real-world event and every report of it.
+
+    ``event`` holds the merged best values (its ``event_id`` is the incident id; ``doc_id`` and
+    ``evidence`` are those of the anchor report); ``field_sources`` says which report gave each field.
+    """
+
+    incident_id: str
+    event: Event
+    reports: list[Event]
+    field_sources: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def report_ids(self) -> list[str]:
+        return [r.event_id for r in self.reports]
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return sorted({r.doc_id for r in self.reports})
+
+    @property
+    def interaction(self) -> int:
+        return interaction_code(self.event.inter1, self.event.inter2)
+
+
+def interaction_code(inter1: int, inter2: int) -> int:
+    """ACLED's interaction: the two actor kinds, lower first (12 state forces vs rebels; 60 protesters alone)."""
+    a, b = sorted((inter1 or 0, inter2 or 0))
+    return a * 10 + b if a else b * 10
+
+
+def incident_id_for(report_ids: Iterable[str]) -> str:
+    """Stable id of an incident: from its smallest report id, so adding a later report keeps it."""
+    return "I" + hashlib.sha1(min(report_ids).encode("utf-8")).hexdigest()[:15]
+
+
+# --- compatibility ------------------------------------------------------------------------------
+_PARENS = re.compile(r"\([^)]*\)")
+_NON_WORD = re.compile(r"[^\w ]+")
+
+
+def normalize_name(name: str) -> str:
+    """Case-folded, without parenthesised years/countries and punctuation: 'Military Forces of Syria (2000-)'."""
+    return " ".join(_NON_WORD.sub(" ", _PARENS.sub(" ", name.casefold())).split())
+
+
+def actor_names(ev: Event) -> frozenset[str]:
+    """The named actors of a report, normalised; 'Unidentified ...' actors say nothing and are left out."""
+    names = set()
+    for value in (ev.actor1, ev.actor2, ev.assoc_actor_1, ev.assoc_actor_2):
+        for part in value.split(";"):
+            n = normalize_name(part)
+            if n and not n.startswith("unidentified"):
+                names.add(n)
+    return frozenset(names)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _precision_index(value: Optional[int]) -> int:
+    return min(max(int(value or 3), 1), 3) - 1  # unknown precision counts as the coarsest
+
+
+@dataclass
+class _Report:
+    """A report with what the matcher needs computed once."""
+
+    ev: Event
+    day: Optional[int]
+    actors: frozenset[str]
+    place: str
+
+
+def _prepare(ev: Event) -> _Report:
+    day = None
+    if ev.event_date:
+        try:
+            day = date.fromisoformat(ev.event_date).toordinal()
+        except ValueError:
+            day = None
+    return _Report(ev, day, actor_names(ev), normalize_name(ev.location))
+
+
+def _type_score(a: Event, b: Event) -> float:
+    if a.sub_event_type == b.sub_event_type:
+        return 1.0
+    if a.event_type == b.event_type:
+        return 0.0 if a.event_type == "Strategic developments" else 0.8
+    return 0.5 if frozenset({a.event_type, b.event_type}) in COMPATIBLE_TYPES else 0.0
+
+
+def _same_actor(x: str, y: str, s: Settings) -> bool:
+    if x == y or fuzz.token_set_ratio(x, y) >= s.actor_similarity:
+        return True
+    # An acronym against the full name: 'ttp' and 'tehreek i taliban pakistan'.
+    short, long_ = sorted((x, y), key=len)
+    return " " not in short and len(short) >= 2 and "".join(w[0] for w in long_.split()) == short
+
+
+def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
+    """Share of the actors that match. Two reports that each name both sides and share none are two
+    events; a report naming one actor only may still be the other's (it often names just the victim)."""
+    if not a.actors or not b.actors:
+        return 0.5  # one side names no actor: neither for nor against
+    matched = sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
+    if matched:
+        return min(1.0, matched / max(len(a.actors), len(b.actors)))
+    return 0.0 if min(len(a.actors), len(b.actors)) >= 2 else 0.3
+
+
+def _place_score(a: _Report, b: _Report, s: Settings) -> float:
+    ea, eb = a.ev, b.ev
+    if ea.country and eb.country and normalize_name(ea.country) != normalize_name(eb.country):
+        return 0.0
+    radius = max(s.radius_km[_precision_index(ea.geo_precision)], s.radius_km[_precision_index(eb.geo_precision)])
+    if None not in (ea.latitude, ea.longitude, eb.latitude, eb.longitude):
+        d = haversine_km(ea.latitude, ea.longitude, eb.latitude, eb.longitude)
+        return 0.0 if d > radius else 1.0 - 0.5 * d / radius
+    if a.place and b.place and fuzz.ratio(a.place, b.place) >= s.place_similarity:
+        return 0.7
+    # Without coordinates, a shared first-level region is as precise as a province-level geocode.
+    if ea.admin1 and eb.admin1 and normalize_name(ea.admin1) == normalize_name(eb.admin1):
+        return 0.5
+    return 0.0  # nowhere to compare: better two incidents than one wrong one
+
+
+def _date_score(a: _Report, b: _Report, s: Settings) -> float:
+    if a.day is None or b.day is None:
+        return 0.0
+    window = max(s.window_days[_precision_index(a.ev.time_precision)],
+                 s.window_days[_precision_index(b.ev.time_precision)])
+    gap = abs(a.day - b.day)
+    return 0.0 if gap > window else 1.0 - 0.5 * gap / (window + 1)
+
+
+def _pair_score(a: _Report, b: _Report, s: Settings) -> float:
+    """0 when the two reports cannot be one incident, else a 0..1 closeness used to order merges."""
+    if a.ev.doc_id == b.ev.doc_id:
+        return 0.0
+    parts = (_type_score(a.ev, b.ev), _date_score(a, b, s), _place_score(a, b, s), _actor_score(a, b, s))
+    return 0.0 if min(parts) == 0.0 else sum(parts) / len(parts)
+
+
+def compatible(a: Event, b: Event, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether two reports may describe the same real-world event."""
+    return _pair_score(_prepare(a), _prepare(b), settings) > 0.0
+
+
+# --- clustering ---------------------------------------------------------------------------------
+def _block_key(r: _Report) -> tuple[str, str]:
+    # Compatible types share a disorder type, and reports in different countries never match.
+    return DISORDER_OF_EVENT.get(r.ev.event_type, ""), normalize_name(r.ev.country)
+
+
+def _candidate_pairs(reports: list[_Report], s: Settings) -> list[tuple[float, str, str]]:
+    """Every compatible pair, found within blocks and a sliding date window (not all n² pairs)."""
+    blocks: dict[tuple[str, str], list[_Report]] = {}
+    for r in reports:
+        if r.day is not None:
+            blocks.setdefault(_block_key(r), []).append(r)
+    max_window = max(s.window_days)
+    pairs = []
+    for members in blocks.values():
+        members.sort(key=lambda r: (r.day, r.ev.event_id))
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if b.day - a.day > max_window:
+                    break
+                score = _pair_score(a, b, s)
+                if score > 0.0:
+                    x, y = sorted((a.ev.event_id, b.ev.event_id))
+                    pairs.append((score, x, y))
+    # Best first; ties broken by ids so the order never depends on the input order.
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    return pairs
+
+
+class _Clusters:
+    def __init__(self, ids: Iterable[str]):
+        self.members: dict[str, set[str]] = {i: {i} for i in ids}
+        self.of: dict[str, str] = {i: i for i in self.members}
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.of[a], self.of[b]
+        if ra == rb:
+            return
+        keep, gone = (ra, rb) if ra < rb else (rb, ra)
+        for m in self.members[gone]:
+            self.of[m] = keep
+        self.members[keep] |= self.members.pop(gone)
+
+
+def _flatten(items: Iterable[Union[Event, Incident]]) -> list[Event]:
+    by_id: dict[str, Event] = {}
+    for item in items:
+        for ev in (item.reports if isinstance(item, Incident) else [item]):
+            if not ev.event_id:
+                raise ValueError(f"an event of document {ev.doc_id!r} has no event_id; dedup needs finalized "
+                                 "events (run the finalize stage first)")
+            by_id[ev.event_id] = ev
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def dedup(items: Iterable[Union[Event, Incident]],
+          decisions: Iterable[tuple[str, str, Decision]] = (),
+          settings: Settings = DEFAULT_SETTINGS) -> list[Incident]:
+    """Cluster reports into incidents and merge each incident's best values.
+
+    Args:
+        items: reports (finalized events with ``event_id``) and/or incidents (their reports are used).
+        decisions: reviewer decisions ``(event_id_a, event_id_b, "same" | "different")``; pairs naming an
+            event not given are ignored.
+        settings: matcher thresholds.
+
+    Returns:
+        Incidents sorted by ``incident_id``; every report is in exactly one.
+    """
+    events = _flatten(items)
+    reports = {e.event_id: _prepare(e) for e in events}
+    clusters = _Clusters(reports)
+    different: set[frozenset[str]] = set()
+    for a, b, decision in sorted(decisions):
+        if a in reports and b in reports and a != b:
+            if decision == "same":
+                clusters.union(a, b)
+            else:
+                different.add(frozenset((a, b)))
+
+    def mergeable(ra: str, rb: str) -> bool:
+        for x in clusters.members[ra]:
+            for y in clusters.members[rb]:
+                if frozenset((x, y)) in different or _pair_score(reports[x], reports[y], settings) == 0.0:
+                    return False
+        return True
+
+    for _, a, b in _candidate_pairs(list(reports.values()), settings):
+        ra, rb = clusters.of[a], clusters.of[b]
+        if ra != rb and mergeable(ra, rb):
+            clusters.union(a, b)
+    incidents = [merge([reports[i].ev for i in sorted(ids)]) for ids in clusters.members.values()]
+    return sorted(incidents, key=lambda inc: inc.incident_id)
+
+
+# --- merging ------------------------------------------------------------------------------------
+def _strength(ev: Event) -> int:
+    return CERTAINTY_ORDER.index(ev.certainty) if ev.certainty in CERTAINTY_ORDER else len(CERTAINTY_ORDER)
+
+
+def merge(reports: list[Event]) -> Incident:
+    """One incident from its reports: each field group from the report that knows it best."""
+    reports = sorted(reports, key=lambda e: e.event_id)
+    if not reports:
+        raise ValueError("an incident needs at least one report")
+    sources: dict[str, str] = {}
+    # The anchor (notes, evidence) is the most confident report, then the strongest source.
+    anchor = min(reports, key=lambda e: (-e.confidence, _strength(e), e.event_id))
+    data = anchor.model_dump()
+
+    def take(fields: tuple[str, ...], ev: Event) -> None:
+        for f in fields:
+            data[f] = getattr(ev, f)
+            sources[f] = ev.event_id
+
+    # Type: the sub-event type most reports give (weighted by confidence), ties to the anchor's.
+    votes: Counter[str] = Counter()
+    for e in reports:
+        votes[e.sub_event_type] += e.confidence + 1.0
+    sub = max(votes, key=lambda k: (votes[k], k == anchor.sub_event_type, k))
+    typed = min((e for e in reports if e.sub_event_type == sub), key=lambda e: (-e.confidence, e.event_id))
+    take(("disorder_type", "event_type", "sub_event_type"), typed)
+
+    # Place: the most precise geocode (coordinates before none), then the most confident.
+    take(PLACE_FIELDS, min(reports, key=lambda e: (e.latitude is None, e.geo_precision or 4, -e.confidence,
+                                                    e.event_id)))
+    # Date: the most precise; among equals the date most reports agree on, then the earliest.
+    dated = [e for e in reports if e.event_date]
+    if dated:
+        best_tp = min(e.time_precision or 4 for e in dated)
+        agree = Counter(e.event_date for e in dated if (e.time_precision or 4) == best_tp)
+        day = min(agree, key=lambda d: (-agree[d], d))
+        take(("event_date", "time_precision"),
+             min((e for e in dated if e.event_date == day and (e.time_precision or 4) == best_tp),
+                 key=lambda e: e.event_id))
+    # Actors: the report naming the most actors (named beats 'Unidentified'), then the most confident.
+    take(ACTOR_FIELDS, min(reports, key=lambda e: (-len(actor_names(e)), -sum(bool(getattr(e, f)) for f in
+                                                  ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")),
+                                                  -e.confidence, e.event_id)))
+    # Fatalities: the highest count among the most credible reports that give one. A party's claim or an
+    # unconfirmed figure counts only when no asserted or reported figure exists; a denial never does.
+    for tier in (("asserted", "reported"), ("claimed", "unconfirmed")):
+        counted = [e for e in reports if e.certainty in tier and e.fatalities > 0]
+        if counted:
+            take(("fatalities",), max(counted, key=lambda e: (e.fatalities, e.event_id)))
+            break
+    else:
+        data["fatalities"] = 0
+    # Certainty and attribution from the strongest source.
+    take(("certainty", "attribution"), min(reports, key=lambda e: (_strength(e), e.event_id)))
+    data["source"] = "; ".join(sorted({s.strip() for e in reports for s in e.source.split(";") if s.strip()}))
+    data["confidence"] = max(e.confidence for e in reports)
+    data["flags"] = sorted({f for e in reports for f in e.flags})
+    data["provenance"] = {}
+    incident_id = incident_id_for(e.event_id for e in reports)
+    data["event_id"] = incident_id
+    sources.setdefault("notes", anchor.event_id)
+    sources.setdefault("evidence", anchor.event_id)
+    return Incident(incident_id=incident_id, event=Event.model_validate(data), reports=reports,
+                    field_sources=dict(sorted(sources.items())))

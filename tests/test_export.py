@@ -1,0 +1,145 @@
+"""Exports read back by the tools analysts use: pandas (ACLED CSV), a GeoJSON validator, duckdb (Parquet)."""
+from __future__ import annotations
+
+import csv
+import json
+
+import duckdb
+import geojson
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from eventcoder.cli import app
+from eventcoder.export import ACLED_COLUMNS, parse_filter, parse_since, write_export
+from eventcoder.store import EventQuery, QueryError, open_store
+from eventcoder.types import Event
+
+from store.conftest import make_event, make_record
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "events.db"
+    store = open_store(path)
+    store.add_records([
+        # two reports of one clash in Aleppo, one in Mosul, one protest with no coordinates
+        make_record("a", [make_event("a", fatalities=3, source="Agency A", notes='He said "stop", then, fled.')]),
+        make_record("b", [make_event("b", fatalities=5, source="Agency B", event_date="2015-10-13")]),
+        make_record("c", [make_event("c", event_date="2016-01-05", country="Iraq", iso=368, admin1="Ninewa",
+                                     location="Mosul", latitude=36.335, longitude=43.1189, fatalities=20)]),
+        make_record("d", [make_event("d", event_date="2016-01-07", event_type="Protests",
+                                     sub_event_type="Peaceful protest", actor1="Protesters (Iraq)", inter1=6,
+                                     actor2="", inter2=0, country="Iraq", iso=368, location="Basra",
+                                     latitude=None, longitude=None, geo_precision=None, fatalities=0)]),
+    ])
+    store.close()
+    return path
+
+
+def export(db_path, fmt, out, **kw):
+    store = open_store(db_path)
+    try:
+        return write_export(store, fmt, out, kw.pop("query", None), **kw)
+    finally:
+        store.close()
+
+
+def test_acled_csv_reads_back_in_pandas_with_the_standard_columns(db_path, tmp_path):
+    stats = export(db_path, "acled-csv", tmp_path / "out.csv")
+    df = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert list(df.columns) == list(ACLED_COLUMNS) and len(ACLED_COLUMNS) == 31
+    assert stats.rows == len(df) == 3  # a and b are one incident
+    aleppo = df[df.location == "Aleppo"].iloc[0]
+    assert aleppo.fatalities == 5 and aleppo.source == "Agency A; Agency B"
+    assert aleppo.iso == 760 and aleppo.region == "Middle East" and aleppo.event_id_cnty.startswith("SYR-")
+    assert aleppo.interaction == 12 and aleppo.year == 2015
+    assert set(df.country) == {"Syria", "Iraq"}
+    assert df[df.location == "Basra"].iloc[0].latitude == ""  # not geocoded: empty, not 0
+    per_report = export(db_path, "acled-csv", tmp_path / "reports.csv", per_report=True)
+    assert per_report.rows == len(pd.read_csv(tmp_path / "reports.csv")) == 4
+
+
+def test_geojson_is_valid_rfc7946(db_path, tmp_path):
+    export(db_path, "geojson", tmp_path / "out.geojson")
+    text = (tmp_path / "out.geojson").read_text()
+    fc = geojson.loads(text)
+    assert fc.is_valid, fc.errors()
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 3
+    mosul = next(f for f in fc["features"] if f["properties"]["location"] == "Mosul")
+    assert mosul["geometry"]["coordinates"] == [43.1189, 36.335]  # RFC 7946: longitude first
+    basra = next(f for f in fc["features"] if f["properties"]["location"] == "Basra")
+    assert basra["geometry"] is None
+    assert "crs" not in json.loads(text)  # RFC 7946 §4: WGS84 only, no crs member
+    aleppo = next(f for f in fc["features"] if f["properties"]["location"] == "Aleppo")
+    assert aleppo["properties"]["reports"] == ["a-e0", "b-e0"]
+
+
+def test_parquet_is_partitioned_by_year_and_month_and_reads_in_duckdb(db_path, tmp_path):
+    out = tmp_path / "pq"
+    assert export(db_path, "parquet", out).rows == 3
+    assert sorted({p.relative_to(out).parts[:2] for p in out.rglob("*.parquet")}) == [
+        ("year=2015", "month=10"), ("year=2016", "month=1")]
+    rows = duckdb.sql(f"SELECT location, fatalities, year, month FROM read_parquet('{out}/**/*.parquet', "
+                      "hive_partitioning = true) ORDER BY location").fetchall()
+    assert rows == [("Aleppo", 5, 2015, 10), ("Basra", 0, 2016, 1), ("Mosul", 20, 2016, 1)]
+
+
+def test_jsonl_per_report_round_trips_the_events(db_path, tmp_path):
+    export(db_path, "jsonl", tmp_path / "r.jsonl", per_report=True)
+    lines = [json.loads(x) for x in (tmp_path / "r.jsonl").read_text().splitlines()]
+    store = open_store(db_path)
+    for rec in lines:
+        extras = {k: rec.pop(k) for k in ("incident_id", "interaction", "review_status", "timestamp")}
+        assert Event.model_validate(rec) == store.get_event(rec["event_id"]).event
+        assert extras["incident_id"] == store.get_event(rec["event_id"]).incident_id
+    store.close()
+    export(db_path, "jsonl", tmp_path / "i.jsonl")
+    incidents = [json.loads(x) for x in (tmp_path / "i.jsonl").read_text().splitlines()]
+    assert sorted(len(i["reports"]) for i in incidents) == [1, 1, 2]
+
+
+def test_since_exports_only_changes_and_the_deletions(db_path, tmp_path):
+    store = open_store(db_path)
+    with store.db.transaction():
+        store.db.execute("UPDATE incidents SET timestamp = 100")
+        store.db.execute("UPDATE events SET timestamp = 100")
+    # document c is edited: its event goes, another comes
+    store.add_records([make_record("c", [make_event("c", 1, event_date="2016-01-06", country="Iraq", iso=368,
+                                                    location="Mosul", latitude=36.335, longitude=43.1189)],
+                                   text="Edited.")])
+    store.close()
+    export(db_path, "jsonl", tmp_path / "since.jsonl", since=101)
+    lines = [json.loads(x) for x in (tmp_path / "since.jsonl").read_text().splitlines()]
+    assert [x["reports"] for x in lines if "deleted" not in x] == [["c-e1"]]
+    assert [x["deleted"]["entity"] for x in lines if "deleted" in x] == ["incident"]
+    export(db_path, "acled-csv", tmp_path / "since.csv", since=101)
+    assert len(pd.read_csv(tmp_path / "since.csv")) == 1
+    with open(tmp_path / "since.deleted.csv") as fh:
+        assert [r["entity"] for r in csv.DictReader(fh)] == ["incident"]
+
+
+def test_filters_and_parsing(db_path, tmp_path):
+    q = EventQuery(filters=[parse_filter("country=Iraq"), parse_filter("fatalities>=1")])
+    assert export(db_path, "acled-csv", tmp_path / "f.csv", query=q).rows == 1
+    q = EventQuery(filters=[parse_filter("event_date=2016-01-01..2016-12-31"), parse_filter("location~bas%")])
+    assert export(db_path, "jsonl", tmp_path / "f.jsonl", query=q).rows == 1
+    assert parse_since("1700000000") == 1700000000
+    assert parse_since("2023-11-14T22:13:20Z") == 1700000000
+    with pytest.raises(QueryError, match="neither unix seconds"):
+        parse_since("last week")
+    with pytest.raises(QueryError, match="cannot read the filter"):
+        parse_filter("country")
+    with pytest.raises(QueryError, match="unknown export format"):
+        export(db_path, "xlsx", tmp_path / "x")
+
+
+def test_cli_export(db_path, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "cli.csv"
+    result = runner.invoke(app, ["export", "--db", str(db_path), "--format", "acled-csv", "--out", str(out),
+                                 "--filter", "country=Syria|Iraq", "--filter", "year=2016"])
+    assert result.exit_code == 0, result.output
+    assert sorted(pd.read_csv(out, keep_default_na=False).location) == ["Basra", "Mosul"]
+    bad = runner.invoke(app, ["export", "--db", str(db_path), "--filter", "fatalities>=many"])
+    assert bad.exit_code == 2 and "not a whole number" in bad.output
