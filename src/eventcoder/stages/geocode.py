@@ -89,7 +89,8 @@ _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\
 _JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
-_GAP_PARENT = re.compile(r"^[\s,()\-–]*(?:(?:of|in|at|within|inside)\s+(?:the\s+)?)?[\s,()]*$", re.I)
+_GAP_PARENT = re.compile(r"^[\s,()\-–]*(?:(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|in|at|within|inside)"
+                         r"\s+(?:the\s+)?)|(?:(?:north|south|east|west)(?:-?(?:east|west))?ern\s+))?[\s,()]*$", re.I)
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Toponym:
     entity: str = ""         # the nlp stage's label, when an entity covers it
     parent: Optional[int] = None  # index of its container toponym
     alias_of: Optional[int] = None  # index of the toponym this one is another name of
+    possessive: bool = False  # "Logar's provincial council": a place that qualifies something else
     cue_end: int = 0         # end of the phrase including its cue word
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
@@ -174,13 +176,14 @@ class Geocoder:
         while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
             role = role or AFTER_CUES[folded_words[-1]]
             words, folded_words = words[:-1], folded_words[:-1]
-        while words and folded_words[-1] in NONPLACES:
+        while words and folded_words[-1] in NONPLACES and folded_words[-1] not in DIRECTIONS:
             words, folded_words = words[:-1], folded_words[:-1]
         if not words:
             return []
         s, e = words[0][0], words[-1][1]
         while e > s and text[e - 1] in ".,;:'’\")":
             e -= 1
+        possessive = text[e - 2:e] in ("'s", "’s") or text[e:e + 2] in ("'s", "’s")
         if text[e - 2:e] in ("'s", "’s"):
             e -= 2
         name = text[s:e]
@@ -199,7 +202,7 @@ class Geocoder:
         if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                      "WORK_OF_ART", "LANGUAGE", "PRODUCT"):
             return []
-        t = Toponym(start=s, end=e, text=name, entity=label, role=role)
+        t = Toponym(start=s, end=e, text=name, entity=label, role=role, possessive=possessive)
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
@@ -291,6 +294,11 @@ class Geocoder:
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
             parent = toponyms[t.parent] if t.parent is not None else None
+            # an unresolved container ("Jati sub-district, Pulogadung District, East Jakarta"): its own
+            # container bounds the place instead
+            steps = 0
+            while parent is not None and parent.chosen is None and parent.parent is not None and steps < 3:
+                parent, steps = toponyms[parent.parent], steps + 1
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
             self._choose(t, country, parent, is_container=i in containers)
@@ -424,7 +432,7 @@ class Geocoder:
             # GeoNames and ISO disagree on some provinces (West Bank vs Hebron governorate): a place
             # within a province's reach still counts, weakly
             d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
-            return 0.5 if d < 150 else -0.5
+            return 0.5 if d < 60 else -0.5
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
@@ -457,11 +465,14 @@ class Geocoder:
                      iso=c.iso, latitude=round(c.latitude, 5), longitude=round(c.longitude, 5),
                      geo_precision=precision or self._precision(t), feature=c.kind, population=c.population)
 
-    def _event_place(self, toponyms: list[Toponym], idx: list[int]) -> Optional[tuple[Toponym, int, str]]:
+    def _event_place(self, toponyms: list[Toponym], idx: list[int],
+                     country: Optional[str] = None) -> Optional[tuple[Toponym, int, str]]:
         """The place of the first chain among ``idx`` that resolves: its head, else its nearest resolved
-        container (the head was a village or area the gazetteer lacks, so precision is at least 2)."""
+        container (the head was a village or area the gazetteer lacks, so precision is at least 2).
+        Places in the document's country come before foreign ones, and a place in the possessive
+        ("Logar's council") or a country only when nothing else is named."""
         contained = {toponyms[i].parent for i in idx if toponyms[i].parent is not None}
-        fallback = None
+        found: list[tuple[int, Toponym, int, str]] = []
         for i in idx:
             if i in contained:
                 continue  # a container: reached through its chain head
@@ -476,26 +487,36 @@ class Geocoder:
             if j != i:
                 prec = max(prec, 2)
                 note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
+            rank = 0
             if target.chosen.kind == "country":
-                fallback = fallback or (target, prec, note)
-                continue
+                rank = 3
+            elif t.possessive:
+                rank = 2
+            elif country and target.chosen.country_code != country:
+                rank = 1
+            found.append((rank, target, prec, note))
+        if found and min(r for r, *_ in found) < 3:
+            rank, target, prec, note = min(found, key=lambda f: f[0])
             return target, prec, note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
             t = toponyms[i]
             if t.chosen is not None and t.chosen.kind != "country":
                 return t, self._precision(t), "named in the event's text"
-        return fallback
+        if found:
+            _, target, prec, note = found[0]
+            return target, prec, note
+        return None
 
     def _link(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
         span = ev.evidence
         inside = [i for i, t in enumerate(toponyms) if span.start <= t.start and t.end <= span.end]
-        found = self._event_place(toponyms, inside) if inside else None
+        found = self._event_place(toponyms, inside, country) if inside else None
         if found is None:
             sent = record.sentence_of(span)
             if sent is not None:
                 in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
-                found = self._event_place(toponyms, in_sent)
+                found = self._event_place(toponyms, in_sent, country)
         if found is None:
             earlier = [i for i, t in enumerate(toponyms) if t.end <= span.start and t.chosen is not None
                        and t.chosen.kind != "country"]
