@@ -432,7 +432,9 @@ class Geocoder:
             # GeoNames and ISO disagree on some provinces (West Bank vs Hebron governorate): a place
             # within a province's reach still counts, weakly
             d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
-            return 0.5 if d < 60 else -0.5
+            if d < 60 or (c.kind == "city" and d < 150):
+                return 0.5
+            return -0.5  # a district of that name in another province (Baharak, Badakhshan vs Takhar)
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
