@@ -433,7 +433,7 @@ class Gazetteer:
                 out = self._rows_to_candidates(self._query("key", bare, country), 1.0, "exact")
             if not out and not exact_only:
                 sk = skeleton(f)
-                if len(sk) >= 2:
+                if len(sk) >= 2 and len(f.replace(" ", "")) >= 4:
                     out = self._skeleton_matches(f, sk, country)
             if not out and fuzzy and country and len(f) >= 5 and not exact_only:
                 out = self._fuzzy(f, country)

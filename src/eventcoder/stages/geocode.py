@@ -89,8 +89,8 @@ _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\
 _JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
-_GAP_PARENT = re.compile(r"^[\s,()\-–]*(?:(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|in|at|within|inside)"
-                         r"\s+(?:the\s+)?)|(?:(?:north|south|east|west)(?:-?(?:east|west))?ern\s+))?[\s,()]*$", re.I)
+_GAP_PARENT = re.compile(r"^[\s,()\[\]\-–]*(?:(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|in|at|within|inside)"
+                         r"\s+(?:the\s+)?)|(?:(?:north|south|east|west)(?:-?(?:east|west))?ern\s+))?[\s,()\[\]]*$", re.I)
 
 
 @dataclass
@@ -107,6 +107,7 @@ class Toponym:
     parent: Optional[int] = None  # index of its container toponym
     alias_of: Optional[int] = None  # index of the toponym this one is another name of
     possessive: bool = False  # "Logar's provincial council": a place that qualifies something else
+    full: str = ""  # the phrase with its capitalised type word, when one was cut off
     cue_end: int = 0         # end of the phrase including its cue word
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
@@ -172,6 +173,9 @@ class Geocoder:
         role = ""
         if len(words) == 1 and folded_words[0] in AFTER_CUES:
             return []  # "University", "District": a type word alone
+        if not words:
+            return []
+        full_end = words[-1][1]
         # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
         while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
             role = role or AFTER_CUES[folded_words[-1]]
@@ -203,6 +207,9 @@ class Geocoder:
                      "WORK_OF_ART", "LANGUAGE", "PRODUCT"):
             return []
         t = Toponym(start=s, end=e, text=name, entity=label, role=role, possessive=possessive)
+        if role:
+            # "Burnt Forest", "Ghazni City": the type word may belong to the name; tried first
+            t.full = text[s:full_end].rstrip(".,;:)")
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
@@ -253,6 +260,12 @@ class Geocoder:
     # -- resolution -----------------------------------------------------------------------------
     def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
         limit = self.settings.max_candidates
+        if t.full and country is None:
+            whole = self.gazetteer.lookup(t.full, limit=limit, exact_only=True)
+            if whole:
+                if t.role in ("area", "part"):
+                    t.role = ""  # "Burnt Forest" is a town; "Lamu County" stays a county
+                return whole
         cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
         if cands:
             return cands
@@ -277,7 +290,9 @@ class Geocoder:
             if countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
         source_cc = self._source_country(record.article.source)
-        country = self._focus_country(toponyms, source_cc)
+        # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
+        demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _DEMONYM_RE.finditer(record.text)}}
+        country = self._focus_country(toponyms, source_cc, demonyms)
         # toponyms with no exact namesake in the document's country get a transliterated and fuzzy try
         # within it ("Majdel Aanjar" ~ "Majdal Anjar")
         if country:
@@ -324,20 +339,24 @@ class Geocoder:
         m = _DEMONYM_RE.search(source)
         return DEMONYMS[m.group(1)] if m else None
 
-    def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str]) -> Optional[str]:
+    def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str],
+                       demonyms: dict[str, float]) -> Optional[str]:
         """The country the document's toponyms agree on, the publisher's country weighing like one
         well-known place."""
-        votes: dict[str, float] = {}
+        votes: dict[str, float] = dict(demonyms)
         if source_cc:
-            votes[source_cc] = 2.5
+            votes[source_cc] = votes.get(source_cc, 0.0) + 2.5
         for t in toponyms:
             if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
+            if t.entity == "PERSON" and not t.role and not any(
+                    c.kind != "city" or c.population >= 5000 for c in t.candidates):
+                continue  # "president Kibaki" would vote for Kybaky, a village in Ukraine
             best: dict[str, float] = {}
             for c in t.candidates:
                 # inexact spellings do not vote: over the world they find a namesake of almost anything
                 # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
-                if c.matched != "exact" and not (c.matched == "skeleton" and c.score >= 0.88):
+                if c.matched != "exact" and not (c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
                     continue  # near-exact transliterations (Lower Shabelle ~ Lower Shabeelle) still vote
                 w = c.score * (0.5 + math.log10(c.population + 10) / 7)
                 if c.matched != "exact":
