@@ -362,7 +362,7 @@ class Geocoder:
                 if c.matched != "exact":
                     w *= 0.5
                 if c.kind == "country":
-                    w *= 3  # the text names the country outright
+                    w *= 1.5  # named outright, though often as an actor ("Turkey and Russia patrolled")
                 elif c.kind in ("adm1", "adm2"):
                     w *= 1.5
                 if t.role in ("adm1", "adm2", "admin") and c.kind in ("adm1", "adm2"):
@@ -439,32 +439,31 @@ class Geocoder:
 
     @staticmethod
     def _containment(c: Candidate, p: Candidate) -> float:
-        """Bonus for a candidate inside its container (admin names agree, or it lies near)."""
+        """Bonus for a candidate inside its container: admin names agree, or it lies within reach (about a
+        district's width, 30 km, of a town or district seat). Negative: it is not there."""
         if c.country_code != p.country_code:
             return -2.0
-        same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
         if p.kind == "country":
             return 1.0
-        if same_a1:
-            return 2.0
-        if p.kind == "adm1":
-            # GeoNames and ISO disagree on some provinces (West Bank vs Hebron governorate): a place
-            # within a province's reach still counts, weakly
-            d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
-            if d < 60 or (c.kind == "city" and d < 150):
-                return 0.5
-            return -0.5  # a district of that name in another province (Baharak, Badakhshan vs Takhar)
+        same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
+        d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
-        elif p.kind == "city" and c.admin2 and p.admin2 and skeleton(c.admin2) == skeleton(p.admin2):
+            return 1.0 if d < 30 else -0.5
+        if same_a1:
             return 2.0
-        d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
+        if p.kind == "adm1":
+            # GeoNames and ISO disagree on some provinces (West Bank vs the Jenin governorate): an exactly
+            # named town within a province's reach still counts, weakly
+            if c.matched == "exact" and (d < 60 or (c.kind == "city" and d < 150)):
+                return 0.5
+            return -0.5  # a district of that name in another province (Baharak, Badakhshan vs Takhar)
+        if p.kind == "city" and c.admin2 and p.admin2 and skeleton(c.admin2) == skeleton(p.admin2):
+            return 2.0
         if d < 30:
             return 2.0
-        if d < 100 or same_a1:
-            return 1.0
-        return -0.5
+        return 0.5 if d < 60 else -0.5
 
     # -- places and events ----------------------------------------------------------------------
     def _precision(self, t: Toponym) -> int:
