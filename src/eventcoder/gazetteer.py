@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -149,7 +149,8 @@ CREATE TABLE place(
   id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, cc TEXT, admin1 TEXT, admin2 TEXT,
   lat REAL, lon REAL, population INTEGER, kind TEXT, admin1_code TEXT);
 CREATE TABLE name(key TEXT, skel TEXT, place INTEGER, main INTEGER, cc TEXT);
-CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso INTEGER, geonameid INTEGER, capital INTEGER);
+CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso INTEGER, geonameid INTEGER, capital INTEGER,
+                     neighbours TEXT);
 """
 INDEXES = """
 CREATE INDEX name_key ON name(key);
@@ -315,7 +316,8 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
         keys = [name, *extra_country_names.get(cc, [])]
         pid = add_place(gid, name, cc, "", "", cap[1], cap[2], int(countries[cc].get("population") or 0),
                         "country", "", keys)
-        con.execute("INSERT INTO country VALUES (?,?,?,?,?)", (cc, name, iso, gid, cap[4]))
+        con.execute("INSERT INTO country VALUES (?,?,?,?,?,?)",
+                    (cc, name, iso, gid, cap[4], countries[cc].get("neighbours") or ""))
 
     for row in _extras():
         add_place(row["geonameid"], row["name"], row["cc"], row["admin1"], row["admin2"], row["lat"], row["lon"],
@@ -379,8 +381,11 @@ class Gazetteer:
             raise ResourceError(f"gazetteer index {self.path} is version {version and version[0]}, this "
                                 f"eventcoder reads {INDEX_VERSION}. Rebuild it with: eventcoder gazetteer build "
                                 f"--out {self.path}")
-        self.countries: dict[str, tuple[str, Optional[int], Optional[int], Optional[int]]] = {
-            cc: (name, iso, gid, cap) for cc, name, iso, gid, cap in self.con.execute("SELECT * FROM country")}
+        self.countries: dict[str, tuple[str, Optional[int], Optional[int], Optional[int]]] = {}
+        self._neighbours: dict[str, frozenset[str]] = {}
+        for cc, name, iso, gid, cap, neighbours in self.con.execute("SELECT * FROM country"):
+            self.countries[cc] = (name, iso, gid, cap)
+            self._neighbours[cc] = frozenset(n for n in (neighbours or "").split(",") if n)
         self._cache: dict[tuple, list[Candidate]] = {}
         self._country_keys: dict[str, tuple[list[str], list[int]]] = {}
 
@@ -482,6 +487,10 @@ class Gazetteer:
             row = self.con.execute("SELECT * FROM place WHERE id = ?", (keys[1][idx],)).fetchall()
             out += self._rows_to_candidates(row, round(0.5 + 0.35 * (ratio - 88) / 12, 3), "fuzzy")
         return out
+
+    def neighbours(self, cc: str) -> frozenset[str]:
+        """ISO alpha-2 codes of the countries bordering ``cc`` (GeoNames)."""
+        return self._neighbours.get(cc, frozenset())
 
     def country(self, cc: str) -> Optional[Candidate]:
         """The country as a candidate placed at its capital."""

@@ -203,8 +203,9 @@ class Geocoder:
                 label = lab
                 break
         # spaCy-sm calls many towns NORP or PERSON (Herat, Halba), so only these labels veto a phrase
-        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
-                     "WORK_OF_ART", "LANGUAGE", "PRODUCT"):
+        # spaCy-sm also calls places PRODUCT or WORK_OF_ART ("Hadramawt", "Shabunda, Sud-Kivu"): only
+        # number-like labels veto
+        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
             return []
         t = Toponym(start=s, end=e, text=name, entity=label, role=role, possessive=possessive)
         if role:
@@ -324,20 +325,28 @@ class Geocoder:
         return toponyms, country or ""
 
     def _source_country(self, source: str) -> Optional[str]:
-        """The home country of the publisher or monitor: a country named in the source string, else
-        ``publishers.tsv``."""
+        """The home country of the publisher or monitor. Per ';'-separated part: a country named in it
+        ("Daily Nation (Kenya)"), else the part is an outlet of ``publishers.tsv``, else a demonym in it
+        ("New Indian Express"); the first part that tells wins."""
         if not source:
             return None
         for part in re.split(r"[;,/]", source):
-            for m in re.finditer(r"\(([^)]+)\)|([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)", part):
+            part = part.strip()
+            for m in re.finditer(r"\(([^)]+)\)|([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", part):
                 for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
                     if c.kind == "country" and c.matched == "exact":
                         return c.country_code
-            for pat, cc in PUBLISHERS:  # longest names first: "Daily Excelsior" before "Excelsior"
-                if pat.search(part):
+            bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
+            for pat, cc in PUBLISHERS:
+                if pat.fullmatch(bare):
                     return cc
-        m = _DEMONYM_RE.search(source)
-        return DEMONYMS[m.group(1)] if m else None
+            m = _DEMONYM_RE.search(part)
+            if m:
+                return DEMONYMS[m.group(1)]
+        for pat, cc in PUBLISHERS:  # "OSCE SMM-Ukraine": an outlet's name inside a longer one
+            if pat.search(source):
+                return cc
+        return None
 
     def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str],
                        demonyms: dict[str, float]) -> Optional[str]:
@@ -428,7 +437,8 @@ class Geocoder:
         if t.entity == "PERSON" and not (home or supported or t.role):
             t.reason = "a person's name"
             return
-        if country and not home and not supported and best.kind in ("city", "extra") and (
+        neighbour = bool(country) and best.matched == "exact" and best.country_code in self.gazetteer.neighbours(country)
+        if country and not home and not neighbour and not supported and best.kind in ("city", "extra") and (
                 best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
             # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
             t.reason = f"{best.name} is a small place outside the document's country"
