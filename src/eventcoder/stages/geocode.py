@@ -89,8 +89,12 @@ _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\
 _JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
-_GAP_PARENT = re.compile(r"^[\s,()\[\]\-–]*(?:(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|in|at|within|inside)"
-                         r"\s+(?:the\s+)?)|(?:(?:north|south|east|west)(?:-?(?:east|west))?ern\s+))?[\s,()\[\]]*$", re.I)
+_DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
+# What may stand between a place and its container: "X (Y)", "X, Y", "X of Y", "X in the southern countryside
+# of Y", "X west of Y", "X under Y police station".
+_GAP_PARENT = re.compile(
+    rf"^[\s,()\[\]\-–]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
+    r"(?:(?:countryside|outskirts|suburbs|vicinity|area|areas|region)\s+(?:of\s+)?)?[\s,()\[\]]*$", re.I)
 
 
 @dataclass
@@ -182,8 +186,8 @@ class Geocoder:
             words, folded_words = words[:-1], folded_words[:-1]
         while words and folded_words[-1] in NONPLACES and folded_words[-1] not in DIRECTIONS:
             words, folded_words = words[:-1], folded_words[:-1]
-        if not words:
-            return []
+        if not words or (len(words) == 1 and folded_words[0] in AFTER_CUES):
+            return []  # "Ward No. 10": a type word alone
         s, e = words[0][0], words[-1][1]
         while e > s and text[e - 1] in ".,;:'’\")":
             e -= 1
@@ -290,10 +294,11 @@ class Geocoder:
             countries = [c for c in t.candidates if c.kind == "country" and c.matched == "exact"]
             if countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
-        source_cc = self._source_country(record.article.source)
+        sources = self._source_countries(record.article.source)
+        source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
         # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
         demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _DEMONYM_RE.finditer(record.text)}}
-        country = self._focus_country(toponyms, source_cc, demonyms)
+        country = self._focus_country(toponyms, sources, demonyms)
         # toponyms with no exact namesake in the document's country get a transliterated and fuzzy try
         # within it ("Majdel Aanjar" ~ "Majdal Anjar")
         if country:
@@ -318,43 +323,58 @@ class Geocoder:
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
             self._choose(t, country, parent, is_container=i in containers)
+        # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
+        # resolved where its container says which
+        with_parent = {fold(t.text): t for t in toponyms if t.chosen is not None and t.parent is not None}
+        for t in toponyms:
+            twin = with_parent.get(fold(t.text))
+            if twin is not None and t.parent is None and twin is not t:
+                t.chosen, t.score, t.reason = twin.chosen, twin.score, f"as {twin.text!r} with its container"
         for t in toponyms:
             if t.alias_of is not None and toponyms[t.alias_of].chosen is None and t.chosen is not None:
                 main = toponyms[t.alias_of]
                 main.chosen, main.score, main.reason = t.chosen, t.score, f"by its other name {t.text!r}"
         return toponyms, country or ""
 
-    def _source_country(self, source: str) -> Optional[str]:
-        """The home country of the publisher or monitor. Per ';'-separated part: a country named in it
-        ("Daily Nation (Kenya)"), else the part is an outlet of ``publishers.tsv``, else a demonym in it
-        ("New Indian Express"); the first part that tells wins."""
-        if not source:
+    def _source_countries(self, source: str) -> dict[str, int]:
+        """Home countries of the publishers and monitors, with how many parts of the source name each.
+        Per ';'-separated part: a country named in it ("Daily Nation (Kenya)"), else the part is an outlet
+        of ``publishers.tsv``, else a demonym in it ("New Indian Express"), else an outlet's name inside it
+        ("OSCE SMM-Ukraine")."""
+        out: dict[str, int] = {}
+        for part in re.split(r"[;/]", source or ""):
+            cc = self._part_country(part.strip())
+            if cc:
+                out[cc] = out.get(cc, 0) + 1
+        return out
+
+    def _part_country(self, part: str) -> Optional[str]:
+        if not part:
             return None
-        for part in re.split(r"[;,/]", source):
-            part = part.strip()
-            for m in re.finditer(r"\(([^)]+)\)|([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", part):
-                for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
-                    if c.kind == "country" and c.matched == "exact":
-                        return c.country_code
-            bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
-            for pat, cc in PUBLISHERS:
-                if pat.fullmatch(bare):
-                    return cc
-            m = _DEMONYM_RE.search(part)
-            if m:
-                return DEMONYMS[m.group(1)]
-        for pat, cc in PUBLISHERS:  # "OSCE SMM-Ukraine": an outlet's name inside a longer one
-            if pat.search(source):
+        for m in re.finditer(r"\(([^)]+)\)|([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", part):
+            for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
+                if c.kind == "country" and c.matched == "exact":
+                    return c.country_code
+        bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
+        for pat, cc in PUBLISHERS:
+            if pat.fullmatch(bare):
+                return cc
+        m = _DEMONYM_RE.search(part)
+        if m:
+            return DEMONYMS[m.group(1)]
+        for pat, cc in PUBLISHERS:
+            if pat.search(part):
                 return cc
         return None
 
-    def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str],
+    def _focus_country(self, toponyms: list[Toponym], sources: dict[str, int],
                        demonyms: dict[str, float]) -> Optional[str]:
         """The country the document's toponyms agree on, the publisher's country weighing like one
         well-known place."""
         votes: dict[str, float] = dict(demonyms)
-        if source_cc:
-            votes[source_cc] = votes.get(source_cc, 0.0) + 2.5
+        for cc, n in sources.items():
+            # each publisher weighs like a well-known place; several agreeing weigh more (at most 2)
+            votes[cc] = votes.get(cc, 0.0) + 2.5 * min(n, 2)
         for t in toponyms:
             if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
@@ -380,6 +400,8 @@ class Geocoder:
             # a name found in many countries says less about which one
             if not best:
                 continue
+            if len(best) > 1 and not any(c.matched == "exact" for c in t.candidates):
+                continue  # a transliteration that fits towns in several countries says nothing
             spread = 1.0 / math.sqrt(len(best))
             for cc, w in best.items():
                 votes[cc] = votes.get(cc, 0.0) + w * spread
@@ -560,7 +582,8 @@ class Geocoder:
                 ev.flag("geo_outside_document_country")
             return
         # no place: the country the document names, at its capital (precision 3), or nothing
-        cc = (self._placed_country(toponyms) or self._source_country(record.article.source)
+        sources = self._source_countries(record.article.source)
+        cc = (self._placed_country(toponyms) or (max(sources.items(), key=lambda kv: kv[1])[0] if sources else None)
               or self._demonym_country(record.text))
         if cc and self.settings.country_fallback:
             cap = self.gazetteer.capital(cc)
