@@ -131,6 +131,7 @@ class Geocoder:
         self.settings = settings or GeocodeSettings()
         # Builds the index into the user cache on first use (about 30 s, once).
         self.gazetteer = gazetteer or default_gazetteer(self.settings.index_path)
+        self._source_memo: dict[str, dict[str, int]] = {}
 
     # -- public helpers -------------------------------------------------------------------------
     def places_in(self, text: str, entities: list | None = None, source: str = "") -> list[Toponym]:
@@ -341,11 +342,16 @@ class Geocoder:
         Per ';'-separated part: a country named in it ("Daily Nation (Kenya)"), else the part is an outlet
         of ``publishers.tsv``, else a demonym in it ("New Indian Express"), else an outlet's name inside it
         ("OSCE SMM-Ukraine")."""
+        hit = self._source_memo.get(source)
+        if hit is not None:
+            return hit
         out: dict[str, int] = {}
         for part in re.split(r"[;/]", source or ""):
             cc = self._part_country(part.strip())
             if cc:
                 out[cc] = out.get(cc, 0) + 1
+        if len(self._source_memo) < 10_000:  # a feed has a few hundred sources
+            self._source_memo[source] = out
         return out
 
     def _part_country(self, part: str) -> Optional[str]:
