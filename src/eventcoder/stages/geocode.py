@@ -73,6 +73,7 @@ PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayors"})
 # Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
@@ -165,11 +166,17 @@ class Geocoder:
 
     def _split_phrase(self, text: str, start: int, end: int, ents) -> list[Toponym]:
         words = [(w.start() + start, w.end() + start) for w in re.finditer(r"[^\s]+", text[start:end])]
-        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
         folded_words = [fold(text[a:b]) for a, b in words]
+        # "Van Governor's Office", "Aydin Governorship": the place stands before the official's title
+        cut = next((i for i, w in enumerate(folded_words) if w in TITLE_WORDS), None)
+        if cut:
+            words, folded_words = words[:cut], folded_words[:cut]
+            end = words[-1][1]
+        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
         nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
-        if any(w in ORG_WORDS for w in folded_words) or (nxt and nxt.group(1).lower() in ORG_WORDS):
-            return []
+        if any(w in ORG_WORDS for w in folded_words) or (
+                nxt and nxt.group(1).lower() in ORG_WORDS and not _AFTER_RE.match(text, end)):
+            return []  # ("Dalsing Sarai police station" is a place: "police station" is a type word)
         # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
         # are part of many names (North Darfur, South Kivu) and are tried without later
         while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS and not (
@@ -281,7 +288,7 @@ class Geocoder:
         for n in range(len(words) - 1, 0, -1):
             for i in range(0, len(words) - n + 1):
                 part = " ".join(words[i:i + n])
-                if fold(part) in NONPLACES or len(fold(part)) < 4:
+                if fold(part) in NONPLACES or len(fold(part)) < 4 or part in DEMONYMS:
                     continue
                 found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=limit, exact_only=True)
                 if found:
@@ -326,11 +333,13 @@ class Geocoder:
             self._choose(t, country, parent, is_container=i in containers)
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
-        with_parent = {fold(t.text): t for t in toponyms if t.chosen is not None and t.parent is not None}
+        with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
         for t in toponyms:
             twin = with_parent.get(fold(t.text))
             if twin is not None and t.parent is None and twin is not t:
                 t.chosen, t.score, t.reason = twin.chosen, twin.score, f"as {twin.text!r} with its container"
+                if twin.chosen is None:
+                    t.parent = twin.parent  # not inside it: the container places both
         for t in toponyms:
             if t.alias_of is not None and toponyms[t.alias_of].chosen is None and t.chosen is not None:
                 main = toponyms[t.alias_of]
@@ -406,7 +415,7 @@ class Geocoder:
             # a name found in many countries says less about which one
             if not best:
                 continue
-            if len(best) > 1 and not any(c.matched == "exact" for c in t.candidates):
+            if not any(c.matched == "exact" for c in t.candidates) and len({c.country_code for c in t.candidates}) > 1:
                 continue  # a transliteration that fits towns in several countries says nothing
             spread = 1.0 / math.sqrt(len(best))
             for cc, w in best.items():
