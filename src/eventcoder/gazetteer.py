@@ -107,6 +107,21 @@ def skeleton(name: str) -> str:
     return ("a" if s[0] in "aeiou" else s[0]) + re.sub(r"[aeiouyw]", "", s[1:])
 
 
+_VOWEL_CLASSES = str.maketrans({"e": "a", "y": "i", "o": "u", "w": "u"})
+
+
+@lru_cache(maxsize=200_000)
+def spelling(name: str) -> str:
+    """The transliterated spelling with vowels reduced to three classes (a/e, i/y, o/u/w): closer
+    than the skeleton, for checking that a skeleton match is the same name (Beiji ~ Bayji, but not
+    Kawangware ~ Kangare)."""
+    s = strip_articles(fold(name))
+    for pat, rep in _RULES:
+        s = pat.sub(rep, s)
+    s = re.sub(r"(.)\1+", r"\1", s.replace(" ", ""))
+    return s.translate(_VOWEL_CLASSES)
+
+
 # ----------------------------------------------------------------------------------------- candidates
 
 @dataclass(frozen=True)
@@ -459,12 +474,13 @@ class Gazetteer:
         sql = ("SELECT n.key, p.* FROM name n JOIN place p ON p.id = n.place WHERE n.skel = ?"
                + (" AND p.cc = ?" if country else ""))
         rows = self.con.execute(sql, (sk, country) if country else (sk,)).fetchall()
-        q = strip_articles(folded).replace(" ", "")
-        # a short skeleton ("mr" for Amir, Amran, Maarrat) needs a closer spelling to count
-        floor = 60 if len(sk) >= 4 else 75
+        q = spelling(folded)
+        # 80: "Kawangware" shares the skeleton of "Kangare" (ratio 71), "Beiji" that of "Bayji" (100);
+        # a short skeleton ("mr" for Amir, Amran, Maarrat) needs a closer spelling still
+        floor = 80 if len(sk) >= 4 else 85
         best: dict[int, tuple[float, tuple]] = {}
         for key, *place in rows:
-            r = fuzz.ratio(q, strip_articles(key).replace(" ", ""))
+            r = fuzz.ratio(q, spelling(key))
             if r >= floor and r > best.get(place[0], (0.0,))[0]:
                 best[place[0]] = (r, tuple(place))
         out = []
