@@ -173,10 +173,12 @@ class Geocoder:
             words, folded_words = words[:cut], folded_words[:cut]
             end = words[-1][1]
         # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
+        if any(w in ORG_WORDS for w in folded_words):
+            return []
+        # "Nairobi police", "Aleppo Council": the place qualifies an organisation, as a possessive does
+        # (but "Dalsing Sarai police station" is a place: "police station" is a type word)
         nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
-        if any(w in ORG_WORDS for w in folded_words) or (
-                nxt and nxt.group(1).lower() in ORG_WORDS and not _AFTER_RE.match(text, end)):
-            return []  # ("Dalsing Sarai police station" is a place: "police station" is a type word)
+        qualifies = bool(nxt and nxt.group(1).lower() in ORG_WORDS and not _AFTER_RE.match(text, end))
         # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
         # are part of many names (North Darfur, South Kivu) and are tried without later
         while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS and not (
@@ -219,7 +221,7 @@ class Geocoder:
         # number-like labels veto
         if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
             return []
-        t = Toponym(start=s, end=e, text=name, entity=label, role=role, possessive=possessive)
+        t = Toponym(start=s, end=e, text=name, entity=label, role=role, possessive=possessive or qualifies)
         if role:
             # "Burnt Forest", "Ghazni City": the type word may belong to the name; tried first
             t.full = text[s:full_end].rstrip(".,;:)")
