@@ -1,6 +1,7 @@
 """The review app over HTTP (FastAPI's TestClient, real SQLite): login, roles, CSRF, conflicts, escaping."""
 from __future__ import annotations
 
+import json
 import re
 import sys
 import types
@@ -13,6 +14,12 @@ from eventcoder.web.app import MAX_DOC_BYTES, create_app
 from .conftest import PASSWORD, add_users, make_record
 
 XSS = 'Gunmen <script>window.__pwned = 1</script> struck <img src=x onerror="window.__pwned = 2"> the market.'
+
+
+@pytest.fixture
+def store(any_store):
+    """The app's tests run on SQLite and on PostgreSQL."""
+    return any_store
 
 
 @pytest.fixture
@@ -239,3 +246,57 @@ def test_queue_json_orders_by_need_and_escapes_nothing_itself(app, store):
     assert data["counts"]["pending"] == 9
     xss = c.get("/review/queue.json?doc_id=doc000099").json()["events"][0]
     assert "<script>" in xss["excerpt"]["before"] + xss["excerpt"]["evidence"] + xss["excerpt"]["after"]
+
+
+def test_refusals_are_pages_for_browsers_and_json_for_scripts(app):
+    c, _ = login(app, "vic")
+    page = c.get("/admin/users", headers={"accept": "text/html"})
+    assert page.status_code == 403 and "admin role" in page.text and "<h1>403</h1>" in page.text
+    assert c.get("/admin/users").json()["detail"].startswith("this page needs the admin role")
+    missing = c.get("/events/nope<b>", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "nope&lt;b&gt;" in missing.text
+
+
+def test_actor_names_come_from_the_dictionary_format(tmp_path):
+    from eventcoder.web.app import load_actor_names
+
+    (tmp_path / "actors.json").write_text(json.dumps({
+        "_about": "a tiny dictionary in the actors stage's format",
+        "state": [{"kind": "military", "name": "Military Forces of {country} ({period})", "inter": 1}],
+        "groups": [{"name": "Islamic State", "inter": 2, "aliases": ["IS", "Daesh"]},
+                   {"name": "Hayat Tahrir al-Sham", "inter": 2, "aliases": ["HTS"]}]}))
+    (tmp_path / "actors_extra.tsv").write_text("name\tinter\nAl Shabaab\t2\n")
+    assert load_actor_names(sorted(tmp_path.iterdir())) == ["Al Shabaab", "Hayat Tahrir al-Sham", "Islamic State"]
+
+
+def test_actor_autocomplete_prefers_the_dictionary(app, monkeypatch):
+    from eventcoder.web import app as app_mod
+
+    monkeypatch.setattr(app_mod, "_ACTORS", ["Hayat Tahrir al-Sham", "Islamic State", "Islamic State (Afghanistan)"])
+    c, _ = login(app, "vic")
+    assert c.get("/review/actors?q=islamic").json()["actors"][:2] == ["Islamic State", "Islamic State (Afghanistan)"]
+    assert c.get("/review/actors?q=tahrir").json()["actors"] == ["Hayat Tahrir al-Sham"]
+
+
+def test_place_search_accepts_gazetteer_candidates(app, monkeypatch):
+    """The gazetteer's search() returns Candidate dicts: name, kind, no location."""
+    module = types.ModuleType("eventcoder.gazetteer")
+    module.search = lambda q: [{"geonameid": 170063, "name": "Aleppo", "country_code": "SY", "country": "Syria",
+                                "iso": 760, "admin1": "Aleppo", "admin2": "", "latitude": 36.20124,
+                                "longitude": 37.16117, "population": 1602264, "kind": "city", "score": 1.0}]
+    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", module)
+    c, _ = login(app, "vic")
+    hit = c.get("/review/places?q=alep").json()["places"][0]
+    assert (hit["location"], hit["geonameid"], hit["latitude"]) == ("Aleppo", 170063, 36.20124)
+
+
+def test_admin_sets_a_password_and_disables_a_user(app, store):
+    from eventcoder.store.users import verify
+
+    c, csrf = login(app, "ann")
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "passwd", "username": "rob", "password": "a new secret"})
+    assert verify(store.db, "rob", "a new secret") and not verify(store.db, "rob", PASSWORD)
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "rob"})
+    assert verify(store.db, "rob", "a new secret") is None
+    r = c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "ann"}, follow_redirects=False)
+    assert "cannot+disable+yourself" in r.headers["location"]

@@ -72,10 +72,11 @@ def chromium():
 def reviewer(chromium, server):
     """A logged-in reviewer's page; fails the test if any request left 127.0.0.1 or a script errored."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    outside, errors = [], []
+    outside, errors, seen = [], [], []
     origin = urlparse(server.url)
 
     def gate(route):
+        seen.append(route.request.url)
         u = urlparse(route.request.url)
         if u.scheme in ("data", "blob") or (u.hostname == origin.hostname and u.port == origin.port):
             route.continue_()
@@ -85,6 +86,7 @@ def reviewer(chromium, server):
 
     context.route("**/*", gate)
     pg = context.new_page()
+    pg.seen_urls = seen
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(server.url + "/queue")
     assert "/login" in pg.url
@@ -154,6 +156,20 @@ def test_edit_a_place_by_gazetteer_search(reviewer, server):
     assert "rita" in page.text_content("#history")
 
 
+def test_click_to_place_on_the_map(reviewer, server):
+    page = reviewer
+    page.goto(f"{server.url}/events/ev000007-0")
+    before = float(page.input_value("input[name=latitude]"))
+    box = page.locator("#place-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)  # north-east of the marker
+    after_lat, after_lon = float(page.input_value("input[name=latitude]")), float(page.input_value("input[name=longitude]"))
+    assert after_lat > before and page.input_value("input[name=geonameid]") == ""
+    page.click("#save")
+    page.wait_for_selector("#history")
+    stored = server.store.get_event("ev000007-0").event
+    assert (round(stored.latitude, 4), round(stored.longitude, 4)) == (after_lat, after_lon)
+
+
 def test_bulk_reject(reviewer, server):
     page = reviewer
     page.goto(server.url + "/events?country=Afghanistan&status=pending")
@@ -176,7 +192,10 @@ def test_map_shows_the_filtered_number_of_markers(reviewer, server):
     assert sum(counts) == expected > 0
     assert int(page.get_attribute("#map-count", "data-count")) == expected
     assert page.locator("#map-list tbody tr").count() == min(expected, 200)
-    wait_for(lambda: page.locator(".leaflet-shapes-pane path").count() > 5)  # the country shapes are drawn
+    wait_for(lambda: int(page.get_attribute("#map", "data-shapes") or 0) > 200)  # Natural Earth countries drawn
+    assert page.locator(".leaflet-shapes-pane canvas").count() == 1
+    # Zoomed in on Iraq, the admin-1 regions of the countries in view are loaded from the package.
+    wait_for(lambda: any(u.endswith("/static/vendor/geo/admin1/IRQ.json") for u in page.seen_urls))
 
 
 def test_timeline_brush_narrows_the_list(reviewer, server):
