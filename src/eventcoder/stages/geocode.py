@@ -587,11 +587,18 @@ class Geocoder:
                 in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
                 found = self._event_place(toponyms, in_sent, country)
         if found is None:
+            # the nearest earlier sentence that names a place, read like the event's own ("in Paranaiba,
+            # Mato Grosso do Sul, ... A man was arrested.": Paranaiba, not its state)
             earlier = [i for i, t in enumerate(toponyms) if t.end <= span.start and t.chosen is not None
                        and t.chosen.kind != "country"]
             if earlier:
-                t = toponyms[earlier[-1]]
-                found = (t, self._precision(t), "nearest earlier place in the document")
+                last = toponyms[earlier[-1]]
+                sent = record.sentence_of(Span.of(record.text, last.start, last.end))
+                lo = sent.start if sent is not None else last.start
+                group = [i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= span.start]
+                hit = self._event_place(toponyms, group, country)
+                if hit is not None:
+                    found = (hit[0], hit[1], "nearest earlier place in the document")
         if found is not None:
             t, prec, note = found
             self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
