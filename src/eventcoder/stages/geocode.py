@@ -1,18 +1,28 @@
 """Places: toponyms in the text -> gazetteer candidates -> one place per toponym -> each event's location.
 
 How it reads a document:
-1. Toponyms are capitalised phrases ("Deir ez-Zor", "Band Sharan", "A-Raqqa") and the place entities of the
-   nlp stage, minus non-places (``data/gazetteer/nonplaces.txt``) and organisation names ("... Forces").
+1. Toponyms are capitalised phrases ("Deir ez-Zor", "Band Sharan", "A-Raqqa"), minus non-places
+   (``data/gazetteer/nonplaces.txt``), acronyms, demonyms and organisation names ("... Forces"). spaCy's
+   labels only veto number-like entities: spaCy-sm calls many towns NORP, PERSON or PRODUCT.
 2. Words around a toponym (``data/gazetteer/cues.tsv``) say its kind and precision: "X village", "Y district",
    "Z province", "the X front", "outskirts of X", "neighbourhood of X".
-3. Chains: "X (Y, Z)", "X, Y", "X area of Y district, Z" make Y the container of X and Z of Y; a candidate
-   inside its container's admin names, or near it, wins.
-4. The document's country is the one its toponyms agree on (explicit country names weigh most); it breaks
-   ties such as Tripoli (Libya or Lebanon).
-5. Each event takes the first place its own evidence names; else one in its sentence; else the nearest
-   earlier specific place. A named town gives geo_precision 1, a place near or part of it 2, a district 2,
-   a province or country alone 3. A toponym that cannot be resolved falls back to its resolved container
-   (precision at least 2). An event with no place keeps ``location`` empty and is flagged ``geo_unresolved``.
+3. Chains: "X (Y, Z)", "X, Y", "X area of Y district, Z", "X west of Y" make Y the container of X and Z of Y;
+   a candidate inside its container (admin names agree, or within about a district's reach) wins, and one
+   outside it is dropped. "X (Y) district" makes Y another name of X.
+4. The document's country is the one its toponyms agree on, with the publisher's home country
+   (``publishers.tsv``, or a country named in the source) and demonyms as extra votes; inexact spellings
+   do not vote. Outside that country only exact names of large places, or of towns in a neighbouring
+   country, are accepted.
+5. Each event takes the first place its own evidence names (chain heads first; the document's country
+   before others; possessives, "Nairobi police" and countries last); else one in its sentence; else the
+   nearest earlier sentence that names a place, read the same way. A named town gives geo_precision 1, a
+   place near or part of it 2, a district 2, a province or country alone 3. A toponym the gazetteer lacks
+   falls back to its resolved container (precision at least 2). With no place named, the capital of the
+   document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off),
+   else ``location`` stays empty and the event is flagged ``geo_unresolved``.
+
+Every location field is set with ``event.set(..., evidence=<the toponym's span>, note=<why>)``;
+``record.places`` lists every toponym with its place or the reason it has none.
 
 Annotations written: ``record.annotations["geo_country"]``: ISO alpha-2 code of the document's country, or "".
 """
