@@ -83,6 +83,7 @@ PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+ROAD_CUES = frozenset({"road", "highway", "street"})
 TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayors"})
 # Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
@@ -123,6 +124,7 @@ class Toponym:
     alias_of: Optional[int] = None  # index of the toponym this one is another name of
     possessive: bool = False  # "Logar's provincial council": a place that qualifies something else
     full: str = ""  # the phrase with its capitalised type word, when one was cut off
+    cue: str = ""  # the type word after it, as written in lower case ("road", "district")
     cue_end: int = 0         # end of the phrase including its cue word
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
@@ -239,6 +241,7 @@ class Geocoder:
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
             t.role = AFTER_CUES[after.group(1).lower()]
+            t.cue = after.group(1).lower()
             t.cue_end = after.end()
         if _BEFORE_RE.search(text[max(0, s - 40):s]):
             t.near = True
@@ -560,10 +563,17 @@ class Geocoder:
                 j, steps = toponyms[j].parent, steps + 1
             if j is None or toponyms[j].chosen is None:
                 continue
+            road = toponyms[j].cue in ROAD_CUES and toponyms[j].parent is not None \
+                and toponyms[toponyms[j].parent].chosen is not None
+            if road:
+                # "on Murree road in Rawalpindi": a road named for a town runs through its container
+                j = toponyms[j].parent
             target = toponyms[j]
             prec = self._precision(target)
             note = "named in the event's text"
-            if j != i:
+            if road:
+                note = f"the {t.text} road lies in {target.text!r}"
+            elif j != i:
                 prec = max(prec, 2)
                 note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
             rank = 0
