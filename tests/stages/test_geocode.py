@@ -242,3 +242,37 @@ def test_dev_notes_location_floor(full_geocoder):
     full_geocoder(recs)
     hits = sum(near(r.events[0], (gold[r.doc_id]["latitude"], gold[r.doc_id]["longitude"]), 161) for r in recs)
     assert hits / len(recs) >= 0.75
+
+
+# ------------------------------------------------------------------ chains, qualifiers, sources
+
+def test_a_road_named_for_a_town_lies_in_its_container(geocoder):
+    rec = record_with_events("Gunmen blocked the Aleppo road in Idlib.", [0])
+    geocoder([rec])
+    assert rec.events[0].location == "Idlib"
+
+
+@pytest.mark.parametrize("text", ["Aleppo police said shells hit Homs.", "Aleppo's governor said shells hit Homs."])
+def test_a_place_that_qualifies_someone_is_not_the_event_place(geocoder, text):
+    rec = record_with_events(text, [0])
+    geocoder([rec])
+    assert rec.events[0].location == "Homs"
+
+
+def test_siblings_share_their_container(geocoder):
+    rec = record_with_events("Shells hit Qwertzabad and Asdfgabad villages of Idlib.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Idlib" and ev.geo_precision >= 2
+    assert "Qwertzabad" in ev.provenance["location"].note
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("Daily Nation (Kenya)", {"KE": 1}),
+    ("Voice of Jihad; Pajhwok Afghan News", {"AF": 2}),
+    ("Asian News International; New Indian Express", {"IN": 1}),
+    ("OSCE SMM-Ukraine", {"UA": 1}),
+    ("", {}),
+])
+def test_publisher_home_countries(geocoder, source, expected):
+    assert geocoder._source_countries(source) == expected

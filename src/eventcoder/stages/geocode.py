@@ -364,8 +364,8 @@ class Geocoder:
     def _source_countries(self, source: str) -> dict[str, int]:
         """Home countries of the publishers and monitors, with how many parts of the source name each.
         Per ';'-separated part: a country named in it ("Daily Nation (Kenya)"), else the part is an outlet
-        of ``publishers.tsv``, else a demonym in it ("New Indian Express"), else an outlet's name inside it
-        ("OSCE SMM-Ukraine")."""
+        of ``publishers.tsv``, else a demonym in it ("New Indian Express"), else it starts with an outlet's
+        name ("OSCE SMM-Ukraine")."""
         hit = self._source_memo.get(source)
         if hit is not None:
             return hit
@@ -392,8 +392,8 @@ class Geocoder:
         m = _DEMONYM_RE.search(part)
         if m:
             return DEMONYMS[m.group(1)]
-        for pat, cc in PUBLISHERS:
-            if pat.search(part):
+        for pat, cc in PUBLISHERS:  # "OSCE SMM-Ukraine", not "Asian News International"
+            if pat.match(part):
                 return cc
         return None
 
