@@ -276,3 +276,9 @@ def test_siblings_share_their_container(geocoder):
 ])
 def test_publisher_home_countries(geocoder, source, expected):
     assert geocoder._source_countries(source) == expected
+
+
+def test_a_title_cased_name_is_not_its_town(geocoder):
+    rec = record_with_events("A member of the Raqqa is Being Slaughtered Silently campaign spoke from Homs.", [0])
+    geocoder([rec])
+    assert [p.span.text for p in rec.places if p.place is not None] == ["Homs"]

@@ -83,6 +83,8 @@ PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+# A verb followed by title-cased words continues a name ("Raqqa is Being Slaughtered Silently").
+_TITLE_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have)\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
 ROAD_CUES = frozenset({"road", "highway", "street"})
 TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayors"})
 # Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
@@ -187,6 +189,8 @@ class Geocoder:
         # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
         if any(w in ORG_WORDS for w in folded_words):
             return []
+        if _TITLE_AFTER.match(text, end):
+            return []  # "Raqqa is Being Slaughtered Silently": a title-cased name, not the town
         # "Nairobi police", "Aleppo Council": the place qualifies an organisation, as a possessive does
         # (but "Dalsing Sarai police station" is a place: "police station" is a type word)
         nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
