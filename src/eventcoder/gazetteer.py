@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -44,6 +44,7 @@ _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=500_000)
 def fold(name: str) -> str:
     """Lowercase ASCII spelling: diacritics, apostrophes and ayn marks dropped, other punctuation to spaces.
 
@@ -163,7 +164,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE place(
   id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, cc TEXT, admin1 TEXT, admin2 TEXT,
   lat REAL, lon REAL, population INTEGER, kind TEXT, admin1_code TEXT);
-CREATE TABLE name(key TEXT, skel TEXT, place INTEGER, main INTEGER, cc TEXT);
+CREATE TABLE name(key TEXT, skel TEXT, place INTEGER, main INTEGER, cc TEXT, spell TEXT);
 CREATE TABLE country(cc TEXT PRIMARY KEY, name TEXT, iso INTEGER, geonameid INTEGER, capital INTEGER,
                      neighbours TEXT);
 """
@@ -266,7 +267,7 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
             if not f or f in seen or (i > 0 and not _alt_ok(k, f)):
                 continue
             seen.add(f)
-            names.append((f, skeleton(f), pid, 1 if i == 0 else 0, cc))
+            names.append((f, skeleton(f), pid, 1 if i == 0 else 0, cc, spelling(f)))
         return pid
 
     def admin_names(gid: int, cc: str, a1code: str) -> tuple[str, str]:
@@ -339,7 +340,7 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
                   row["population"], "extra", "", [row["name"], *row["aliases"]])
 
     con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", places)
-    con.executemany("INSERT INTO name VALUES (?,?,?,?,?)", names)
+    con.executemany("INSERT INTO name VALUES (?,?,?,?,?,?)", names)
     con.executescript(INDEXES)
     con.executemany("INSERT INTO meta VALUES (?,?)", [
         ("version", INDEX_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
@@ -471,7 +472,7 @@ class Gazetteer:
         (the skeleton drops vowels, so it alone over-matches: Raqqa vs Rika)."""
         from rapidfuzz import fuzz
 
-        sql = ("SELECT n.key, p.* FROM name n JOIN place p ON p.id = n.place WHERE n.skel = ?"
+        sql = ("SELECT n.spell, p.* FROM name n JOIN place p ON p.id = n.place WHERE n.skel = ?"
                + (" AND p.cc = ?" if country else ""))
         rows = self.con.execute(sql, (sk, country) if country else (sk,)).fetchall()
         q = spelling(folded)
@@ -479,8 +480,8 @@ class Gazetteer:
         # a short skeleton ("mr" for Amir, Amran, Maarrat) needs a closer spelling still
         floor = 80 if len(sk) >= 4 else 85
         best: dict[int, tuple[float, tuple]] = {}
-        for key, *place in rows:
-            r = fuzz.ratio(q, spelling(key))
+        for spell, *place in rows:  # spellings are computed at build time: 2x faster lookups
+            r = fuzz.ratio(q, spell)
             if r >= floor and r > best.get(place[0], (0.0,))[0]:
                 best[place[0]] = (r, tuple(place))
         out = []
