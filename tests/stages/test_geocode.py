@@ -282,3 +282,22 @@ def test_a_title_cased_name_is_not_its_town(geocoder):
     rec = record_with_events("A member of the Raqqa is Being Slaughtered Silently campaign spoke from Homs.", [0])
     geocoder([rec])
     assert [p.span.text for p in rec.places if p.place is not None] == ["Homs"]
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory) -> Geocoder:
+    """The tiny gazetteer plus two made-up towns of one name, one near Aleppo and one near Damascus."""
+    rows = json.loads((DATA / "tiny_gazetteer.json").read_text(encoding="utf-8"))
+    for gid, lat, lon in ((9000001, 36.30, 37.20), (9000002, 33.60, 36.40)):
+        rows["cities"][str(gid)] = {"geonameid": gid, "name": "Qwertyabad", "latitude": lat, "longitude": lon,
+                                    "countrycode": "SY", "population": 900, "admin1code": "", "alternatenames": []}
+    path = gz.build(tmp_path_factory.mktemp("gaz2") / "namesakes.sqlite", cities=rows["cities"],
+                    countries=rows["countries"])
+    return Geocoder(GeocodeSettings(country_fallback=False), gazetteer=Gazetteer(path))
+
+
+@pytest.mark.parametrize("town, expected", [("Aleppo", 9000001), ("Damascus", 9000002)])
+def test_namesakes_resolved_by_the_other_places(namesakes, town, expected):
+    rec = record_with_events(f"Clashes erupted in {town}. Shelling later hit Qwertyabad.", [1])
+    namesakes([rec])
+    assert rec.events[0].geonameid == expected

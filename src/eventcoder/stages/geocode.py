@@ -350,6 +350,15 @@ class Geocoder:
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
             self._choose(t, country, parent, is_container=i in containers)
+        # a name several towns of the country share, with no container: the namesake near the document's
+        # other places (Mykhaylivka near the other Donetsk villages)
+        for i, t in enumerate(toponyms):
+            home = {(c.latitude, c.longitude) for c in t.candidates if c.country_code == country and c.kind == "city"}
+            if t.parent is None and len(home) > 1:
+                others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
+                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
+                if others:
+                    self._choose(t, country, None, is_container=i in containers, neighbours=others)
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
@@ -444,7 +453,7 @@ class Geocoder:
         return max(votes.items(), key=lambda kv: kv[1])[0]
 
     def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
-                is_container: bool = False) -> None:
+                is_container: bool = False, neighbours: tuple[Candidate, ...] = ()) -> None:
         if not t.candidates:
             t.reason = "not in the gazetteer"
             return
@@ -469,6 +478,9 @@ class Geocoder:
                 s += 0.3  # "Homs" alone is the city, not the governorate
             if parent is not None and parent.chosen is not None:
                 s += self._containment(c, parent.chosen)
+            elif neighbours and any(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) < 50
+                                    for n in neighbours):  # 50 km: a district or two
+                s += 1.0  # one of several namesakes: the one near the document's other places
             ranked.append((s, c))
         ranked.sort(key=lambda x: -x[0])
         s, best = ranked[0]
