@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Optional
 from ..dedup import Decision, Incident, dedup
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, Span, StoredEvent
-from .base import (DATE, EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
+from .base import (EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
                    QueryError)
 from .db import Database, connect, utcnow
 

@@ -23,10 +23,10 @@ from typing import Any, Optional
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from ..dedup import interaction_code
 from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
 from ..store.base import EventQuery, QueryError, make_filter
 from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
-from ..dedup import interaction_code
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 100
