@@ -138,6 +138,10 @@ def test_geojson_variants(client):
     ("country=Iraq&country=Syria", "given 2 times"),
     ("country_where=LIKE", "without country"),
     ("since=yesterday", "not unix seconds"),
+    ("fatalities=" + "9" * 25, "not a whole number"),
+    ("latitude=nan", "not a finite number"),
+    ("since=" + "9" * 25, "not unix seconds"),
+    ("country=Syr%00ia", "NUL character"),
     ("review_status=accepted", None),  # a field of events: fine there, unknown on incidents
 ])
 def test_bad_parameters_get_a_clear_400(client, query, message):

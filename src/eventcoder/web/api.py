@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ..dedup import interaction_code
 from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
-from ..store.base import EventQuery, QueryError, make_filter
+from ..store.base import INT, EventQuery, QueryError, coerce, make_filter
 from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
 
 MAX_LIMIT = 5000
@@ -79,8 +79,8 @@ def parse_query(params, fields: dict[str, str]) -> tuple[EventQuery, int, Option
         since = params.get("since")
         if since is not None:
             try:
-                since = int(since)
-            except ValueError:
+                since = coerce("since", INT, since)
+            except QueryError:
                 raise _bad(f"since={since!r} is not unix seconds. Give e.g. since=1700000000") from None
     except QueryError as e:
         raise _bad(str(e)) from None
