@@ -149,6 +149,12 @@ class Database:
         return int(row["v"] or 0) if row else 0
 
     def close(self) -> None:
+        if self.path != ":memory:":
+            try:
+                # Refreshes the planner's statistics where they are stale (cheap; SQLite's advice on close).
+                self.conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
         self.conn.close()
 
 
@@ -193,6 +199,9 @@ class PostgresDatabase(Database):
 
     def _begin(self) -> None:
         self.execute("BEGIN")
+
+    def close(self) -> None:
+        self.conn.close()
 
     def run_script(self, sql: str) -> None:
         for statement in split_sql(self.translate_ddl(sql)):

@@ -471,7 +471,7 @@ class SQLStore:
     def query_events(self, q: EventQuery) -> list[StoredEvent]:
         where, params = self._where(q)
         limit = max(0, min(q.limit, QUERY_PAGE_MAX))
-        rows = self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id LIMIT ? OFFSET ?",
+        rows = self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id DESC LIMIT ? OFFSET ?",
                              params + [limit, max(0, q.offset)])
         return [row_to_stored(r) for r in rows]
 
@@ -507,7 +507,7 @@ class SQLStore:
         """A page of incident rows, latest first."""
         where, params = self._where(q, INCIDENT_FIELDS)
         limit = max(0, min(q.limit, QUERY_PAGE_MAX))
-        return self.db.query(f"SELECT * FROM incidents{where} ORDER BY event_date DESC, incident_id "
+        return self.db.query(f"SELECT * FROM incidents{where} ORDER BY event_date DESC, incident_id DESC "
                              f"LIMIT ? OFFSET ?", params + [limit, max(0, q.offset)])
 
     def count_incidents(self, q: EventQuery) -> int:

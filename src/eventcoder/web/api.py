@@ -163,7 +163,7 @@ def _page(request: Request, kind: str, fmt: str):
 def _page_sql(store, table: str, q: EventQuery, fields: dict[str, str]) -> tuple[str, list[Any]]:
     where, params = store._where(q, fields)
     key = "event_id" if table == "events" else "incident_id"
-    return (f"SELECT * FROM {table}{where} ORDER BY event_date DESC, {key} LIMIT ? OFFSET ?",
+    return (f"SELECT * FROM {table}{where} ORDER BY event_date DESC, {key} DESC LIMIT ? OFFSET ?",
             params + [q.limit, q.offset])
 
 
