@@ -218,8 +218,15 @@ def _pair_score(a: _Report, b: _Report, s: Settings) -> float:
     """0 when the two reports cannot be one incident, else a 0..1 closeness used to order merges."""
     if a.ev.doc_id == b.ev.doc_id:
         return 0.0
-    parts = (_type_score(a.ev, b.ev), _date_score(a, b, s), _place_score(a, b, s), _actor_score(a, b, s))
-    return 0.0 if min(parts) == 0.0 else sum(parts) / len(parts)
+    # Cheapest tests first: most candidate pairs fail on the date or the type.
+    parts = []
+    for score in (lambda: _date_score(a, b, s), lambda: _type_score(a.ev, b.ev), lambda: _place_score(a, b, s),
+                  lambda: _actor_score(a, b, s)):
+        value = score()
+        if value == 0.0:
+            return 0.0
+        parts.append(value)
+    return sum(parts) / len(parts)
 
 
 def compatible(a: Event, b: Event, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -233,14 +240,15 @@ def _block_key(r: _Report) -> tuple[str, str]:
     return DISORDER_OF_EVENT.get(r.ev.event_type, ""), normalize_name(r.ev.country)
 
 
-def _candidate_pairs(reports: list[_Report], s: Settings) -> list[tuple[float, str, str]]:
-    """Every compatible pair, found within blocks and a sliding date window (not all n² pairs)."""
+def _candidate_pairs(reports: list[_Report], s: Settings) -> dict[tuple[str, str], float]:
+    """Every compatible pair (ids in order) and its score, found within blocks and a sliding date window
+    (not all n² pairs)."""
     blocks: dict[tuple[str, str], list[_Report]] = {}
     for r in reports:
         if r.day is not None:
             blocks.setdefault(_block_key(r), []).append(r)
     max_window = max(s.window_days)
-    pairs = []
+    pairs: dict[tuple[str, str], float] = {}
     for members in blocks.values():
         members.sort(key=lambda r: (r.day, r.ev.event_id))
         for i, a in enumerate(members):
@@ -249,10 +257,8 @@ def _candidate_pairs(reports: list[_Report], s: Settings) -> list[tuple[float, s
                     break
                 score = _pair_score(a, b, s)
                 if score > 0.0:
-                    x, y = sorted((a.ev.event_id, b.ev.event_id))
-                    pairs.append((score, x, y))
-    # Best first; ties broken by ids so the order never depends on the input order.
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+                    pairs[(a.ev.event_id, b.ev.event_id) if a.ev.event_id < b.ev.event_id
+                          else (b.ev.event_id, a.ev.event_id)] = score
     return pairs
 
 
@@ -307,14 +313,18 @@ def dedup(items: Iterable[Union[Event, Incident]],
             else:
                 different.add(frozenset((a, b)))
 
+    pairs = _candidate_pairs(list(reports.values()), settings)
+
     def mergeable(ra: str, rb: str) -> bool:
+        # Complete linkage: every cross pair must be a candidate (a pair that is not scored 0).
         for x in clusters.members[ra]:
             for y in clusters.members[rb]:
-                if frozenset((x, y)) in different or _pair_score(reports[x], reports[y], settings) == 0.0:
+                if ((x, y) if x < y else (y, x)) not in pairs or frozenset((x, y)) in different:
                     return False
         return True
 
-    for _, a, b in _candidate_pairs(list(reports.values()), settings):
+    # Best first; ties broken by ids so the order never depends on the input order.
+    for (a, b), _ in sorted(pairs.items(), key=lambda p: (-p[1], p[0])):
         ra, rb = clusters.of[a], clusters.of[b]
         if ra != rb and mergeable(ra, rb):
             clusters.union(a, b)
