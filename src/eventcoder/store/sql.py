@@ -2,6 +2,14 @@
 reviewer decisions, problems, runs, deletions and the change log.
 
 Every query is written once with ``?`` placeholders and runs on both backends.
+
+Incidents are kept up to date on every write: the reports that changed, the stored reports that could
+match them (same disorder type and country, inside the date window their precisions allow, inside a
+bounding box of the widest radius), the other members of their incidents and the reports a reviewer tied
+to them are reclustered with ``dedup`` (and the reviewers' decisions), and only incidents that differ are
+written, with a new ``timestamp``. This is one hop from what changed, so a long chain of later edits can
+leave a grouping that a full ``rebuild_incidents()`` would draw differently; ``eventcoder incidents
+rebuild`` redoes it all. Vanished incidents and events are recorded in ``deletions`` for ``export --since``.
 """
 from __future__ import annotations
 
