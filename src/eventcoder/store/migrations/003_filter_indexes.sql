@@ -11,6 +11,9 @@ DROP INDEX events_country_date;
 DROP INDEX events_type_date;
 DROP INDEX events_actor1;
 DROP INDEX events_actor2;
+-- incident -> its report ids without reading the report rows (exports list them for every incident)
+DROP INDEX events_incident;
+CREATE INDEX events_by_incident ON events(incident_id, event_id);
 CREATE INDEX events_by_date ON events(event_date, event_id, country, event_type, fatalities);
 CREATE INDEX events_by_country ON events(country, event_date, event_id, event_type, sub_event_type, fatalities, actor1, actor2);
 CREATE INDEX events_by_country_type ON events(country, event_type, event_date, event_id, fatalities);
