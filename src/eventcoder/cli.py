@@ -40,6 +40,7 @@ def extract(
     config: Optional[Path] = ConfigOption,
     set_: Optional[List[str]] = SetOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+    ray_actors: int = typer.Option(0, "--ray", min=0, help="run the pipeline on N Ray Data actors (local cluster)"),
 ) -> None:
     """Extract events from documents into the database (and --out JSONL).
 
@@ -47,6 +48,7 @@ def extract(
     any document failed.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import __version__
@@ -62,8 +64,14 @@ def extract(
             raise typer.Exit(2)
     settings = _settings(config, set_)
     console = Console(stderr=True)
+    ray_pipeline = None
     try:
-        job = Extraction(settings, db, version=__version__)
+        if ray_actors:
+            from .batch import RayPipeline
+
+            ray_pipeline = RayPipeline(settings, num_actors=ray_actors, batch_size=batch_size).__enter__()
+            batch_size *= ray_actors  # one driver batch feeds every actor
+        job = Extraction(settings, db, version=__version__, pipeline=ray_pipeline)
     except EvxError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
@@ -79,16 +87,20 @@ def extract(
                 progress.update(task, advance=n_docs, events=job.summary.events)
 
             for ev in job.run(inputs, published=anchor, batch_size=batch_size, force=force, on_batch=on_batch,
-                              on_problem=lambda p: console.print(f"[red]✗[/red] {p}", markup=True, highlight=False)):
+                              on_problem=lambda p: console.print(f"[red]✗[/red] {escape(str(p))}", highlight=False,
+                                                                 soft_wrap=True)):
                 if out_fh:
                     out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
     finally:
         if out_fh:
             out_fh.close()
         job.close()
+        if ray_pipeline is not None:
+            ray_pipeline.__exit__(None, None, None)
     s = job.summary
     console.print(f"{s.documents} documents ({s.skipped} unchanged, skipped), {s.events} events, "
-                  f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""))
+                  f"{s.failed} failed, {s.warnings} warnings -> {db}" + (f", {out}" if out else ""),
+                  soft_wrap=True, highlight=False)
     raise typer.Exit(1 if s.failed else 0)
 
 
@@ -146,6 +158,68 @@ def check() -> None:
         failed += not ok
         typer.echo(f"{'ok  ' if ok else 'FAIL'}  {name}" + (f"  -- {detail}" if detail else ""))
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fields, document id in 'id')"),
+             inputs: List[Path] = typer.Argument(..., help="a predictions JSONL, or documents to extract first"),
+             km: float = typer.Option(25.0, help="distance within which a place counts as right"),
+             as_json: bool = typer.Option(False, "--json", help="one JSON object instead of the tables"),
+             db: str = typer.Option("", "--db", help="database for the extraction (default: a temporary one)"),
+             config: Optional[Path] = ConfigOption, set_: Optional[List[str]] = SetOption) -> None:
+    """Score events against human-coded gold: per-field accuracy and a per-type confusion table.
+
+    With one INPUT that holds events (a JSONL with doc_id and event_type), it is scored as it is; otherwise
+    the inputs are extracted first (like `extract`) and the result is scored.
+    """
+    import tempfile
+
+    from .evaluate import cli as evaluate_cli
+
+    if len(inputs) == 1 and _is_event_file(inputs[0]):
+        raise typer.Exit(evaluate_cli(str(gold), str(inputs[0]), km=km, as_json=as_json))
+    from . import __version__
+    from .extract import Extraction
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred.jsonl"
+        job = Extraction(_settings(config, set_), db or Path(tmp) / "eval.db", version=__version__)
+        try:
+            with open(pred, "w", encoding="utf-8") as fh:
+                for ev in job.run(inputs):
+                    fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+        finally:
+            job.close()
+        raise typer.Exit(evaluate_cli(str(gold), str(pred), km=km, as_json=as_json))
+
+
+def _is_event_file(path: Path) -> bool:
+    """A JSONL whose first record looks like an extracted event (doc_id + event_type)."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(first, dict) and "doc_id" in first and "event_type" in first
+    return False
+
+
+def _mount_sub_apps() -> None:
+    from .gazetteer import cli_app as gazetteer_app
+    from .store.commands import incidents_app
+    from .store.users import cli_app as users_app
+
+    if gazetteer_app is not None:
+        app.add_typer(gazetteer_app, name="gazetteer")
+    app.add_typer(users_app, name="user")
+    app.add_typer(incidents_app, name="incidents")
+
+
+_mount_sub_apps()
 
 
 def main() -> None:

@@ -31,19 +31,33 @@ class ActorSettings(BaseModel):
 
 class ClassifySettings(BaseModel):
     min_score: float = Field(0.0, ge=0, le=1, description="events scored below this are dropped")
+    use_model: bool = Field(True, description="type events with the bundled linear model; False: rules only")
+    model_path: Optional[str] = Field(None, description="a type model built by scripts/build_type_model.py; default: bundled")
+    note_max_sentences: int = Field(4, ge=1, description="a document this short is a monitor's note: one event on its whole text")
+    note_max_chars: int = Field(1200, ge=1, description="a note is also at most this long")
+    min_note_probability: float = Field(0.5, ge=0, le=1, description="a note with no trigger cue still yields its best-guess event above this")
+    low_margin: float = Field(0.2, ge=0, le=1, description="flag low_type_margin when the best two types are closer than this")
 
 
 class GeocodeSettings(BaseModel):
-    index_path: Optional[str] = Field(None, description="gazetteer index file; default: bundled/built in the user cache")
-    max_candidates: int = Field(10, ge=1)
+    index_path: Optional[str] = Field(None, description="gazetteer index file; default: built on first use in "
+                                      "~/.cache/eventcoder/gazetteer-<version>.sqlite")
+    max_candidates: int = Field(10, ge=1, description="gazetteer candidates weighed per toponym")
+    max_chars: int = Field(200_000, ge=1000, description="toponyms are looked for in this many characters of a document")
+    country_fallback: bool = Field(True, description="an event with no place named goes to the capital of the "
+                                   "document's country (geo_precision 3, flagged geo_country_only)")
 
 
 class DateSettings(BaseModel):
     day_first: bool = Field(True, description="read 03/10/2015 as 3 October")
+    # A yearless "15 July" takes the publication year unless that lands this many days or more after
+    # publication, then the year before; closer to it, it is a plan and dates no event.
+    future_window_days: int = Field(90, ge=0, le=366, description="days after publication a yearless date may fall before it is read as last year's")
+    fallback_precision: int = Field(2, ge=1, le=3, description="time_precision of an event dated by its publication day for want of a date in the text")
 
 
 class AttributionSettings(BaseModel):
-    pass
+    lead_sentences: int = Field(5, ge=1, description="sentences at the start searched for the outlet a speaker talks to ('tells Syria Direct')")
 
 
 class FinalizeSettings(BaseModel):
@@ -55,6 +69,8 @@ class StoreSettings(BaseModel):
 
 
 class Settings(BaseModel):
+    plugins: list[str] = Field(default_factory=list,
+                               description="modules imported before the pipeline is built, to register extra stages")
     pipeline: list[str] = Field(default_factory=lambda: [
         "nlp", "actors", "classify", "geocode", "dates", "attribution", "finalize"])
     nlp: NlpSettings = Field(default_factory=NlpSettings)
@@ -123,4 +139,6 @@ def load_settings(path: str | Path | None = None, overrides: list[str] | None = 
     try:
         return Settings.model_validate(tree)
     except ValidationError as e:
-        raise ConfigError(f"invalid settings: {e}. Fix eventcoder.toml, the environment or --set") from e
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']} (got {err.get('input')!r})"
+                             for err in e.errors())
+        raise ConfigError(f"invalid settings: {problems}. Fix eventcoder.toml, the environment or --set") from e

@@ -30,7 +30,13 @@ class Extraction:
     """
 
     def __init__(self, settings: Settings, db: Union[str, Path], version: str = "", store=None,
-                 pipeline: Optional[Pipeline] = None):
+                 pipeline: Optional[Callable[[list[Record]], list[Record]]] = None):
+        """Args:
+            settings: the resolved settings (stored with the run).
+            db: the database path, unless ``store`` is given.
+            pipeline: anything that maps a batch of records to records: the in-process ``Pipeline``
+                (default) or ``batch.RayPipeline``.
+        """
         self.settings = settings
         self.store = store if store is not None else open_store(db)
         self.pipeline = pipeline or Pipeline.from_settings(settings)

@@ -83,7 +83,8 @@ def split_header(lines: list[str]) -> Header:
         if TEASER_END.search(line):
             header.body_start_line = i + 1
             continue
-        prose = len(line) > 160 or (line[-1] in ".!?\"”’" and len(line.split()) > 12)
+        # headlines do not end in a full stop; prose does (or runs long)
+        prose = len(line) > 160 or line[-1] in ".!?\"”’"
         if prose or line.lower().startswith(("q:", "a:")):
             break
         if len(line.split()) <= 20 and not candidate_titles:
@@ -104,6 +105,9 @@ def article_from_text(doc_id: str, text: str, *, path: str = "", title: str = ""
     header = split_header(lines) if strip_header else Header()
     kept = [ln for ln in lines[header.body_start_line:] if not FURNITURE.match(ln)]
     body = "\n".join(kept).strip("\n")
+    if not body.strip():  # a one-line document is all body, even when it reads like a headline
+        header = Header()
+        body = "\n".join(ln for ln in lines if not FURNITURE.match(ln)).strip("\n")
     published_from = "document" if published else "none"
     if not published and header.published:
         published, published_from = header.published, "header"
@@ -136,8 +140,13 @@ def article_from_html(doc_id: str, html: str, path: str = "") -> Article:
     if not body:
         raise ValueError("no article text found in the HTML")
     published = _parse_iso_date(meta.get("date"))
+    title = (meta.get("title") or "").strip()
+    first, _, rest = body.partition("\n")
+    if title and first.strip() == title and rest.strip():
+        body = rest.lstrip("\n")  # trafilatura repeats the <h1> headline as the first line
     art = article_from_text(doc_id, body, path=path, title=meta.get("title") or "", published=published,
                             source=meta.get("sitename") or "", url=meta.get("url") or "", strip_header=False)
+    art.published_from = "document" if published else "none"
     art.author = meta.get("author") or ""
     art.raw = html
     return art
@@ -153,9 +162,10 @@ def article_from_json(obj: dict, fallback_id: str, path: str = "") -> Article:
     published = _parse_iso_date(obj.get("published"))
     if obj.get("published") and not published:
         raise ValueError(f"'published' {obj.get('published')!r} is not a date; write YYYY-MM-DD")
+    # A feed's text is the body already: no header lines to find (a short first line is prose, not a title).
     return article_from_text(doc_id, text, path=path, title=str(obj.get("title") or ""), published=published,
                              source=str(obj.get("source") or ""), url=str(obj.get("url") or ""),
-                             language=str(obj.get("language") or "en"))
+                             language=str(obj.get("language") or "en"), strip_header=False)
 
 
 def _iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Problem]]:

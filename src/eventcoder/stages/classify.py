@@ -1,0 +1,324 @@
+"""Events at the level of the clause: detection, the 25 sub-event types, actors in their roles, fatalities.
+
+How an article becomes events:
+
+1. Each sentence is cut into clauses (``clauses.py``) and the trigger cues of ``data/triggers.json`` are
+   found in each. A clause with a cue at or above ``min_trigger`` reports an event unless a non-event cue
+   governs the trigger: an appeal or call to act, a plan or intention, a hypothetical, a question (an
+   interview's "Q:" line included), a generic or habitual statement.
+2. The sub-event type of each event comes from the linear model of ``typemodel.py`` over the clause words
+   and its cues; without the model artifact, from the strongest cue. A short report (a monitor's note of
+   at most ``note_max_sentences`` sentences) is one event classified on its whole text, plus an event for
+   any further clause that reports a different kind of event; a document that reports violence gets at
+   least this best-guess event.
+3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
+   regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
+   actor is the target. Protests and riots are coded to ``Protesters (country)`` and ``Rioters (country)``
+   as ACLED does; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to
+   the country's police. actor2 is the side acted upon; other actors before the trigger joined by "and",
+   "with" or "backed by" are associated actors.
+4. Fatalities follow the convention in ``fatalities.py``; civilian targeting is set for violence against
+   civilians and for remote violence whose target is civilians.
+
+Review flags set on events: ``low_type_margin`` (the model's best two types are within
+``ClassifySettings.low_margin``), ``conflicting_cues`` (the strongest cue points to another event type than
+the model), ``actor_not_in_dictionary`` (actor1 kept as written), ``actor1_default`` (no actor named; the
+default for the type was used), ``vague_fatalities``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Optional
+
+from ..config import ClassifySettings
+from ..registry import stage
+from ..types import ActorMention, Event, Record, Span
+from ..vocab import CIVILIAN_TARGETING, SUB_EVENT_TO_EVENT
+from .actors import actor_kind
+from .clauses import Cue, Lexicon, clauses, data_path
+from .fatalities import count_fatalities
+from .typemodel import TypeModel, entropy_margin, text_features
+
+STAGE = "classify"
+MODEL_FILE = "type_model.json.gz"
+
+PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+RIOT_TYPES = {"Violent demonstration", "Mob violence"}
+VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
+# who acts when the text names nobody, by type: the kinds ACLED's coders default to
+DEFAULT_ACTOR_KIND = {
+    "Arrests": "police", "Protest with intervention": "protesters", "Peaceful protest": "protesters",
+    "Excessive force against protesters": "police", "Violent demonstration": "rioters", "Mob violence": "rioters",
+    "Change to group/activity": "military", "Headquarters or base established": "military",
+    "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
+}
+_BY = re.compile(r"\b(?:by|from)\s+(?:the\s+|an?\s+)?$", re.I)
+_ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
+                    r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
+_HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
+
+
+def cue_features(cues: list[Cue]) -> list[str]:
+    """Features for the model from the cues of a text: which types are cued, and which most strongly."""
+    feats = [f"CUE:{c.sub_event_type}" for c in cues]
+    if cues:
+        top = max(cues, key=lambda c: c.weight)
+        feats.append(f"TOP:{top.sub_event_type}")
+    feats += [f"HEAD:{c.sub_event_type}" for c in cues if c.header]
+    return feats
+
+
+def model_features(text: str, cues: list[Cue]) -> list[str]:
+    return text_features(text) + cue_features(cues)
+
+
+class EventClassifier:
+    """The rule and model layers together, independent of the pipeline (tests and training use it)."""
+
+    def __init__(self, settings: ClassifySettings | None = None, lexicon: Lexicon | None = None,
+                 model: TypeModel | None | str = "bundled"):
+        self.settings = settings or ClassifySettings()
+        self.lexicon = lexicon or Lexicon.load()
+        if model == "bundled":
+            path = Path(self.settings.model_path) if self.settings.model_path else data_path(MODEL_FILE)
+            model = TypeModel.load(path) if path.exists() and self.settings.use_model else None
+        self.model: Optional[TypeModel] = model  # type: ignore[assignment]
+        countries = json.loads(data_path("countries.json").read_text(encoding="utf-8"))
+        self.periods = {c["name"]: c.get("period", "") for c in countries["countries"]}
+
+    # -- typing ---------------------------------------------------------------------------------
+    def classify_text(self, text: str, cues: list[Cue]) -> tuple[str, float, float, Optional[Cue]]:
+        """(sub-event type, probability, margin, the cue that supports it) for a clause or a note."""
+        top = max(cues, key=lambda c: (c.weight, -c.start)) if cues else None
+        if self.model is None:
+            if top is None:
+                return "Other", 0.2, 0.0, None
+            scores: dict[str, float] = {}
+            for c in cues:
+                scores[c.sub_event_type] = max(scores.get(c.sub_event_type, 0.0), c.weight)
+            ranked = sorted(scores.values(), reverse=True) + [0.0]
+            return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], top
+        ranked = self.model.predict(model_features(text, cues))
+        sub, p = ranked[0]
+        support = [c for c in cues if c.sub_event_type == sub]
+        cue = max(support, key=lambda c: c.weight) if support else top
+        return sub, p, entropy_margin(ranked), cue
+
+    # -- per record -------------------------------------------------------------------------------
+    def units(self, record: Record) -> list[tuple[Span, list[Cue], Optional[str]]]:
+        """Each clause of the record with its cues and, when it reports no event, why (the non-event cue)."""
+        text = record.text
+        sentences = record.sentences or [Span.of(text, 0, len(text))]
+        units: list[tuple[Span, list[Cue], Optional[str]]] = []
+        for sent in sentences:
+            for clause in clauses(text, sent):
+                cues = self.lexicon.find(text, clause.start, clause.end)
+                live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
+                why = None
+                if live:
+                    blocked = [self.lexicon.suppressed(text, clause, c) for c in live]
+                    if all(blocked):
+                        why = blocked[0]
+                units.append((clause, cues, why))
+        return units
+
+    def note_cues(self, record: Record, units=None) -> list[Cue]:
+        """The cues a note is classified on: those of its event clauses, plus a coder's header label."""
+        units = self.units(record) if units is None else units
+        all_cues = [c for _, cues, why in units if not why for c in cues]
+        header = self.lexicon.header(record.text)
+        if header:
+            all_cues.append(header)
+        return all_cues
+
+    def events(self, record: Record) -> list[Event]:
+        text = record.text
+        sentences = record.sentences or [Span.of(text, 0, len(text))]
+        units = self.units(record)
+        country = (record.annotations.get("country") or {}).get("name", "")
+        is_note = len(sentences) <= self.settings.note_max_sentences and len(text) <= self.settings.note_max_chars
+        out: list[Event] = []
+        if is_note:
+            all_cues = self.note_cues(record, units)
+            blocked_all = all(why for _, cues, why in units if cues) and any(cues for _, cues, _ in units)
+            strong = any(c.weight >= self.lexicon.min_trigger for c in all_cues)
+            if not blocked_all and (strong or self.model is not None):
+                sub, p, margin, cue = self.classify_text(text, all_cues)
+                if strong or p >= self.settings.min_note_probability:
+                    clause = self._evidence_clause(units, cue, text)
+                    ev = self._build(record, clause, sub, p, margin, cue, all_cues, country, note=True)
+                    if ev is not None:
+                        out.append(ev)
+            primary = out[0].event_type if out else None
+            for clause, cues, why in units:
+                if why or not cues:
+                    continue
+                top = max(cues, key=lambda c: c.weight)
+                if top.weight < 0.9 or SUB_EVENT_TO_EVENT[top.sub_event_type] == primary:
+                    continue
+                sub, p, margin, cue = self.classify_text(clause.text, cues)
+                if SUB_EVENT_TO_EVENT[sub] == primary or any(SUB_EVENT_TO_EVENT[e.sub_event_type] == SUB_EVENT_TO_EVENT[sub] for e in out):
+                    continue
+                ev = self._build(record, clause, sub, p, margin, cue, cues, country)
+                if ev is not None:
+                    out.append(ev)
+            return out
+        for clause, cues, why in units:
+            live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
+            if why or not live:
+                continue
+            sub, p, margin, cue = self.classify_text(clause.text, cues)
+            ev = self._build(record, clause, sub, p, margin, cue, cues, country)
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    @staticmethod
+    def _evidence_clause(units, cue: Optional[Cue], text: str) -> Span:
+        if cue is not None and not cue.header:
+            for clause, _, _ in units:
+                if clause.start <= cue.start < clause.end:
+                    return clause
+        for clause, cues, why in units:
+            if cues and not why:
+                return clause
+        return units[0][0] if units else Span.of(text, 0, len(text))
+
+    def _build(self, record: Record, clause: Span, sub: str, p: float, margin: float, cue: Optional[Cue],
+               cues: list[Cue], country: str, note: bool = False) -> Optional[Event]:
+        if p < self.settings.min_score:
+            return None
+        text = record.text
+        ev = Event(doc_id=record.doc_id, event_type=SUB_EVENT_TO_EVENT[sub], sub_event_type=sub, evidence=clause)
+        trigger = Span.of(text, cue.start, cue.end) if cue is not None else clause
+        ev.set("event_type", ev.event_type, stage=STAGE, evidence=trigger, score=round(max(p, 0.05), 3))
+        ev.set("sub_event_type", sub, stage=STAGE, evidence=trigger, score=round(max(p, 0.05), 3),
+               note=f"margin {margin:.2f}")
+        if margin < self.settings.low_margin:
+            ev.flag("low_type_margin")
+        if cues:
+            top = max(cues, key=lambda c: c.weight)
+            if SUB_EVENT_TO_EVENT[top.sub_event_type] != ev.event_type and top.weight >= 0.9:
+                ev.flag("conflicting_cues")
+        # roles: actors of the evidence clause first; a note may name them in another sentence
+        scope = Span.of(text, 0, len(text)) if note else clause
+        self._roles(record, ev, scope, clause, trigger, country)
+        fat_scope = scope
+        n, fev, fscore = count_fatalities(text[fat_scope.start:fat_scope.end], offset=fat_scope.start)
+        ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
+        if fscore < 0.7:
+            ev.flag("vague_fatalities")
+        civ = sub in VAC_TYPES or (ev.event_type == "Explosions/Remote violence" and ev.inter2 == 7)
+        ev.set("civilian_targeting", CIVILIAN_TARGETING if civ else "", stage=STAGE, evidence=trigger, score=0.8)
+        return ev
+
+    # -- roles ----------------------------------------------------------------------------------
+    def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str) -> None:
+        text = record.text
+        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end]
+        in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
+        sub = ev.sub_event_type
+        passive = self.lexicon.is_passive(text, clause.start, clause.end)
+        actor1: Optional[ActorMention] = None
+        actor2: Optional[ActorMention] = None
+        assoc: list[ActorMention] = []
+        wanted = None
+        if sub in PROTEST_TYPES - {"Excessive force against protesters"}:
+            wanted = "protesters"
+        elif sub in RIOT_TYPES:
+            wanted = "rioters"
+        if wanted:
+            actor1 = next((a for a in actors if actor_kind(a.name) == wanted), None)
+            if actor1 is None:
+                actor1 = self._default(wanted, country, ev.evidence)
+            if sub != "Peaceful protest":
+                actor2 = next((a for a in actors if actor_kind(a.name) in ("police", "military", "civilians", "group")
+                               and a.name != actor1.name), None)
+        else:
+            pool = in_clause or actors
+            by = [a for a in pool if _BY.search(text[max(clause.start, a.span.start - 12):a.span.start])]
+            before = [a for a in pool if a.span.start < trigger.start]
+            after = [a for a in pool if a.span.start >= trigger.end]
+            if by:
+                actor1 = by[0]
+            elif before and not (passive and self._victim_first(text, before[0], trigger)):
+                actor1 = next((a for a in before if actor_kind(a.name) != "civilians"), None)
+            if actor1 is None and sub in ("Excessive force against protesters",):
+                actor1 = next((a for a in pool if actor_kind(a.name) in ("police", "military")), None)
+            if actor1 is None:
+                cands = [a for a in pool if actor_kind(a.name) not in ("civilians",)
+                         and not (passive and a in before)]
+                # "X were killed when Taliban attacked": an actor after the trigger may still act
+                named = [a for a in cands if actor_kind(a.name) == "group"]
+                actor1 = (named or cands or [None])[0]
+            if actor1 is None:
+                actor1 = self._default(DEFAULT_ACTOR_KIND.get(sub, "unidentified"), country, ev.evidence)
+                ev.flag("actor1_default")
+            rest = [a for a in pool if a is not actor1 and a.name != actor1.name]
+            for a in rest:
+                if a.span.start > actor1.span.end and _ASSOC.match(text[actor1.span.end:a.span.start]) and \
+                        a.span.start < trigger.start:
+                    assoc.append(a)
+            targets = [a for a in rest if a not in assoc]
+            if passive:
+                targets.sort(key=lambda a: (a.span.start >= trigger.start, a.span.start))
+            else:
+                targets.sort(key=lambda a: (a.span.start < trigger.start, a.span.start))
+            actor2 = targets[0] if targets else None
+            if actor2 is None and sub in VAC_TYPES:
+                actor2 = self._default("civilians", country, ev.evidence)
+            if sub == "Excessive force against protesters" and (actor2 is None or actor_kind(actor2.name) != "protesters"):
+                actor2 = self._default("protesters", country, ev.evidence)
+        self._set_actor(ev, "actor1", "inter1", actor1)
+        if actor1 is not None and not actor1.known:
+            ev.flag("actor_not_in_dictionary")
+        if actor2 is not None and actor1 is not None and actor2.name != actor1.name:
+            self._set_actor(ev, "actor2", "inter2", actor2)
+        if assoc:
+            names = "; ".join(dict.fromkeys(a.name for a in assoc if a.name not in (ev.actor1, ev.actor2)))
+            if names:
+                ev.set("assoc_actor_1", names, stage=STAGE, evidence=assoc[0].span, score=0.6)
+
+    @staticmethod
+    def _victim_first(text: str, first: ActorMention, trigger: Span) -> bool:
+        """In a passive clause, is the first actor the one acted upon ("soldiers were killed by ...")?"""
+        between = text[first.span.end:trigger.end]
+        return bool(re.search(r"\b(?:was|were|been|being|got)\b", between))
+
+    def _default(self, kind: str, country: str, evidence: Span) -> ActorMention:
+        names = {
+            "protesters": ("Protesters ({country})", 6), "rioters": ("Rioters ({country})", 5),
+            "civilians": ("Civilians ({country})", 7), "unidentified": ("Unidentified Armed Group ({country})", 3),
+            "police": ("Police Forces of {country} ({period})", 1), "military": ("Military Forces of {country} ({period})", 1),
+            "government": ("Government of {country} ({period})", 1),
+        }
+        template, inter = names.get(kind, names["unidentified"])
+        name = self.fill(template, country)
+        return ActorMention(span=evidence, name=name, inter=inter, country=country, known=True, score=0.4)
+
+    def fill(self, template: str, country: str) -> str:
+        period = self.periods.get(country, "")
+        return template.replace("{country}", country or "Unknown").replace("{period}", period).replace(" ()", "")
+
+    @staticmethod
+    def _set_actor(ev: Event, field: str, inter_field: str, actor: Optional[ActorMention]) -> None:
+        if actor is None:
+            return
+        ev.set(field, actor.name, stage=STAGE, evidence=actor.span, score=round(min(1.0, actor.score), 3))
+        ev.set(inter_field, actor.inter, stage=STAGE, evidence=actor.span, score=round(min(1.0, actor.score), 3))
+
+
+@stage(STAGE, requires=("record.sentences", "record.actors"), assigns=("record.events",))
+class EventTyper:
+    """Creates the events of each record (see the module docstring)."""
+
+    def __init__(self, settings: ClassifySettings | None = None, classifier: EventClassifier | None = None):
+        self.settings = settings or ClassifySettings()
+        self.classifier = classifier or EventClassifier(self.settings)
+
+    def __call__(self, records: list[Record]) -> list[Record]:
+        for record in records:
+            record.events = self.classifier.events(record)
+        return records

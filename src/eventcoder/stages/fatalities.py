@@ -1,0 +1,130 @@
+"""Fatalities from the text of an event.
+
+Convention (the one ACLED's coders follow, stated here so reviewers can check a number):
+
+* Count the dead reported for the event: "killing 5", "5 people were killed", "killed two soldiers and a
+  civilian" (3), "a family of five was killed" (5), "the death toll rose to 12" (12). People wounded,
+  injured or arrested are not counted. Attackers who died count too ("2 militants were also killed").
+* When the text states how a coder coded it ("Fatalities coded as 0", "... coded as 5 in one event"), that
+  statement wins, first number first: the note is the coder's own decision (split events, unverified claims).
+* Vague counts take the lower bound a careful coder would defend: "a few"/"several"/"some" 3, "a dozen"/"dozens"
+  12, "scores" 20, "hundreds" 100, "many" 10. "Unknown number", "casualties" and "fatalities" without a
+  number give 0.
+* 0 when no death is reported. Numbers are capped at 10,000 to keep a misread figure from swamping totals.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..types import Span
+
+WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "dozen": 12, "a dozen": 12, "a couple of": 2, "couple of": 2,
+    "a few": 3, "few": 3, "several": 3, "some": 3, "dozens": 12, "dozens of": 12, "scores": 20, "scores of": 20,
+    "hundreds": 100, "hundreds of": 100, "many": 10, "numerous": 10,
+}
+MAX_FATALITIES = 10_000
+
+_NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+|a couple of|couple of|a dozen|dozens of|dozens|scores of|hundreds of|a hundred|"
+        r"a few|" + "|".join(sorted((w for w in WORDS if " " not in w), key=len, reverse=True)) + r")")
+_MOD = r"(?:at least|about|around|some|nearly|almost|more than|over|up to|approximately|an estimated|roughly)?\s*"
+_NOUN = r"(?:[\w'-]+,?\s+){0,4}?"
+_KILL = r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lost her life|perished|beheaded|executed|murdered|massacred|burned to death|hacked to death|lynched|beaten to death|stabbed to death|gunned down|fatalities|deaths|bodies)"
+
+_PATTERNS = [
+    # "Fatalities are split across 3 events (5)": this event's share is in the brackets
+    re.compile(r"\bsplit\s+(?:\w+\s+){0,3}?\d+\s+events?\s*\((\d+)\)", re.I),
+    # "Fatalities coded as 5" / "coded as 0 fatalities"
+    re.compile(r"\bfatalit(?:y|ies)\s+(?:were\s+|was\s+|are\s+)?coded\s+as\s+(" + _NUM + r")", re.I),
+    re.compile(r"\bcoded\s+as\s+(" + _NUM + r")\s+fatalit", re.I),
+]
+_TOLL = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|is|was|stood at)\s+" + _MOD + r"(" + _NUM + r")\b", re.I)
+# "killing 5 soldiers", "killed two civilians and a child"
+_ACTIVE = re.compile(r"\b(?:killing|killed|kills|kill|shot dead|shooting dead|gunning down|gunned down|"
+                     r"beheading|beheaded|executing|executed|murdering|murdered|massacring|claimed the lives of|"
+                     r"claiming the lives of|lynching|lynched)\s+" + _MOD + r"(" + _NUM + r")\b(?!\s*(?:%|percent|km|kilomet|days?|hours?|years?|am|pm))"
+                     r"((?:\s+(?:\w+(?:-\w+)?)){0,4}?\s+(?:and|as well as|plus)\s+" + _MOD + r"(" + _NUM + r")\b)?", re.I)
+# "5 soldiers were killed", "three people died", "two dead"
+_PASSIVE = re.compile(r"\b" + _MOD + r"(" + _NUM + r")\s+" + _NOUN + r"(?:(?:were|was|have been|had been|are|got|being)\s+)?"
+                      r"(?:reportedly\s+|also\s+|later\s+|all\s+)?" + _KILL + r"\b", re.I)
+_LEFT = re.compile(r"\b(?:left|leaving)\s+" + _MOD + r"(" + _NUM + r")\s+(?:[\w'-]+\s+){0,3}?(?:dead|killed)\b", re.I)
+_FAMILY = re.compile(r"\bfamily\s+of\s+(" + _NUM + r")\b", re.I)
+_ONE = re.compile(r"\b(?:a|an|one)\s+(?:[\w'-]+\s+){0,3}?(?:was|has been|had been|got)\s+(?:reportedly\s+)?"
+                  r"(?:killed|shot dead|shot and killed|murdered|beheaded|executed|lynched|stabbed to death|beaten to death|hacked to death|gunned down)\b", re.I)
+_KILLED_SINGLE = re.compile(r"\b(?:killing|killed|shot dead|murdered|beheaded|lynched|gunned down|executed)\s+"
+                            r"(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|boy|girl|child|civilian|soldier|policeman|"
+                            r"police officer|officer|farmer|teacher|trader|commander|elder|student|driver|member|militant|"
+                            r"fighter|resident|villager|herder|journalist|chief|official|leader|guard|person)\b", re.I)
+_NONE = re.compile(r"\bno\s+(?:\w+\s+)?(?:fatalities|casualties|deaths|one was killed|injuries or fatalities|deaths or injuries)\b|"
+                   r"\bwithout\s+(?:any\s+)?(?:casualties|fatalities)\b", re.I)
+
+
+def to_number(word: str) -> Optional[int]:
+    w = word.lower().strip()
+    if w.replace(",", "").isdigit():
+        return int(w.replace(",", ""))
+    return WORDS.get(w)
+
+
+def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], float]:
+    """The fatalities reported in ``text``, the span that says so (offsets shifted by ``offset``) and a score.
+
+    Returns:
+        (count, evidence span or None, score): score 0.9 for a coder's statement or a plain number,
+        0.6 for a vague count, 0.8 for "none reported".
+    """
+    for rx in _PATTERNS:
+        m = rx.search(text)
+        if m:
+            n = to_number(m.group(1))
+            if n is not None:
+                return min(n, MAX_FATALITIES), Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.95
+    best: list[tuple[int, int, int, float]] = []  # (count, start, end, score)
+    for m in _TOLL.finditer(text):
+        n = to_number(m.group(1))
+        if n:
+            return min(n, MAX_FATALITIES), Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.9
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Optional[int], m: re.Match, vague: bool) -> None:
+        if not n:
+            return
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        best.append((n, m.start(), m.end(), 0.6 if vague else 0.9))
+
+    for m in _ACTIVE.finditer(text):
+        n = to_number(m.group(1))
+        if m.group(3):
+            n2 = to_number(m.group(3))
+            n = (n or 0) + (n2 or 0)
+        add(n, m, not m.group(1)[0].isdigit() and m.group(1).lower() in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "scores of", "hundreds", "hundreds of", "many", "numerous"))
+    for m in _LEFT.finditer(text):
+        add(to_number(m.group(1)), m, False)
+    for m in _FAMILY.finditer(text):
+        if re.search(_KILL, text[m.end():m.end() + 60], re.I):
+            add(to_number(m.group(1)), m, False)
+    for m in _PASSIVE.finditer(text):
+        word = m.group(1).lower()
+        if word in ("a", "an", "one") and not re.search(r"\b(?:killed|dead|died)\b", m.group(0), re.I):
+            continue
+        add(to_number(word), m, word in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "many", "numerous", "hundreds", "hundreds of", "scores of"))
+    for rx in (_ONE, _KILLED_SINGLE):
+        for m in rx.finditer(text):
+            add(1, m, False)
+    if best:
+        total = sum(b[0] for b in best)
+        first = min(b[1] for b in best)
+        last = max(b[2] for b in best)
+        score = min(b[3] for b in best)
+        return min(total, MAX_FATALITIES), Span(start=offset + first, end=offset + last, text=text[first:last]), score
+    m = _NONE.search(text)
+    if m:
+        return 0, Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.8
+    return 0, None, 0.7

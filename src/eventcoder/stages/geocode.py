@@ -1,0 +1,537 @@
+"""Places: toponyms in the text -> gazetteer candidates -> one place per toponym -> each event's location.
+
+How it reads a document:
+1. Toponyms are capitalised phrases ("Deir ez-Zor", "Band Sharan", "A-Raqqa") and the place entities of the
+   nlp stage, minus non-places (``data/gazetteer/nonplaces.txt``) and organisation names ("... Forces").
+2. Words around a toponym (``data/gazetteer/cues.tsv``) say its kind and precision: "X village", "Y district",
+   "Z province", "the X front", "outskirts of X", "neighbourhood of X".
+3. Chains: "X (Y, Z)", "X, Y", "X area of Y district, Z" make Y the container of X and Z of Y; a candidate
+   inside its container's admin names, or near it, wins.
+4. The document's country is the one its toponyms agree on (explicit country names weigh most); it breaks
+   ties such as Tripoli (Libya or Lebanon).
+5. Each event takes the first place its own evidence names; else one in its sentence; else the nearest
+   earlier specific place. A named town gives geo_precision 1, a place near or part of it 2, a district 2,
+   a province or country alone 3. A toponym that cannot be resolved falls back to its resolved container
+   (precision at least 2). An event with no place keeps ``location`` empty and is flagged ``geo_unresolved``.
+
+Annotations written: ``record.annotations["geo_country"]``: ISO alpha-2 code of the document's country, or "".
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..config import GeocodeSettings
+from ..gazetteer import DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton
+from ..registry import stage
+from ..types import Event, Place, PlaceMention, Record, Span
+
+STAGE = "geocode"
+
+
+# ------------------------------------------------------------------------------------------ lexicons
+
+def _read_lines(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+
+
+def _load_cues() -> tuple[dict[str, str], dict[str, str]]:
+    after, before = {}, {}
+    with (DATA_DIR / "cues.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+            (after if row[2] == "after" else before)[row[0]] = row[1]
+    return after, before
+
+
+def _load_demonyms() -> dict[str, str]:
+    out = {}
+    with (DATA_DIR / "demonyms.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+            for w in row[1:]:
+                if w:
+                    out[w] = row[0]
+    return out
+
+
+def _load_publishers() -> list[tuple[re.Pattern, str]]:
+    out = []
+    with (DATA_DIR / "publishers.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+            for w in row[1:]:
+                if w:
+                    out.append((re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I), row[0]))
+    return sorted(out, key=lambda pc: -len(pc[0].pattern))
+
+
+AFTER_CUES, BEFORE_CUES = _load_cues()
+PUBLISHERS = _load_publishers()
+NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
+DEMONYMS = _load_demonyms()
+ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+# Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
+ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
+DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+                        "upper", "lower", "new", "old", "greater"})
+_AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
+                                                   key=len, reverse=True)) + r")\b", re.I)
+_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
+                        + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b")
+
+# A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
+_WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
+# Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
+_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
+_PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
+_SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
+_GAP_PARENT = re.compile(r"^[\s,()\-–]*(?:(?:of|in|at|within|inside)\s+(?:the\s+)?)?[\s,()]*$", re.I)
+
+
+@dataclass
+class Toponym:
+    """A place-like phrase in the text and what its surroundings say about it."""
+
+    start: int
+    end: int
+    text: str
+    role: str = ""           # the cue after it: town, adm1, adm2, admin, area, part, ""
+    near: bool = False       # a "near"-type cue before it
+    sentence_start: bool = False
+    entity: str = ""         # the nlp stage's label, when an entity covers it
+    parent: Optional[int] = None  # index of its container toponym
+    alias_of: Optional[int] = None  # index of the toponym this one is another name of
+    cue_end: int = 0         # end of the phrase including its cue word
+    candidates: list[Candidate] = field(default_factory=list)
+    chosen: Optional[Candidate] = None
+    score: float = 0.0
+    reason: str = ""
+
+
+# ------------------------------------------------------------------------------------------ the stage
+
+@stage(STAGE, requires=("record.sentences",),
+       assigns=("record.places", "event.location", "event.admin1", "event.admin2", "event.country",
+                "event.iso", "event.latitude", "event.longitude", "event.geo_precision", "event.geonameid"))
+class Geocoder:
+    """Finds the places a document names and gives each event its location."""
+
+    def __init__(self, settings: GeocodeSettings | None = None, gazetteer: Gazetteer | None = None):
+        self.settings = settings or GeocodeSettings()
+        # Builds the index into the user cache on first use (about 30 s, once).
+        self.gazetteer = gazetteer or default_gazetteer(self.settings.index_path)
+
+    # -- public helpers -------------------------------------------------------------------------
+    def places_in(self, text: str, entities: list | None = None) -> list[Toponym]:
+        """Resolve every toponym of a text (without events): the regression suite's entry point."""
+        record = Record.model_validate({"article": {"doc_id": "_", "text": text}})
+        if entities:
+            record.entities = entities
+        return self._resolve(record)[0]
+
+    def __call__(self, records: list[Record]) -> list[Record]:
+        for record in records:
+            toponyms, country = self._resolve(record)
+            record.annotations["geo_country"] = country or ""
+            record.places = [PlaceMention(span=Span.of(record.text, t.start, t.end),
+                                          place=self._place(t) if t.chosen else None,
+                                          score=round(t.score, 3), reason=t.reason) for t in toponyms]
+            for ev in record.events:
+                self._link(record, ev, toponyms, country)
+        return records
+
+    # -- toponyms -------------------------------------------------------------------------------
+    def _toponyms(self, record: Record) -> list[Toponym]:
+        text = record.text[: self.settings.max_chars]
+        ents = [(m.span.start, m.span.end, m.label) for m in record.entities]
+        out: list[Toponym] = []
+        for m in _PHRASE.finditer(text):
+            out.extend(self._split_phrase(text, m.start(), m.end(), ents))
+        out.sort(key=lambda t: t.start)
+        self._link_chains(text, out)
+        return out
+
+    def _split_phrase(self, text: str, start: int, end: int, ents) -> list[Toponym]:
+        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"[^\s]+", text[start:end])]
+        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
+        folded_words = [fold(text[a:b]) for a, b in words]
+        nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
+        if any(w in ORG_WORDS for w in folded_words) or (nxt and nxt.group(1).lower() in ORG_WORDS):
+            return []
+        # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
+        # are part of many names (North Darfur, South Kivu) and are tried without later
+        while words and folded_words[0] in NONPLACES and folded_words[0] not in DIRECTIONS and not (
+                folded_words[0] in ARTICLE_LIKE and len(words) > 1):
+            words, folded_words = words[1:], folded_words[1:]
+        role = ""
+        if len(words) == 1 and folded_words[0] in AFTER_CUES:
+            return []  # "University", "District": a type word alone
+        # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
+        while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
+            role = role or AFTER_CUES[folded_words[-1]]
+            words, folded_words = words[:-1], folded_words[:-1]
+        while words and folded_words[-1] in NONPLACES:
+            words, folded_words = words[:-1], folded_words[:-1]
+        if not words:
+            return []
+        s, e = words[0][0], words[-1][1]
+        while e > s and text[e - 1] in ".,;:'’\")":
+            e -= 1
+        if text[e - 2:e] in ("'s", "’s"):
+            e -= 2
+        name = text[s:e]
+        f = fold(name)
+        if not f or f in NONPLACES or len(f) < 3 or f.isdigit():
+            return []
+        # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
+        if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
+            return []
+        label = ""
+        for a, b, lab in ents:
+            if a <= s < b or s <= a < e:
+                label = lab
+                break
+        # spaCy-sm calls many towns NORP or PERSON (Herat, Halba), so only these labels veto a phrase
+        if label in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
+                     "WORK_OF_ART", "LANGUAGE", "PRODUCT"):
+            return []
+        t = Toponym(start=s, end=e, text=name, entity=label, role=role)
+        t.cue_end = end if role else e
+        after = _AFTER_RE.match(text, t.cue_end)
+        if after and not role:
+            t.role = AFTER_CUES[after.group(1).lower()]
+            t.cue_end = after.end()
+        if _BEFORE_RE.search(text[max(0, s - 40):s]):
+            t.near = True
+        t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
+        return [t]
+
+    @staticmethod
+    def _link_chains(text: str, toponyms: list[Toponym]) -> None:
+        """'X (Y, Z)', 'X, Y', 'X of Y district' make each later toponym the container of the one before;
+        'X (Y) district' makes Y another name of X; 'X and Y areas of Z' gives X the container of Y."""
+        for i in range(len(toponyms) - 1):
+            a, b = toponyms[i], toponyms[i + 1]
+            gap = text[a.cue_end:b.start]
+            if len(gap) > 12 or "\n" in gap:
+                continue
+            if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
+                    b.role or _AFTER_RE.match(text, b.end + 1)):
+                # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container
+                b.alias_of = i
+                cue = _AFTER_RE.match(text, b.end + 1)
+                if cue and not a.role:
+                    a.role = AFTER_CUES[cue.group(1).lower()]
+                    a.cue_end = cue.end()
+                continue
+            if _GAP_PARENT.match(gap):
+                a.parent = i + 1
+        for i in range(len(toponyms) - 1, -1, -1):
+            a = toponyms[i]
+            if a.alias_of is not None and i + 1 < len(toponyms) and toponyms[a.alias_of].parent is None:
+                # the alias's own container belongs to the name it stands for
+                gap = text[a.end + 1:toponyms[i + 1].start]
+                cue = _AFTER_RE.match(text, a.end + 1)
+                if cue:
+                    gap = text[cue.end():toponyms[i + 1].start]
+                if len(gap) <= 12 and _GAP_PARENT.match(gap):
+                    toponyms[a.alias_of].parent = i + 1
+            if a.parent is None and i + 1 < len(toponyms):
+                b = toponyms[i + 1]
+                if b.parent is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*", text[a.cue_end:b.start]):
+                    a.parent = b.parent
+                    if not a.role:
+                        a.role = b.role
+
+    # -- resolution -----------------------------------------------------------------------------
+    def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
+        limit = self.settings.max_candidates
+        cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
+        if cands:
+            return cands
+        # "Hodeidah Red Sea", "North Darfur", "Mogadishu-Bondhere": the longest part that is a place name,
+        # leftmost first; such matches count only inside the document's country (see _choose)
+        words = re.split(r"[\s-]+", t.text)
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(0, len(words) - n + 1):
+                part = " ".join(words[i:i + n])
+                if fold(part) in NONPLACES or len(fold(part)) < 4:
+                    continue
+                found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=limit, exact_only=True)
+                if found:
+                    return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
+        return []
+
+    def _resolve(self, record: Record) -> tuple[list[Toponym], str]:
+        toponyms = self._toponyms(record)
+        for t in toponyms:
+            t.candidates = self._lookup(t)
+        source_cc = self._source_country(record.article.source)
+        country = self._focus_country(toponyms, source_cc)
+        # toponyms with no exact namesake in the document's country get a transliterated and fuzzy try
+        # within it ("Majdel Aanjar" ~ "Majdal Anjar")
+        if country:
+            for t in toponyms:
+                if len(fold(t.text)) >= 4 and not any(c.country_code == country and c.matched == "exact"
+                                                       for c in t.candidates):
+                    home = self.gazetteer.lookup(t.text, country=country, fuzzy=True,
+                                                 limit=self.settings.max_candidates)
+                    if home:
+                        seen = {c.place_id for c in home}
+                        t.candidates = home + [c for c in t.candidates if c.place_id not in seen]
+        containers = {t.parent for t in toponyms if t.parent is not None}
+        # containers first (they come later in a chain), then what they contain
+        for i in range(len(toponyms) - 1, -1, -1):
+            t = toponyms[i]
+            parent = toponyms[t.parent] if t.parent is not None else None
+            if parent is not None and skeleton(parent.text) == skeleton(t.text):
+                parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
+            self._choose(t, country, parent, is_container=i in containers)
+        for t in toponyms:
+            if t.alias_of is not None and toponyms[t.alias_of].chosen is None and t.chosen is not None:
+                main = toponyms[t.alias_of]
+                main.chosen, main.score, main.reason = t.chosen, t.score, f"by its other name {t.text!r}"
+        return toponyms, country or ""
+
+    def _source_country(self, source: str) -> Optional[str]:
+        """The home country of the publisher or monitor: a country named in the source string, else
+        ``publishers.tsv``."""
+        if not source:
+            return None
+        for part in re.split(r"[;,/]", source):
+            for m in re.finditer(r"\(([^)]+)\)|([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)", part):
+                for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
+                    if c.kind == "country" and c.matched == "exact":
+                        return c.country_code
+            for pat, cc in PUBLISHERS:  # longest names first: "Daily Excelsior" before "Excelsior"
+                if pat.search(part):
+                    return cc
+        m = _DEMONYM_RE.search(source)
+        return DEMONYMS[m.group(1)] if m else None
+
+    def _focus_country(self, toponyms: list[Toponym], source_cc: Optional[str]) -> Optional[str]:
+        """The country the document's toponyms agree on, the publisher's country weighing like one
+        well-known place."""
+        votes: dict[str, float] = {}
+        if source_cc:
+            votes[source_cc] = 2.5
+        for t in toponyms:
+            if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
+                continue
+            best: dict[str, float] = {}
+            for c in t.candidates:
+                # inexact spellings do not vote: over the world they find a namesake of almost anything
+                # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
+                if c.matched != "exact":
+                    continue
+                w = c.score * (0.5 + math.log10(c.population + 10) / 7)
+                if c.kind == "country":
+                    w *= 3  # the text names the country outright
+                elif c.kind in ("adm1", "adm2"):
+                    w *= 1.5
+                if t.role in ("adm1", "adm2", "admin") and c.kind in ("adm1", "adm2"):
+                    w *= 2
+                best[c.country_code] = max(best.get(c.country_code, 0.0), w)
+            # a name found in many countries says less about which one
+            if not best:
+                continue
+            spread = 1.0 / math.sqrt(len(best))
+            for cc, w in best.items():
+                votes[cc] = votes.get(cc, 0.0) + w * spread
+        if not votes:
+            return None
+        return max(votes.items(), key=lambda kv: kv[1])[0]
+
+    def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
+                is_container: bool = False) -> None:
+        if not t.candidates:
+            t.reason = "not in the gazetteer"
+            return
+        ranked = []
+        for c in t.candidates:
+            s = 2.0 * c.score + math.log10(c.population + 1) / 7
+            if country and c.country_code == country:
+                s += 1.5
+            if t.role == "town" or t.role == "part":
+                s += {"city": 1.0, "extra": 1.0, "adm2": 0.3}.get(c.kind, -1.0)
+            elif t.role == "adm2":
+                s += {"adm2": 1.0, "adm1": 0.3, "city": 0.2}.get(c.kind, -0.5)
+            elif t.role == "adm1":
+                s += {"adm1": 1.0, "adm2": 0.3, "city": 0.1}.get(c.kind, -0.5)
+            elif t.role == "admin":
+                s += {"adm1": 0.8, "adm2": 0.8, "city": 0.1}.get(c.kind, -0.5)
+            elif c.kind == "country":
+                s += 0.5
+            elif is_container and c.kind in ("adm1", "adm2"):
+                s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
+            elif c.kind in ("city", "extra"):
+                s += 0.3  # "Homs" alone is the city, not the governorate
+            if parent is not None and parent.chosen is not None:
+                s += self._containment(c, parent.chosen)
+            ranked.append((s, c))
+        ranked.sort(key=lambda x: -x[0])
+        s, best = ranked[0]
+        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > 0
+        home = bool(country) and best.country_code == country
+        # weak evidence: an inexact spelling, a place outside the document's country, a lone capitalised
+        # word opening a sentence ("Grenade attack ...": Granada by skeleton)
+        if best.matched != "exact" and not (home or supported):
+            t.reason = f"only {best.name} ({best.country_code}) by {best.matched} match, outside the document's country"
+            return
+        if t.sentence_start and " " not in t.text and not t.role and t.entity not in ("GPE", "LOC") \
+                and not (best.matched == "exact" and best.main and (home or best.population >= 100_000)):
+            t.reason = "a lone capitalised word opening a sentence"
+            return
+        if parent is not None and parent.chosen is not None and not supported and best.kind != "country":
+            # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
+            t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
+            return
+        if country and not home and best.kind in ("adm2", "extra") and not supported:
+            t.reason = f"{best.name} is a district outside the document's country"
+            return
+        if t.entity == "PERSON" and not (home or supported or t.role):
+            t.reason = "a person's name"
+            return
+        if country and not home and not supported and best.kind in ("city", "extra") and (
+                best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
+            # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
+            t.reason = f"{best.name} is a small place outside the document's country"
+            return
+        t.chosen = best
+        t.score = min(1.0, best.score * (0.7 + 0.3 * min(1.0, s / 5)))
+        t.reason = f"{best.matched} match, {best.kind}"
+
+    @staticmethod
+    def _containment(c: Candidate, p: Candidate) -> float:
+        """Bonus for a candidate inside its container (admin names agree, or it lies near)."""
+        if c.country_code != p.country_code:
+            return -2.0
+        same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
+        if p.kind == "country":
+            return 1.0
+        if p.kind == "adm1":
+            return 2.0 if same_a1 else -0.5
+        if p.kind == "adm2":
+            if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
+                return 2.5
+        elif p.kind == "city" and c.admin2 and p.admin2 and skeleton(c.admin2) == skeleton(p.admin2):
+            return 2.0
+        d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
+        if d < 30:
+            return 2.0
+        if d < 100 or same_a1:
+            return 1.0
+        return -0.5
+
+    # -- places and events ----------------------------------------------------------------------
+    def _precision(self, t: Toponym) -> int:
+        c = t.chosen
+        if c is None:
+            return 3
+        if c.kind in ("adm1", "country"):
+            return 3
+        if c.kind == "adm2":
+            return 2
+        if t.near or t.role == "area":
+            return 2
+        return 1
+
+    def _place(self, t: Toponym, precision: Optional[int] = None) -> Place:
+        c = t.chosen
+        assert c is not None
+        return Place(geonameid=c.geonameid, location=c.name, admin1=c.admin1, admin2=c.admin2, country=c.country,
+                     iso=c.iso, latitude=round(c.latitude, 5), longitude=round(c.longitude, 5),
+                     geo_precision=precision or self._precision(t), feature=c.kind, population=c.population)
+
+    def _event_place(self, toponyms: list[Toponym], idx: list[int]) -> Optional[tuple[Toponym, int, str]]:
+        """The place of the first chain among ``idx`` that resolves: its head, else its nearest resolved
+        container (the head was a village or area the gazetteer lacks, so precision is at least 2)."""
+        contained = {toponyms[i].parent for i in idx if toponyms[i].parent is not None}
+        fallback = None
+        for i in idx:
+            if i in contained:
+                continue  # a container: reached through its chain head
+            t, steps, j = toponyms[i], 0, i
+            while j is not None and toponyms[j].chosen is None and steps < 3:
+                j, steps = toponyms[j].parent, steps + 1
+            if j is None or toponyms[j].chosen is None:
+                continue
+            target = toponyms[j]
+            prec = self._precision(target)
+            note = "named in the event's text"
+            if j != i:
+                prec = max(prec, 2)
+                note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
+            if target.chosen.kind == "country":
+                fallback = fallback or (target, prec, note)
+                continue
+            return target, prec, note
+        # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
+        for i in idx:
+            t = toponyms[i]
+            if t.chosen is not None and t.chosen.kind != "country":
+                return t, self._precision(t), "named in the event's text"
+        return fallback
+
+    def _link(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
+        span = ev.evidence
+        inside = [i for i, t in enumerate(toponyms) if span.start <= t.start and t.end <= span.end]
+        found = self._event_place(toponyms, inside) if inside else None
+        if found is None:
+            sent = record.sentence_of(span)
+            if sent is not None:
+                in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
+                found = self._event_place(toponyms, in_sent)
+        if found is None:
+            earlier = [i for i, t in enumerate(toponyms) if t.end <= span.start and t.chosen is not None
+                       and t.chosen.kind != "country"]
+            if earlier:
+                t = toponyms[earlier[-1]]
+                found = (t, self._precision(t), "nearest earlier place in the document")
+        if found is not None:
+            t, prec, note = found
+            self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
+            if t.chosen.country_code != country and country:
+                ev.flag("geo_outside_document_country")
+            return
+        # no place: the country the document names, at its capital (precision 3), or nothing
+        cc = (self._placed_country(toponyms) or self._source_country(record.article.source)
+              or self._demonym_country(record.text))
+        if cc and self.settings.country_fallback:
+            cap = self.gazetteer.capital(cc)
+            if cap is not None:
+                place = Place(geonameid=cap.geonameid, location=cap.name, admin1=cap.admin1, admin2=cap.admin2,
+                              country=cap.country, iso=cap.iso, latitude=cap.latitude, longitude=cap.longitude,
+                              geo_precision=3, feature="capital", population=cap.population)
+                self._assign(ev, place, None, 0.2, f"no place named; the capital of {cap.country}, the "
+                             "document's country")
+                ev.flag("geo_country_only")
+                return
+        ev.flag("geo_unresolved")
+
+    @staticmethod
+    def _placed_country(toponyms: list[Toponym]) -> Optional[str]:
+        counts: dict[str, int] = {}
+        for t in toponyms:
+            if t.chosen is not None:
+                counts[t.chosen.country_code] = counts.get(t.chosen.country_code, 0) + 1
+        return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
+
+    @staticmethod
+    def _demonym_country(text: str) -> Optional[str]:
+        counts: dict[str, int] = {}
+        for m in _DEMONYM_RE.finditer(text):
+            cc = DEMONYMS[m.group(1)]
+            counts[cc] = counts.get(cc, 0) + 1
+        return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
+
+    @staticmethod
+    def _assign(ev: Event, place: Place, evidence: Optional[Span], score: float, note: str) -> None:
+        score = round(max(0.0, min(1.0, score)), 3)
+        for fld in ("location", "admin1", "admin2", "country", "iso", "latitude", "longitude", "geo_precision"):
+            ev.set(fld, getattr(place, fld), stage=STAGE, evidence=evidence, score=score, note=note)
+        ev.set("geonameid", place.geonameid, stage=STAGE, evidence=evidence, score=score, note=note)

@@ -1,0 +1,139 @@
+"""A small linear model for the sub-event type of a clause or a short note.
+
+Multinomial logistic regression over lower-cased word unigrams and bigrams (digits folded to 0) plus the
+trigger cues of ``data/triggers.json`` as extra features, so the model learns how much to trust each cue.
+Trained with numpy only (full-batch Adam, L2), stored as ``data/type_model.json.gz``: the class list and,
+per feature, its weight row (rounded to 3 decimals, near-zero rows dropped). Rebuild it from
+``../shared/data/dev`` with ``python scripts/build_type_model.py``; the stage runs without it (rules only).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_DIGITS = re.compile(r"\d+")
+
+
+def text_features(text: str) -> list[str]:
+    """Unigram and bigram features of ``text``."""
+    toks = [_DIGITS.sub("0", t) for t in _TOKEN.findall(text.lower())]
+    feats = toks[:]
+    feats += [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+    return feats
+
+
+class TypeModel:
+    """Weights per feature; ``predict`` gives class probabilities."""
+
+    def __init__(self, classes: Sequence[str], weights: dict[str, np.ndarray], bias: np.ndarray):
+        self.classes = list(classes)
+        self.weights = weights
+        self.bias = bias
+
+    def scores(self, features: Iterable[str]) -> np.ndarray:
+        z = self.bias.copy()
+        seen = set()
+        for f in features:
+            if f in seen:
+                continue  # binary features: a word repeated is no stronger evidence
+            seen.add(f)
+            w = self.weights.get(f)
+            if w is not None:
+                z += w
+        z -= z.max()
+        p = np.exp(z)
+        return p / p.sum()
+
+    def predict(self, features: Iterable[str]) -> list[tuple[str, float]]:
+        """(class, probability) pairs, best first."""
+        p = self.scores(features)
+        order = np.argsort(-p)
+        return [(self.classes[i], float(p[i])) for i in order]
+
+    # -- persistence --------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        data = {"classes": self.classes, "bias": [round(float(x), 3) for x in self.bias],
+                "weights": {f: [round(float(x), 3) for x in w] for f, w in sorted(self.weights.items())}}
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            json.dump(data, fh, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "TypeModel":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(data["classes"], {f: np.asarray(w, dtype=np.float32) for f, w in data["weights"].items()},
+                   np.asarray(data["bias"], dtype=np.float32))
+
+    # -- training -------------------------------------------------------------------------------
+    @classmethod
+    def train(cls, examples: Sequence[list[str]], labels: Sequence[str], classes: Optional[Sequence[str]] = None,
+              min_count: int = 2, l2: float = 1e-3, epochs: int = 300, lr: float = 0.05,
+              prune: float = 0.02) -> "TypeModel":
+        """Fit on feature lists and their labels.
+
+        Args:
+            examples: the features of each example (``text_features`` plus cue features).
+            labels: the sub-event type of each example.
+            classes: the label set (default: the labels seen).
+            min_count: features seen in fewer examples are dropped (noise, and a smaller artifact).
+            l2: L2 penalty per weight.
+            epochs: full-batch Adam steps.
+            lr: Adam step size.
+            prune: weight rows whose largest absolute weight is below this are not stored.
+        Returns:
+            the fitted model.
+        """
+        classes = list(classes or sorted(set(labels)))
+        counts: dict[str, int] = {}
+        for feats in examples:
+            for f in set(feats):
+                counts[f] = counts.get(f, 0) + 1
+        vocab = sorted(f for f, c in counts.items() if c >= min_count)
+        index = {f: i for i, f in enumerate(vocab)}
+        x = np.zeros((len(examples), len(vocab)), dtype=np.float32)
+        for r, feats in enumerate(examples):
+            for f in set(feats):
+                i = index.get(f)
+                if i is not None:
+                    x[r, i] = 1.0
+        y = np.zeros((len(examples), len(classes)), dtype=np.float32)
+        cidx = {c: i for i, c in enumerate(classes)}
+        for r, lab in enumerate(labels):
+            y[r, cidx[lab]] = 1.0
+        w = np.zeros((len(vocab), len(classes)), dtype=np.float32)
+        b = np.zeros(len(classes), dtype=np.float32)
+        mw, vw = np.zeros_like(w), np.zeros_like(w)
+        mb, vb = np.zeros_like(b), np.zeros_like(b)
+        n = len(examples)
+        for t in range(1, epochs + 1):
+            z = x @ w + b
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            g = (p - y) / n
+            gw = x.T @ g + l2 * w
+            gb = g.sum(axis=0)
+            for param, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
+                m *= 0.9
+                m += 0.1 * grad
+                v *= 0.999
+                v += 0.001 * grad * grad
+                param -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        weights = {f: w[i].copy() for f, i in index.items() if float(np.abs(w[i]).max()) >= prune}
+        return cls(classes, weights, b)
+
+
+def entropy_margin(pairs: list[tuple[str, float]]) -> float:
+    """Margin between the best and second-best class probability (0..1)."""
+    if len(pairs) < 2:
+        return 1.0
+    return max(0.0, pairs[0][1] - pairs[1][1])
+
+
+__all__ = ["TypeModel", "text_features", "entropy_margin"]

@@ -1,0 +1,241 @@
+"""The review app over HTTP (FastAPI's TestClient, real SQLite): login, roles, CSRF, conflicts, escaping."""
+from __future__ import annotations
+
+import re
+import sys
+import types
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventcoder.web.app import MAX_DOC_BYTES, create_app
+
+from .conftest import PASSWORD, add_users, make_record
+
+XSS = 'Gunmen <script>window.__pwned = 1</script> struck <img src=x onerror="window.__pwned = 2"> the market.'
+
+
+@pytest.fixture
+def app(store):
+    store.add_records([make_record(i) for i in range(8)] + [make_record(99, text=XSS)])
+    add_users(store.db)
+    return create_app(store)
+
+
+def client(app) -> TestClient:
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+def login(app, name: str) -> tuple[TestClient, str]:
+    c = client(app)
+    page = c.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token, "next": "/events"},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/events"
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', c.get("/events").text).group(1)
+    return c, csrf
+
+
+def test_pages_need_login(app):
+    c = client(app)
+    for path in ("/", "/queue", "/events", "/map", "/events/ev000001-0", "/upload", "/admin/users"):
+        r = c.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path
+    for path in ("/review/queue.json", "/review/points.json", "/review/events.json", "/review/actors?q=is"):
+        assert c.get(path).status_code == 401, path
+
+
+def test_login_refuses_wrong_password_and_forged_form(app):
+    c = client(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post("/login", data={"username": "rita", "password": "wrong password", "csrf_token": token},
+               follow_redirects=False)
+    assert "wrong+user+name+or+password" in r.headers["location"] or "wrong%20user" in r.headers["location"]
+    assert "evx_session" not in r.headers.get("set-cookie", "")
+    forged = client(app).post("/login", data={"username": "rita", "password": PASSWORD, "csrf_token": "guess"})
+    assert forged.status_code == 403
+
+
+def test_session_cookie_flags_and_security_headers(app):
+    c = client(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf_token": token}, follow_redirects=False)
+    cookie = [h for h in r.headers.get_list("set-cookie") if h.startswith("evx_session=")][0].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    page = c.get("/events")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    # Reached through a real host name (not loopback), the cookie must be Secure.
+    remote = TestClient(app, base_url="https://review.example.org")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', remote.get("/login").text).group(1)
+    r = remote.post("/login", data={"username": "rita", "password": PASSWORD, "csrf_token": token},
+                    follow_redirects=False)
+    assert "secure" in [h for h in r.headers.get_list("set-cookie") if h.startswith("evx_session=")][0].lower()
+
+
+def test_login_next_cannot_leave_the_site(app):
+    c = client(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf_token": token,
+                               "next": "//evil.example/x"}, follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+# Every write endpoint: (method, path, form data); the role it needs.
+WRITES = [
+    ("/review/ev000001-0/status", {"status": "accepted", "version": "1"}, "reviewer"),
+    ("/review/ev000001-0/edit", {"version": "1", "location": "Hama"}, "reviewer"),
+    ("/review/ev000001-0/revert", {"to_version": "1"}, "reviewer"),
+    ("/review/bulk", {"set_status": "rejected", "country": "Iraq"}, "reviewer"),
+    ("/upload", {"text": "Protesters gathered in the square on Monday."}, "reviewer"),
+    ("/review/ev000001-0/delete", {}, "admin"),
+    ("/admin/users", {"action": "add", "username": "newbie", "password": PASSWORD, "role": "viewer"}, "admin"),
+    ("/logout", {}, "viewer"),
+]
+
+
+@pytest.mark.parametrize("path, data, role", WRITES, ids=[w[0] for w in WRITES])
+def test_every_write_refuses_anonymous_viewer_and_missing_csrf(app, store, path, data, role):
+    before = store.db.query_one("SELECT COUNT(*) AS n FROM change_log")["n"]
+    assert client(app).post(path, data=data, follow_redirects=False).status_code == 401
+    if role != "viewer":
+        viewer, csrf = login(app, "vic")
+        assert viewer.post(path, data={**data, "csrf_token": csrf}, follow_redirects=False).status_code == 403
+    if role == "admin":
+        reviewer, csrf = login(app, "rita")
+        assert reviewer.post(path, data={**data, "csrf_token": csrf}, follow_redirects=False).status_code == 403
+    allowed, csrf = login(app, "ann")
+    assert allowed.post(path, data=data, follow_redirects=False).status_code == 403
+    assert allowed.post(path, data={**data, "csrf_token": "x" * 43}, follow_redirects=False).status_code == 403
+    assert allowed.post(path, data=data, headers={"X-CSRF-Token": csrf + "x"}, follow_redirects=False).status_code == 403
+    assert store.db.query_one("SELECT COUNT(*) AS n FROM change_log")["n"] == before
+    assert store.get_event("ev000001-0").version == 1
+
+
+def test_json_status_with_csrf_header(app, store):
+    c, csrf = login(app, "rita")
+    r = c.post("/review/ev000002-0/status", json={"status": "accepted", "version": 1}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert store.get_event("ev000002-0").review_status == "accepted"
+
+
+def test_two_reviewers_second_gets_conflict(app, store):
+    rita, rita_csrf = login(app, "rita")
+    rob, rob_csrf = login(app, "rob")
+    page_rita = rita.get("/events/ev000003-0").text
+    page_rob = rob.get("/events/ev000003-0").text
+    version = re.search(r'name="version" value="(\d+)"', page_rita).group(1)
+    assert version == re.search(r'name="version" value="(\d+)"', page_rob).group(1) == "1"
+    r1 = rita.post("/review/ev000003-0/edit", data={"csrf_token": rita_csrf, "version": version, "location": "Hama",
+                                                    "fatalities": "4"}, follow_redirects=False)
+    assert r1.status_code == 303 and "error" not in r1.headers["location"]
+    r2 = rob.post("/review/ev000003-0/edit", data={"csrf_token": rob_csrf, "version": version, "location": "Homs",
+                                                   "fatalities": "9"})
+    assert r2.status_code == 200 and "changed by someone else" in r2.text
+    stored = store.get_event("ev000003-0")
+    assert (stored.event.location, stored.event.fatalities, stored.version) == ("Hama", 4, 2)
+    r3 = rob.post("/review/ev000003-0/status", json={"status": "rejected", "version": 1},
+                  headers={"X-CSRF-Token": rob_csrf})
+    assert r3.status_code == 409 and r3.json()["conflict"] is True
+    assert store.get_event("ev000003-0").review_status == "edited"
+
+
+def test_bad_edit_value_is_reported_not_stored(app, store):
+    c, csrf = login(app, "rita")
+    r = c.post("/review/ev000004-0/edit", data={"csrf_token": csrf, "version": "1", "fatalities": "many"})
+    assert "fatalities must be a number" in r.text
+    assert store.get_event("ev000004-0").version == 1
+
+
+def test_article_payloads_render_as_text(app):
+    c, _ = login(app, "vic")
+    page = c.get("/events/ev000099-0").text
+    assert "<script>window.__pwned" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;window.__pwned = 1&lt;/scrip" in page
+    assert "&lt;img src=x onerror=" in page
+    listing = c.get("/events").text
+    assert "<script>window" not in listing
+
+
+def test_filters_travel_in_the_url(app):
+    c, _ = login(app, "vic")
+    page = c.get("/events?country=Iraq&event_type=Battles&actor=Islamic")
+    assert 'href="/map?country=Iraq&amp;event_type=Battles&amp;actor=Islamic"' in page.text
+    total = int(re.search(r'<b id="total">(\d+)</b>', page.text).group(1))
+    assert total == c.get("/review/events.json?country=Iraq&event_type=Battles&actor=Islamic").json()["total"]
+
+
+def test_bulk_reject_over_form_filter(app, store):
+    c, csrf = login(app, "rita")
+    r = c.post("/review/bulk", data={"csrf_token": csrf, "set_status": "rejected", "country": "Afghanistan"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    rows = store.db.query("SELECT country, review_status FROM events")
+    assert {x["review_status"] for x in rows if x["country"] == "Afghanistan"} == {"rejected"}
+    assert {x["review_status"] for x in rows if x["country"] != "Afghanistan"} == {"pending"}
+
+
+def test_upload_too_large_is_refused(app):
+    c, csrf = login(app, "rita")
+    r = c.post("/upload", data={"csrf_token": csrf, "text": "x" * (MAX_DOC_BYTES + 10)})
+    assert r.status_code == 413
+    big = c.post("/upload", data={"csrf_token": csrf}, files={"files": ("big.txt", b"y" * (MAX_DOC_BYTES + 10))})
+    assert big.status_code == 200 and "larger than" in big.text
+
+
+@pytest.fixture
+def tiny_gazetteer(monkeypatch):
+    """Three places (facts from GeoNames) behind the gazetteer's search() interface."""
+    places = [
+        {"geonameid": 170063, "location": "Aleppo", "admin1": "Aleppo", "country": "Syria", "iso": 760,
+         "latitude": 36.20124, "longitude": 37.16117, "geo_precision": 1},
+        {"geonameid": 163345, "location": "Hama", "admin1": "Hama", "country": "Syria", "iso": 760,
+         "latitude": 35.13179, "longitude": 36.75783, "geo_precision": 1},
+        {"geonameid": 169577, "location": "Homs", "admin1": "Homs", "country": "Syria", "iso": 760,
+         "latitude": 34.72682, "longitude": 36.72339, "geo_precision": 1},
+    ]
+    module = types.ModuleType("eventcoder.gazetteer")
+    module.search = lambda q: [p for p in places if p["location"].lower().startswith(q.lower())]
+    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", module)
+    import eventcoder
+    monkeypatch.setattr(eventcoder, "gazetteer", module, raising=False)
+    return places
+
+
+def test_place_search_uses_the_gazetteer(app, tiny_gazetteer):
+    c, _ = login(app, "vic")
+    hits = c.get("/review/places?q=ha").json()["places"]
+    assert [h["location"] for h in hits] == ["Hama"] and hits[0]["geonameid"] == 163345
+
+
+def test_place_search_without_gazetteer_says_so(app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", None)
+    c, _ = login(app, "vic")
+    r = c.get("/review/places?q=Aleppo")
+    assert r.status_code == 503 and "clicking the map" in r.json()["error"]
+
+
+def test_actor_autocomplete_from_stored_names(app):
+    c, _ = login(app, "vic")
+    assert "Islamic State" in c.get("/review/actors?q=islam").json()["actors"]
+
+
+def test_admin_adds_user_and_changes_role(app, store):
+    c, csrf = login(app, "ann")
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "add", "username": "newbie", "password": PASSWORD,
+                                 "role": "viewer"})
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "role", "username": "newbie", "role": "reviewer"})
+    assert "newbie" in c.get("/admin/users").text
+    from eventcoder.store.users import get_user
+    assert get_user(store.db, "newbie").role == "reviewer"
+
+
+def test_queue_json_orders_by_need_and_escapes_nothing_itself(app, store):
+    store.db.execute("UPDATE events SET flags_json=? WHERE event_id='ev000005-0'", ('["date_unresolved"]',))
+    c, _ = login(app, "vic")
+    data = c.get("/review/queue.json?limit=3").json()
+    assert data["events"][0]["event_id"] == "ev000005-0"
+    assert data["counts"]["pending"] == 9
+    xss = c.get("/review/queue.json?doc_id=doc000099").json()["events"][0]
+    assert "<script>" in xss["excerpt"]["before"] + xss["excerpt"]["evidence"] + xss["excerpt"]["after"]
