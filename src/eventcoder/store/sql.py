@@ -118,10 +118,10 @@ def filter_clause(f: Filter) -> tuple[str, list[Any]]:
 class SQLStore:
     """Documents, events, incidents and their review state in one database; every write is one transaction."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, migrate: bool = True):
         self.db = db
         self.dedup_settings = DEDUP_SETTINGS
-        applied = self.db.migrate()
+        applied = self.db.migrate() if migrate else []
         if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
             # A database from before incidents: group its stored reports now, once.
             self.rebuild_incidents()
@@ -299,9 +299,45 @@ class SQLStore:
     def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int) -> None:
         """Recluster the neighbourhood of what changed and write only the incidents that differ."""
         ids = self._neighbourhood(seeds, stale)
-        rows = self._load_events(ids)
-        incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
+        self._recluster(self._load_events(ids), stale, ts)
+
+    def _recluster(self, rows: list[dict[str, Any]], stale: set[str], ts: int) -> int:
+        """Incidents of these reports (a report a reviewer rejected is in none); returns how many."""
+        ids = {r["event_id"] for r in rows}
+        active = [row_to_event(r) for r in rows if r["review_status"] != "rejected"]
+        incidents = dedup(active, self._decisions_among(ids), self.dedup_settings)
         self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, stale, ts)
+        dropped = sorted(r["event_id"] for r in rows if r["review_status"] == "rejected" and r["incident_id"])
+        for chunk in _chunks(dropped, 500):
+            self.db.execute(f"UPDATE events SET incident_id = NULL, timestamp = ? "
+                            f"WHERE event_id IN ({', '.join('?' * len(chunk))})", [ts] + chunk)
+        return len(incidents)
+
+    def review_changed(self, event_ids: Iterable[str] = (), deleted: Optional[dict[str, Optional[str]]] = None,
+                       recluster: Optional[Iterable[str]] = None) -> None:
+        """After reviewers changed reports (status, fields, revert) or deleted them: stamp the changed ones for
+        ``export --since``, record the deletions, and bring their incidents up to date.
+
+        Args:
+            event_ids: reports that changed and still exist.
+            deleted: deleted report id -> the incident it was in (read before deleting), or None.
+            recluster: the changed reports whose incident may change (default: all of them); an accept
+                changes no incident, a reject or an edited place does.
+        """
+        ts = int(time.time())
+        ids = sorted(set(event_ids))
+        deleted = deleted or {}
+        with self.db.transaction():
+            for chunk in _chunks(ids, 500):
+                self.db.execute(f"UPDATE events SET timestamp = ? WHERE event_id IN ({', '.join('?' * len(chunk))})",
+                                [ts] + chunk)
+            for event_id in sorted(deleted):
+                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
+                                ("event", event_id, ts))
+            seeds = set(ids) if recluster is None else set(recluster)
+            stale = {i for i in deleted.values() if i}
+            if seeds or stale:
+                self._refresh_incidents(seeds, stale, ts)
 
     def _write_incidents(self, incidents: list[Incident], current: dict[str, Optional[str]], stale: set[str],
                          ts: int) -> None:
@@ -341,10 +377,7 @@ class SQLStore:
                 # A reviewer's 'same' may cross blocks: those reports join this block's run.
                 tied = {x for a, bb, d in self._decisions_touching(ids) if d == "same" for x in (a, bb)}
                 rows += self._load_events(tied - ids)
-                ids = {r["event_id"] for r in rows}
-                incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
-                self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, set(), ts)
-                n += len(incidents)
+                n += self._recluster(rows, set(), ts)
         return n
 
     def _decisions_touching(self, ids: set[str]) -> list[tuple[str, str, str]]:
