@@ -9,8 +9,9 @@ Two reports may belong to one incident when all of these hold (``compatible``):
   (``COMPATIBLE_TYPES``); strategic developments only with the same sub-event type;
 - overlapping actors: a shared actor (spelling-tolerant), unless one side names none or only
   ``Unidentified ...`` actors;
-- places within a distance that grows with the coarser ``geo_precision`` (``Settings.radius_km``), or
-  without coordinates, the same country and a matching place name;
+- places within a distance that grows with the coarser ``geo_precision`` (``Settings.radius_km``), but
+  two differently named places (neither a region) only within ``Settings.same_spot_km``, since ACLED
+  codes one event per location; without coordinates, the same country and a matching place or region;
 - dates within a window that grows with the coarser ``time_precision`` (``Settings.window_days``).
 
 Clustering is complete-linkage: a report joins a cluster only if it is compatible with every member, so
@@ -68,7 +69,10 @@ class Settings:
     actor_similarity: float = 88.0
     """rapidfuzz token_set_ratio at which two actor names are the same actor (spelling variants)."""
     place_similarity: float = 85.0
-    """rapidfuzz ratio at which two place names match when a report has no coordinates."""
+    """rapidfuzz ratio at which two place names are one name (spelling variants)."""
+    same_spot_km: float = 3.0
+    """Two reports that name different places (neither a region) are one place only within this distance:
+    ACLED codes one event per location, so two named towns or villages 10 km apart are two events."""
 
 
 DEFAULT_SETTINGS = Settings()
@@ -179,14 +183,14 @@ def _same_actor(x: str, y: str, s: Settings) -> bool:
 
 
 def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
-    """Share of the actors that match. Two reports that each name both sides and share none are two
-    events; a report naming one actor only may still be the other's (it often names just the victim)."""
+    """Share of the actors that match. Two reports that share no actor are two events, except when one
+    names a single actor and the other several: a short report often names just one side."""
     if not a.actors or not b.actors:
         return 0.5  # one side names no actor: neither for nor against
     matched = sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
     if matched:
         return min(1.0, matched / max(len(a.actors), len(b.actors)))
-    return 0.0 if min(len(a.actors), len(b.actors)) >= 2 else 0.3
+    return 0.3 if min(len(a.actors), len(b.actors)) == 1 < max(len(a.actors), len(b.actors)) else 0.0
 
 
 def _place_score(a: _Report, b: _Report, s: Settings) -> float:
@@ -196,6 +200,10 @@ def _place_score(a: _Report, b: _Report, s: Settings) -> float:
     radius = max(s.radius_km[_precision_index(ea.geo_precision)], s.radius_km[_precision_index(eb.geo_precision)])
     if None not in (ea.latitude, ea.longitude, eb.latitude, eb.longitude):
         d = haversine_km(ea.latitude, ea.longitude, eb.latitude, eb.longitude)
+        if (a.place and b.place and 3 not in (ea.geo_precision, eb.geo_precision)
+                and (ea.geonameid != eb.geonameid if ea.geonameid and eb.geonameid
+                     else fuzz.token_set_ratio(a.place, b.place) < s.place_similarity)):
+            radius = min(radius, s.same_spot_km)  # two differently named places
         return 0.0 if d > radius else 1.0 - 0.5 * d / radius
     if a.place and b.place and fuzz.ratio(a.place, b.place) >= s.place_similarity:
         return 0.7
