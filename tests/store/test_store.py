@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 
@@ -233,3 +235,16 @@ def test_review_changes_reach_incidents_and_since(store):
     assert store.get_incident(inc) is None
     assert {(d["entity"], d["entity_id"]) for d in store.deletions_since(101)} >= {("event", "a-e0"),
                                                                                    ("incident", inc)}
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command-line shell is not installed")
+def test_the_file_reads_in_the_sqlite3_shell(tmp_path):
+    path = tmp_path / "events.db"
+    s = open_store(path)
+    s.add_records([make_record("a", [make_event("a")])])
+    s.close()
+    out = subprocess.run(["sqlite3", "-header", str(path), "SELECT event_id, location, incident_id FROM events; "
+                          "SELECT incident_id, n_reports, location FROM incidents;"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "event_id|location|incident_id" and out[1].startswith("a-e0|Aleppo|I")
+    assert out[2] == "incident_id|n_reports|location" and out[3].endswith("|1|Aleppo")
