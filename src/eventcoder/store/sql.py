@@ -461,17 +461,20 @@ class SQLStore:
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
         return row_to_article(row) if row else None
 
+    def get_event_row(self, event_id: str) -> Optional[dict[str, Any]]:
+        return self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
+
     def get_event(self, event_id: str) -> Optional[StoredEvent]:
-        row = self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
+        row = self.get_event_row(event_id)
         return row_to_stored(row) if row else None
 
-    def get_incident(self, incident_id: str) -> Optional[dict[str, Any]]:
-        """An incident row with its reports (StoredEvents) under ``reports``."""
+    def get_incident(self, incident_id: str, raw: bool = False) -> Optional[dict[str, Any]]:
+        """An incident row with its reports under ``reports`` (StoredEvents, or rows when ``raw``)."""
         row = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (incident_id,))
         if row is None:
             return None
-        row["reports"] = [row_to_stored(r) for r in self.db.query(
-            "SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+        reports = self.db.query("SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))
+        row["reports"] = reports if raw else [row_to_stored(r) for r in reports]
         return row
 
     @staticmethod
@@ -509,12 +512,15 @@ class SQLStore:
             params.extend(p)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def query_events(self, q: EventQuery) -> list[StoredEvent]:
+    def query_event_rows(self, q: EventQuery) -> list[dict[str, Any]]:
+        """A page of raw event rows, latest first (the API's fast path: no Event objects)."""
         where, params = self._where(q)
         limit = max(0, min(q.limit, QUERY_PAGE_MAX))
-        rows = self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id DESC LIMIT ? OFFSET ?",
-                             params + [limit, max(0, q.offset)])
-        return [row_to_stored(r) for r in rows]
+        return self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id DESC "
+                             f"LIMIT ? OFFSET ?", params + [limit, max(0, q.offset)])
+
+    def query_events(self, q: EventQuery) -> list[StoredEvent]:
+        return [row_to_stored(r) for r in self.query_event_rows(q)]
 
     def count_events(self, q: EventQuery) -> int:
         where, params = self._where(q)

@@ -123,11 +123,10 @@ def _page(request: Request, kind: str, fmt: str):
     q, page, chosen = parse_query(request.query_params, fields)
     try:
         if kind == "events":
-            rows = store.db.query(*_page_sql(store, "events", q, fields))
-            records = [event_row_record(r) for r in rows]
+            records = [event_row_record(r) for r in store.query_event_rows(q)]
             total = store.count_events(q)
         else:
-            rows = store.db.query(*_page_sql(store, "incidents", q, fields))
+            rows = store.query_incidents(q)
             members = store.report_ids_for([r["incident_id"] for r in rows])
             records = [incident_record(r, members.get(r["incident_id"], [])) for r in rows]
             total = store.count_incidents(q)
@@ -154,17 +153,10 @@ def _page(request: Request, kind: str, fmt: str):
     nxt = None
     if page < pages:
         nxt = str(request.url.include_query_params(page=page + 1))
-    # JSONResponse straight away: the rows are plain JSON types, and FastAPI's encoder would walk each
-    # value again (it cost 4x the query itself on a 100-row page, see bench/bench_api.py).
+    # JSONResponse straight away: the rows are plain JSON types already, and FastAPI's encoder would walk
+    # every value of the page again.
     return JSONResponse({"success": True, "count": len(data), "total_count": total, "page": page,
                          "limit": q.limit, "pages": pages, "next": nxt, "data": data})
-
-
-def _page_sql(store, table: str, q: EventQuery, fields: dict[str, str]) -> tuple[str, list[Any]]:
-    where, params = store._where(q, fields)
-    key = "event_id" if table == "events" else "incident_id"
-    return (f"SELECT * FROM {table}{where} ORDER BY event_date DESC, {key} DESC LIMIT ? OFFSET ?",
-            params + [q.limit, q.offset])
 
 
 _FILTER_DOC = ("ACLED-style filters: any field (event_date, country, event_type, sub_event_type, actor1, "
@@ -201,7 +193,7 @@ for _kind, _what in (("events", "reports (one per document that tells of an even
 
 @router.get("/api/events/{event_id}", summary="One report with its review state and incident")
 def get_event(request: Request, event_id: str):
-    row = request.app.state.store.db.query_one("SELECT * FROM events WHERE event_id = ?", (event_id,))
+    row = request.app.state.store.get_event_row(event_id)
     if row is None:
         raise HTTPException(404, f"no event {event_id!r}. Find ids with GET /api/events")
     return event_row_record(row)
@@ -209,13 +201,12 @@ def get_event(request: Request, event_id: str):
 
 @router.get("/api/incidents/{incident_id}", summary="One incident with every report of it")
 def get_incident(request: Request, incident_id: str):
-    store = request.app.state.store
-    row = store.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (incident_id,))
+    row = request.app.state.store.get_incident(incident_id, raw=True)
     if row is None:
         raise HTTPException(404, f"no incident {incident_id!r}. Find ids with GET /api/incidents")
-    rec = incident_record(row, store.report_ids_for([incident_id]).get(incident_id, []))
-    rec["report_records"] = [event_row_record(r) for r in store.db.query(
-        "SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+    reports = row.pop("reports")
+    rec = incident_record(row, [r["event_id"] for r in reports])
+    rec["report_records"] = [event_row_record(r) for r in reports]
     return rec
 
 
