@@ -189,9 +189,15 @@ def bench_api(db_path: Path, repeats: int) -> None:
 
     from eventcoder.web.api import parse_query
 
+    from eventcoder.store import users
+    from eventcoder.web.auth import SESSION_COOKIE
+
     store = open_store(db_path)
+    # The data API needs a logged-in user: a viewer's session, as a script that logged in once would hold.
+    user = users.get_user(store.db, "bench") or users.add_user(store.db, "bench", "bench password 1234", "viewer")
+    token = users.create_session(store.db, user)
     proc, base = _serve(db_path)
-    client = httpx.Client(base_url=base, timeout=60)  # keep-alive, as a dashboard's client would
+    client = httpx.Client(base_url=base, timeout=60, cookies={SESSION_COOKIE: token})  # keep-alive
     api_times, base_times = [], []
     print(f"\n/api pages over HTTP (uvicorn, one worker, keep-alive), {repeats} requests each; ms")
     print(f"  {'query':<78} {'p50':>6} {'p95':>6} {'store':>6} {'total':>9}")

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventcoder.export import ACLED_COLUMNS
-from eventcoder.store import open_store
+from eventcoder.store import open_store, users
 from eventcoder.web.app import create_app
+from eventcoder.web.auth import SESSION_COOKIE
 
 from store.conftest import make_event, make_record
 
@@ -34,8 +35,23 @@ def client(tmp_path_factory):
                                      latitude=34.6071, longitude=43.6782, fatalities=1)]),
     ])
     with TestClient(create_app(store)) as c:
+        c.cookies.set(SESSION_COOKIE, viewer_session(store))
         yield c
     store.close()
+
+
+def viewer_session(store) -> str:
+    """A session token of a fresh viewer (the lowest role): the data API needs a logged-in user."""
+    user = users.add_user(store.db, "api-reader", "a long test password", role="viewer")
+    return users.create_session(store.db, user)
+
+
+def test_anonymous_reads_get_401(client):
+    anonymous = TestClient(client.app)
+    for path in ("/api/events", "/api/incidents.csv", "/api/events/a-e0"):
+        resp = anonymous.get(path)
+        assert resp.status_code == 401 and "log in" in resp.text
+    assert anonymous.get("/openapi.json").status_code == 200 and anonymous.get("/api/docs").status_code == 200
 
 
 def ids(resp, key="doc_id"):

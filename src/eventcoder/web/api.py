@@ -11,6 +11,10 @@ Filters, as ACLED's API writes them:
 
 Bad parameters get a 400 that names the parameter, the reason and the fix; unknown ones too (a typo in a
 filter must not silently return everything).
+
+The data is the review app's: every data route needs a logged-in user of any role (the app's session
+cookie; anonymous -> 401), like the app's own pages. A script logs in once with ``POST /login`` and keeps
+the cookie. The docs pages and ``/openapi.json`` are public: they show the API's shape, not its data.
 """
 from __future__ import annotations
 
@@ -20,13 +24,14 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ..dedup import interaction_code
 from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
 from ..store.base import INT, EventQuery, QueryError, coerce, make_filter
 from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
+from .auth import read_user
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 100
@@ -37,6 +42,7 @@ DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text
               "LICENSE": "text/plain", "NOTICE": "text/plain"}
 
 router = APIRouter(tags=["data"])
+LOGGED_IN = [Depends(read_user)]
 
 
 def _bad(message: str) -> HTTPException:
@@ -181,6 +187,7 @@ def _route(path: str, kind: str, fmt: str, summary: str):
 
     endpoint.__name__ = f"{kind}_{fmt}"
     router.add_api_route(path, endpoint, methods=["GET"], summary=summary, description=_FILTER_DOC,
+                         dependencies=LOGGED_IN,
                          response_class=JSONResponse if fmt in ("json", "geojson") else Response)
 
 
@@ -191,7 +198,8 @@ for _kind, _what in (("events", "reports (one per document that tells of an even
     _route(f"/api/{_kind}.geojson", _kind, "geojson", f"A page of {_what} as a GeoJSON FeatureCollection")
 
 
-@router.get("/api/events/{event_id}", summary="One report with its review state and incident")
+@router.get("/api/events/{event_id}", summary="One report with its review state and incident",
+            dependencies=LOGGED_IN)
 def get_event(request: Request, event_id: str):
     row = request.app.state.store.get_event_row(event_id)
     if row is None:
@@ -199,7 +207,8 @@ def get_event(request: Request, event_id: str):
     return event_row_record(row)
 
 
-@router.get("/api/incidents/{incident_id}", summary="One incident with every report of it")
+@router.get("/api/incidents/{incident_id}", summary="One incident with every report of it",
+            dependencies=LOGGED_IN)
 def get_incident(request: Request, incident_id: str):
     row = request.app.state.store.get_incident(incident_id, raw=True)
     if row is None:
