@@ -196,3 +196,29 @@ def test_openapi_and_self_hosted_docs(client):
     asset = client.get("/api/docs/static/swagger-ui-bundle.js")
     assert asset.status_code == 200 and "SwaggerUIBundle" in asset.text[:2_000_000]
     assert client.get("/api/docs/static/..%2F..%2Fapi.py").status_code == 404
+
+
+def test_reviewers_split_and_merge_over_http(tmp_path):
+    store = open_store(tmp_path / "review.db")
+    store.add_records([make_record(d, [make_event(d)]) for d in ("a", "b", "c")])
+    inc = store.get_event("a-e0").incident_id
+    client = TestClient(create_app(store))
+    reviewer = users.add_user(store.db, "rev", "a long test password", role="reviewer")
+    token = users.create_session(store.db, reviewer)
+    client.cookies.set(SESSION_COOKIE, token)
+    csrf = {"x-csrf-token": users.session_user(store.db, token).csrf_token}
+    assert client.post(f"/api/incidents/{inc}/split", json={"event_ids": ["c-e0"]}).status_code == 403  # no token
+    parts = client.post(f"/api/incidents/{inc}/split", json={"event_ids": ["c-e0"]}, headers=csrf).json()
+    assert len(parts["incident_ids"]) == 2
+    merged = client.post("/api/incidents/merge", json={"incident_ids": parts["incident_ids"]}, headers=csrf).json()
+    assert {store.get_event(f"{d}-e0").incident_id for d in "abc"} == {merged["incident_id"]}
+    bad = client.post("/api/incidents/merge", json={"incident_ids": ["nope", "nada"]}, headers=csrf)
+    assert bad.status_code == 400 and "no incident" in bad.json()["detail"]
+    assert client.post("/api/incidents/merge", json={"incident_ids": "x"}, headers=csrf).status_code == 422
+    viewer = users.add_user(store.db, "vic", "a long test password", role="viewer")
+    vtoken = users.create_session(store.db, viewer)
+    client.cookies.set(SESSION_COOKIE, vtoken)
+    denied = client.post("/api/incidents/merge", json={"incident_ids": parts["incident_ids"]},
+                         headers={"x-csrf-token": users.session_user(store.db, vtoken).csrf_token})
+    assert denied.status_code == 403
+    store.close()

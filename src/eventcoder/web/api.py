@@ -24,14 +24,15 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ..dedup import interaction_code
 from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
 from ..store.base import INT, EventQuery, QueryError, coerce, make_filter
 from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
-from .auth import read_user
+from .auth import read_user, write_user
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 100
@@ -217,6 +218,32 @@ def get_incident(request: Request, incident_id: str):
     rec = incident_record(row, [r["event_id"] for r in reports])
     rec["report_records"] = [event_row_record(r) for r in reports]
     return rec
+
+
+# --- reviewers' split and merge (reviewer role and the session's CSRF token, as every write of the app) ------
+@router.post("/api/incidents/merge", summary="Merge incidents a reviewer knows are one event")
+async def merge_incidents(request: Request,
+                          incident_ids: list[str] = Body(..., embed=True, min_length=2, max_length=100)):
+    user = await write_user(request)
+    store = request.app.state.store
+    try:
+        merged = await run_in_threadpool(store.merge_incidents, incident_ids, user.username)
+    except QueryError as e:
+        raise _bad(str(e)) from None
+    return {"incident_id": merged}
+
+
+@router.post("/api/incidents/{incident_id}/split",
+             summary="Move reports out of an incident into their own (kept across re-extraction)")
+async def split_incident(request: Request, incident_id: str,
+                         event_ids: list[str] = Body(..., embed=True, min_length=1, max_length=1000)):
+    user = await write_user(request)
+    store = request.app.state.store
+    try:
+        parts = await run_in_threadpool(store.split_incident, incident_id, event_ids, user.username)
+    except QueryError as e:
+        raise _bad(str(e)) from None
+    return {"incident_ids": parts}
 
 
 # --- self-hosted API docs (swagger-ui-dist, vendored: no CDN) ------------------------------------------
