@@ -282,6 +282,49 @@ def bench_dedup(n: int) -> None:
           f"= {n / dt:,.0f} reports/s")
 
 
+def _ingest_records(n_docs: int, prefix: str, seed: int = 11):
+    from eventcoder.types import Article, Record
+
+    rng = random.Random(seed)
+    records = []
+    for i in range(n_docs):
+        country, iso, _, places, actors = rng.choices(COUNTRIES, [c[2] for c in COUNTRIES])[0]
+        place, admin1, lat, lon = rng.choice(places)
+        et, sub = rng.choices(SUB_TYPES, SUB_WEIGHTS)[0]
+        a1, a2 = rng.sample(actors, 2)
+        day = date.fromordinal(START + rng.randrange(DAYS)).isoformat()
+        text = f"{sub} in {place}. Report {prefix}{i}."
+        ev = Event(doc_id=f"{prefix}{i:05d}", event_id=f"{prefix}{i:05d}-0", event_type=et, sub_event_type=sub,
+                   event_date=day, time_precision=1, actor1=a1, inter1=1, actor2=a2, inter2=2, country=country,
+                   iso=iso, admin1=admin1, location=place, latitude=lat, longitude=lon, geo_precision=1,
+                   evidence=Span(start=0, end=len(sub), text=sub))
+        records.append(Record(article=Article(doc_id=f"{prefix}{i:05d}", text=text), events=[ev]))
+    return records
+
+
+def bench_ingest(db_path: Path, n_docs: int, batch: int = 32) -> None:
+    """Incremental ingest with incident upkeep: into the big database vs into an empty one (baseline)."""
+    rates = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, target in (("empty store", Path(tmp) / "empty.db"), (f"{db_path.name}", db_path)):
+            store = open_store(target)
+            records = _ingest_records(n_docs, "ingest")
+            t = time.perf_counter()
+            for i in range(0, n_docs, batch):
+                store.add_records(records[i:i + batch])
+            rates[name] = n_docs / (time.perf_counter() - t)
+            # Leave the big database as it was: the same documents again without events.
+            for r in records:
+                r.article.text += " (withdrawn)"
+                r.events = []
+            for i in range(0, n_docs, 500):
+                store.add_records(records[i:i + 500])
+            store.close()
+    empty, big = rates.values()
+    print(f"\ningest with incident upkeep, batches of {batch} one-event documents: empty store {empty:,.0f} docs/s, "
+          f"at {db_path.name} {big:,.0f} docs/s (x{big / empty:.2f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -289,7 +332,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=40)
     ap.add_argument("--export-rows", type=int, default=200_000)
     ap.add_argument("--dedup-reports", type=int, default=20_000)
-    ap.add_argument("--parts", default="api,export,dedup", help="which parts to run, comma-separated")
+    ap.add_argument("--parts", default="api,export,dedup,ingest", help="which parts to run, comma-separated")
     args = ap.parse_args()
     have = 0
     if args.db.exists():
@@ -314,6 +357,8 @@ def main() -> None:
         bench_export(args.db, min(args.export_rows, args.events // 2))
     if "dedup" in parts:
         bench_dedup(args.dedup_reports)
+    if "ingest" in parts:
+        bench_ingest(args.db, 2_000)
 
 
 if __name__ == "__main__":

@@ -156,3 +156,12 @@ def test_interaction_code():
     assert interaction_code(2, 1) == 12
     assert interaction_code(6, 0) == 60
     assert interaction_code(0, 0) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(EVENTS), st.sampled_from(EVENTS))
+def test_matching_is_symmetric(a, b):
+    from eventcoder.dedup import DEFAULT_SETTINGS, _pair_score, _prepare
+
+    assert _pair_score(_prepare(a), _prepare(b), DEFAULT_SETTINGS) == _pair_score(_prepare(b), _prepare(a),
+                                                                                   DEFAULT_SETTINGS)

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_left, bisect_right
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Literal, Optional, Union
+from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
@@ -187,9 +188,11 @@ def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
     names a single actor and the other several: a short report often names just one side."""
     if not a.actors or not b.actors:
         return 0.5  # one side names no actor: neither for nor against
-    matched = sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
+    # Symmetric: the share of all named actors, on both sides, that the other side also names.
+    matched = (sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
+               + sum(any(_same_actor(y, x, s) for x in a.actors) for y in b.actors))
     if matched:
-        return min(1.0, matched / max(len(a.actors), len(b.actors)))
+        return matched / (len(a.actors) + len(b.actors))
     return 0.3 if min(len(a.actors), len(b.actors)) == 1 < max(len(a.actors), len(b.actors)) else 0.0
 
 
@@ -227,19 +230,31 @@ def _pair_score(a: _Report, b: _Report, s: Settings) -> float:
     if a.ev.doc_id == b.ev.doc_id:
         return 0.0
     # Cheapest tests first: most candidate pairs fail on the date or the type.
-    parts = []
-    for score in (lambda: _date_score(a, b, s), lambda: _type_score(a.ev, b.ev), lambda: _place_score(a, b, s),
-                  lambda: _actor_score(a, b, s)):
-        value = score()
-        if value == 0.0:
-            return 0.0
-        parts.append(value)
-    return sum(parts) / len(parts)
+    date_s = _date_score(a, b, s)
+    if date_s == 0.0:
+        return 0.0
+    type_s = _type_score(a.ev, b.ev)
+    if type_s == 0.0:
+        return 0.0
+    place_s = _place_score(a, b, s)
+    if place_s == 0.0:
+        return 0.0
+    actor_s = _actor_score(a, b, s)
+    if actor_s == 0.0:
+        return 0.0
+    return (date_s + type_s + place_s + actor_s) / 4
 
 
 def compatible(a: Event, b: Event, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Whether two reports may describe the same real-world event."""
     return _pair_score(_prepare(a), _prepare(b), settings) > 0.0
+
+
+def matching(report: Event, candidates: Iterable[Any], settings: Settings = DEFAULT_SETTINGS) -> list[str]:
+    """The ids of the candidates that may describe the same event as ``report`` (the store's pre-filter).
+    A candidate is an Event or any object with the same attributes (the store passes light rows)."""
+    seed = _prepare(report)
+    return [c.event_id for c in candidates if _pair_score(seed, _prepare(c), settings) > 0.0]
 
 
 # --- clustering ---------------------------------------------------------------------------------
@@ -249,24 +264,31 @@ def _block_key(r: _Report) -> tuple[str, str]:
 
 
 def _candidate_pairs(reports: list[_Report], s: Settings) -> dict[tuple[str, str], float]:
-    """Every compatible pair (ids in order) and its score, found within blocks and a sliding date window
-    (not all n² pairs)."""
+    """Every compatible pair (ids in order) and its score. Only reports of one block (disorder type and
+    country) can match, and only within the coarser of their two date windows: each report looks at each
+    precision class of its block over that class's own window (bisect), not at all n² pairs."""
     blocks: dict[tuple[str, str], list[_Report]] = {}
     for r in reports:
         if r.day is not None:
             blocks.setdefault(_block_key(r), []).append(r)
-    max_window = max(s.window_days)
     pairs: dict[tuple[str, str], float] = {}
     for members in blocks.values():
-        members.sort(key=lambda r: (r.day, r.ev.event_id))
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if b.day - a.day > max_window:
-                    break
-                score = _pair_score(a, b, s)
-                if score > 0.0:
-                    pairs[(a.ev.event_id, b.ev.event_id) if a.ev.event_id < b.ev.event_id
-                          else (b.ev.event_id, a.ev.event_id)] = score
+        classes: dict[int, list[_Report]] = {}
+        for r in members:
+            classes.setdefault(_precision_index(r.ev.time_precision), []).append(r)
+        for lst in classes.values():
+            lst.sort(key=lambda r: (r.day, r.ev.event_id))
+        days = {k: [r.day for r in lst] for k, lst in classes.items()}
+        for a in members:
+            wa = s.window_days[_precision_index(a.ev.time_precision)]
+            for k, lst in classes.items():
+                w = max(wa, s.window_days[k])
+                for b in lst[bisect_left(days[k], a.day - w):bisect_right(days[k], a.day + w)]:
+                    if b.ev.event_id <= a.ev.event_id:
+                        continue  # each pair once, from its smaller id
+                    score = _pair_score(a, b, s)
+                    if score > 0.0:
+                        pairs[(a.ev.event_id, b.ev.event_id)] = score
     return pairs
 
 

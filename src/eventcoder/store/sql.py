@@ -18,9 +18,10 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Optional
 
-from ..dedup import Decision, Incident, dedup
+from ..dedup import Decision, Incident, dedup, matching
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, Span, StoredEvent
 from .base import (EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
@@ -34,6 +35,12 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting",
     "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "fatalities", "source", "notes", "certainty", "attribution", "confidence", "geonameid",
+)
+# What the matcher reads of a stored report to pre-filter candidates (dedup.matching).
+MATCH_COLUMNS: tuple[str, ...] = (
+    "event_id", "doc_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+    "actor2", "assoc_actor_2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+    "geonameid", "review_status",
 )
 INCIDENT_VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c not in ("event_id", "doc_id"))
 QUERY_PAGE_MAX = 10_000
@@ -240,33 +247,17 @@ class SQLStore:
 
     # --- incidents ----------------------------------------------------------------------------
     def _neighbourhood(self, seeds: set[str], stale: set[str]) -> set[str]:
-        """The events whose incidents may change when ``seeds`` changed: reports of a compatible kind, same
-        country, within the widest date window of each seed; the members of every incident they are in;
-        and the reports a reviewer tied to them. One hop, which keeps a batch's work local."""
+        """The events whose incidents may change when ``seeds`` changed: the stored reports that may match a
+        seed, the members of every incident they or the seeds are in (and of ``stale`` incidents), and the
+        reports a reviewer tied to them. One hop, which keeps a batch's work local."""
         ids = set(seeds)
-        windows = self.dedup_settings.window_days
-        # Degrees of latitude per km: a bounding box on the widest radius keeps far reports out cheaply.
-        box = max(self.dedup_settings.radius_km) / 110.0
-        for chunk in _chunks(sorted(seeds), 500):
-            rows = self.db.query(f"SELECT event_id, disorder_type, country, event_date, time_precision, latitude "
-                                 f"FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
-            for r in rows:
-                try:
-                    day = date.fromisoformat(r["event_date"] or "")
-                except ValueError:
-                    continue
-                # A pair may be as far apart in time as the coarser of its two windows: the seed's own
-                # window for any report, wider ones only for reports of that coarser precision.
-                own = windows[min(max(int(r["time_precision"] or 3), 1), 3) - 1]
-                span = lambda w: ((day - timedelta(days=w)).isoformat(), (day + timedelta(days=w)).isoformat())  # noqa: E731
-                sql = ("SELECT event_id FROM events WHERE disorder_type = ? AND country = ? AND event_date "
-                       "BETWEEN ? AND ? AND (event_date BETWEEN ? AND ? OR (COALESCE(time_precision, 3) >= 2 "
-                       "AND event_date BETWEEN ? AND ?) OR COALESCE(time_precision, 3) >= 3)")
-                params = [r["disorder_type"], r["country"], *span(max(windows)), *span(own), *span(windows[1])]
-                if r["latitude"] is not None:
-                    sql += " AND (latitude IS NULL OR latitude BETWEEN ? AND ?)"
-                    params += [r["latitude"] - box, r["latitude"] + box]
-                ids.update(x["event_id"] for x in self.db.query(sql, params))
+        for row in self._load_events(seeds):
+            if row["review_status"] == "rejected":
+                continue
+            # Plain objects, not Events: building 50 validated models per seed cost more than matching.
+            candidates = [SimpleNamespace(**r) for r in self._candidates(row)
+                          if r["event_id"] != row["event_id"] and r["review_status"] != "rejected"]
+            ids.update(matching(row_to_event(row), candidates, self.dedup_settings))
         incident_ids = set(stale)
         for chunk in _chunks(sorted(ids), 500):
             marks = ", ".join("?" * len(chunk))
@@ -280,6 +271,27 @@ class SQLStore:
             ids.update(r["event_id"] for r in self.db.query(
                 f"SELECT event_id FROM events WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk))
         return ids
+
+    def _candidates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Stored reports that could match ``row`` by kind, country and date: the dates a pair may be apart
+        are the coarser of their two windows, so each precision class is read over its own date range
+        (one index range each: events_for_matching), not all of them over the widest."""
+        try:
+            day = date.fromisoformat(row["event_date"] or "")
+        except ValueError:
+            return []
+        windows = self.dedup_settings.window_days
+        own = windows[min(max(int(row["time_precision"] or 3), 1), 3) - 1]
+        parts, params = [], []
+        for condition, window in (("time_precision = 1", max(own, windows[0])),
+                                  ("time_precision = 2", max(own, windows[1])),
+                                  ("time_precision = 3", max(own, windows[2])),
+                                  ("time_precision IS NULL", max(own, windows[2]))):
+            parts.append(f"SELECT {', '.join(MATCH_COLUMNS)} FROM events WHERE country = ? AND disorder_type = ? "
+                         f"AND {condition} AND event_date BETWEEN ? AND ?")
+            params += [row["country"], row["disorder_type"], (day - timedelta(days=window)).isoformat(),
+                       (day + timedelta(days=window)).isoformat()]
+        return self.db.query(" UNION ALL ".join(parts), params)
 
     def _decisions_among(self, ids: set[str]) -> list[tuple[str, str, Decision]]:
         out = []
@@ -348,9 +360,14 @@ class SQLStore:
                 self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (gone,))
                 self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
                                 ("incident", gone, ts))
+        existing_rows: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(new_ids), 500):
+            for r in self.db.query(f"SELECT * FROM incidents WHERE incident_id IN ({', '.join('?' * len(chunk))})",
+                                   chunk):
+                existing_rows[r["incident_id"]] = r
         for inc in incidents:
             row = incident_to_row(inc)
-            existing = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (inc.incident_id,))
+            existing = existing_rows.get(inc.incident_id)
             if existing is None or any(existing[k] != v for k, v in row.items()):
                 row["timestamp"] = ts
                 cols = list(row)

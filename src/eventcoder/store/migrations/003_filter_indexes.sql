@@ -11,6 +11,8 @@ DROP INDEX events_country_date;
 DROP INDEX events_type_date;
 DROP INDEX events_actor1;
 DROP INDEX events_actor2;
+-- the incident matcher's candidates: one index range per precision class (SQLStore._candidates)
+CREATE INDEX events_for_matching ON events(country, disorder_type, time_precision, event_date);
 -- incident -> its report ids without reading the report rows (exports list them for every incident)
 DROP INDEX events_incident;
 CREATE INDEX events_by_incident ON events(incident_id, event_id);
