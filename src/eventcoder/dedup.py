@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any, Iterable, Literal, Optional, Union
 
@@ -155,6 +156,8 @@ class _Report:
     day: Optional[int]
     actors: frozenset[str]
     place: str
+    country: str
+    admin1: str
 
 
 def _prepare(ev: Event) -> _Report:
@@ -164,7 +167,8 @@ def _prepare(ev: Event) -> _Report:
             day = date.fromisoformat(ev.event_date).toordinal()
         except ValueError:
             day = None
-    return _Report(ev, day, actor_names(ev), normalize_name(ev.location))
+    return _Report(ev, day, actor_names(ev), normalize_name(ev.location), normalize_name(ev.country),
+                   normalize_name(ev.admin1))
 
 
 def _type_score(a: Event, b: Event) -> float:
@@ -175,8 +179,10 @@ def _type_score(a: Event, b: Event) -> float:
     return 0.5 if frozenset({a.event_type, b.event_type}) in COMPATIBLE_TYPES else 0.0
 
 
-def _same_actor(x: str, y: str, s: Settings) -> bool:
-    if x == y or fuzz.token_set_ratio(x, y) >= s.actor_similarity:
+@lru_cache(maxsize=1 << 16)
+def _same_actor(x: str, y: str, similarity: float) -> bool:
+    """Two normalised actor names are one actor (cached: the same few names meet again and again)."""
+    if x == y or fuzz.token_set_ratio(x, y) >= similarity:
         return True
     # An acronym against the full name: 'ttp' and 'tehreek i taliban pakistan'.
     short, long_ = sorted((x, y), key=len)
@@ -189,8 +195,9 @@ def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
     if not a.actors or not b.actors:
         return 0.5  # one side names no actor: neither for nor against
     # Symmetric: the share of all named actors, on both sides, that the other side also names.
-    matched = (sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
-               + sum(any(_same_actor(y, x, s) for x in a.actors) for y in b.actors))
+    sim = s.actor_similarity
+    matched = (sum(any(_same_actor(x, y, sim) for y in b.actors) for x in a.actors)
+               + sum(any(_same_actor(y, x, sim) for x in a.actors) for y in b.actors))
     if matched:
         return matched / (len(a.actors) + len(b.actors))
     return 0.3 if min(len(a.actors), len(b.actors)) == 1 < max(len(a.actors), len(b.actors)) else 0.0
@@ -198,7 +205,7 @@ def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
 
 def _place_score(a: _Report, b: _Report, s: Settings) -> float:
     ea, eb = a.ev, b.ev
-    if ea.country and eb.country and normalize_name(ea.country) != normalize_name(eb.country):
+    if a.country and b.country and a.country != b.country:
         return 0.0
     radius = max(s.radius_km[_precision_index(ea.geo_precision)], s.radius_km[_precision_index(eb.geo_precision)])
     if None not in (ea.latitude, ea.longitude, eb.latitude, eb.longitude):
@@ -211,7 +218,7 @@ def _place_score(a: _Report, b: _Report, s: Settings) -> float:
     if a.place and b.place and fuzz.ratio(a.place, b.place) >= s.place_similarity:
         return 0.7
     # Without coordinates, a shared first-level region is as precise as a province-level geocode.
-    if ea.admin1 and eb.admin1 and normalize_name(ea.admin1) == normalize_name(eb.admin1):
+    if a.admin1 and a.admin1 == b.admin1:
         return 0.5
     return 0.0  # nowhere to compare: better two incidents than one wrong one
 
