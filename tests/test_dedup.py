@@ -165,3 +165,11 @@ def test_matching_is_symmetric(a, b):
 
     assert _pair_score(_prepare(a), _prepare(b), DEFAULT_SETTINGS) == _pair_score(_prepare(b), _prepare(a),
                                                                                    DEFAULT_SETTINGS)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sampled_from(EVENTS), st.lists(st.sampled_from(EVENTS), max_size=15))
+def test_store_prefilter_agrees_with_compatible(seed, candidates):
+    from eventcoder.dedup import matching
+
+    assert matching(seed, candidates) == [c.event_id for c in candidates if compatible(seed, c)]

@@ -261,7 +261,25 @@ def matching(report: Event, candidates: Iterable[Any], settings: Settings = DEFA
     """The ids of the candidates that may describe the same event as ``report`` (the store's pre-filter).
     A candidate is an Event or any object with the same attributes (the store passes light rows)."""
     seed = _prepare(report)
-    return [c.event_id for c in candidates if _pair_score(seed, _prepare(c), settings) > 0.0]
+    out = []
+    for c in candidates:
+        # Date and distance first, on the raw values: most candidates fail here, before any name is read.
+        if seed.day is not None and c.event_date:
+            window = max(settings.window_days[_precision_index(report.time_precision)],
+                         settings.window_days[_precision_index(c.time_precision)])
+            try:
+                if abs(date.fromisoformat(c.event_date).toordinal() - seed.day) > window:
+                    continue
+            except ValueError:
+                pass
+        if None not in (report.latitude, report.longitude, c.latitude, c.longitude):
+            radius = max(settings.radius_km[_precision_index(report.geo_precision)],
+                         settings.radius_km[_precision_index(c.geo_precision)])
+            if haversine_km(report.latitude, report.longitude, c.latitude, c.longitude) > radius:
+                continue
+        if _pair_score(seed, _prepare(c), settings) > 0.0:
+            out.append(c.event_id)
+    return out
 
 
 # --- clustering ---------------------------------------------------------------------------------
