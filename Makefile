@@ -29,7 +29,7 @@ system-deps:
 run: install
 	mkdir -p $(dir $(DB))
 	$(VENV)/bin/eventcoder extract samples/ --db $(DB) --out data/sample-events.jsonl
-	$(VENV)/bin/eventcoder user ensure-admin --db $(DB)
+	$(VENV)/bin/eventcoder user ensure-admin --db $(DB) --url http://127.0.0.1:$(PORT)
 	$(VENV)/bin/eventcoder serve --db $(DB) --host 127.0.0.1 --port $(PORT)
 
 test: install-dev

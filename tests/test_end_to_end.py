@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -41,7 +42,9 @@ def test_seed_names_islamic_state_and_dates_nothing_after_publication(seed_event
 
 def test_seed_raqqa_events_are_at_ar_raqqah(seed_events):
     _, record = seed_events
-    raqqa = [e for e in record.events if "Raqqa" in e.evidence.text and e.latitude is not None]
+    # "Raqqa" as a place, not inside the name of the Raqqa is Being Slaughtered Silently campaign
+    place = re.compile(r"\bRaqqa\b(?! is Being)")
+    raqqa = [e for e in record.events if place.search(e.evidence.text) and e.latitude is not None]
     assert raqqa
     for e in raqqa:
         assert abs(e.latitude - RAQQA[0]) < 0.1 and abs(e.longitude - RAQQA[1]) < 0.1

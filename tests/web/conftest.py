@@ -37,7 +37,8 @@ def make_record(i: int, text: str | None = None, n_events: int = 1, seed: int = 
         loc, adm, country, iso, lat, lon = PLACES[(i + k) % len(PLACES)]
         et, sub = TYPES[(i + k) % len(TYPES)]
         start = body.find("Fighters") if "Fighters" in body else 0
-        end = min(len(body), start + 40)
+        # The reporting sentence when it is ours, else the first 40 characters.
+        end = body.find(".", start) + 1 if "Fighters" in body else min(len(body), start + 40)
         ev = Event(doc_id=art.doc_id, event_id=f"ev{i:06d}-{k}", event_type=et, sub_event_type=sub,
                    event_date=(date(2015, 1, 1) + timedelta(days=(i * 7 + k) % 300)).isoformat(), time_precision=1,
                    actor1="Military Forces of Syria", actor2="Islamic State", location=loc, admin1=adm,
@@ -54,6 +55,19 @@ def make_record(i: int, text: str | None = None, n_events: int = 1, seed: int = 
 @pytest.fixture
 def store(tmp_path):
     s = open_store(tmp_path / "app.db")
+    yield s
+    s.close()
+
+
+# The review core and the users run on both backends: SQLite, and the throwaway PostgreSQL cluster of
+# tests/store (skips with its reason where PostgreSQL is missing).
+from store.conftest import pg_server, pg_url  # noqa: E402,F401
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    target = str(tmp_path / "app.db") if request.param == "sqlite" else pg_url(request.getfixturevalue("pg_server"))
+    s = open_store(target)
     yield s
     s.close()
 

@@ -1,9 +1,8 @@
 """The review app over HTTP (FastAPI's TestClient, real SQLite): login, roles, CSRF, conflicts, escaping."""
 from __future__ import annotations
 
+import json
 import re
-import sys
-import types
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +12,12 @@ from eventcoder.web.app import MAX_DOC_BYTES, create_app
 from .conftest import PASSWORD, add_users, make_record
 
 XSS = 'Gunmen <script>window.__pwned = 1</script> struck <img src=x onerror="window.__pwned = 2"> the market.'
+
+
+@pytest.fixture
+def store(any_store):
+    """The app's tests run on SQLite and on PostgreSQL."""
+    return any_store
 
 
 @pytest.fixture
@@ -184,36 +189,17 @@ def test_upload_too_large_is_refused(app):
     assert big.status_code == 200 and "larger than" in big.text
 
 
-@pytest.fixture
-def tiny_gazetteer(monkeypatch):
-    """Three places (facts from GeoNames) behind the gazetteer's search() interface."""
-    places = [
-        {"geonameid": 170063, "location": "Aleppo", "admin1": "Aleppo", "country": "Syria", "iso": 760,
-         "latitude": 36.20124, "longitude": 37.16117, "geo_precision": 1},
-        {"geonameid": 163345, "location": "Hama", "admin1": "Hama", "country": "Syria", "iso": 760,
-         "latitude": 35.13179, "longitude": 36.75783, "geo_precision": 1},
-        {"geonameid": 169577, "location": "Homs", "admin1": "Homs", "country": "Syria", "iso": 760,
-         "latitude": 34.72682, "longitude": 36.72339, "geo_precision": 1},
-    ]
-    module = types.ModuleType("eventcoder.gazetteer")
-    module.search = lambda q: [p for p in places if p["location"].lower().startswith(q.lower())]
-    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", module)
-    import eventcoder
-    monkeypatch.setattr(eventcoder, "gazetteer", module, raising=False)
-    return places
-
-
-def test_place_search_uses_the_gazetteer(app, tiny_gazetteer):
+def test_place_search_uses_the_gazetteer(app):
     c, _ = login(app, "vic")
-    hits = c.get("/review/places?q=ha").json()["places"]
-    assert [h["location"] for h in hits] == ["Hama"] and hits[0]["geonameid"] == 163345
+    hits = c.get("/review/places?q=Hama").json()["places"]
+    first = hits[0]  # the Syrian city (GeoNames 170017, Hamah) before any other "Hama"
+    assert (first["location"], first["geonameid"], first["country"]) == ("Hamah", 170017, "Syria")
+    assert abs(first["latitude"] - 35.1318) < 1e-3
 
 
-def test_place_search_without_gazetteer_says_so(app, monkeypatch):
-    monkeypatch.setitem(sys.modules, "eventcoder.gazetteer", None)
+def test_place_search_ignores_a_one_letter_query(app):
     c, _ = login(app, "vic")
-    r = c.get("/review/places?q=Aleppo")
-    assert r.status_code == 503 and "clicking the map" in r.json()["error"]
+    assert c.get("/review/places?q=H").json()["places"] == []
 
 
 def test_actor_autocomplete_from_stored_names(app):
@@ -239,3 +225,45 @@ def test_queue_json_orders_by_need_and_escapes_nothing_itself(app, store):
     assert data["counts"]["pending"] == 9
     xss = c.get("/review/queue.json?doc_id=doc000099").json()["events"][0]
     assert "<script>" in xss["excerpt"]["before"] + xss["excerpt"]["evidence"] + xss["excerpt"]["after"]
+
+
+def test_refusals_are_pages_for_browsers_and_json_for_scripts(app):
+    c, _ = login(app, "vic")
+    page = c.get("/admin/users", headers={"accept": "text/html"})
+    assert page.status_code == 403 and "admin role" in page.text and "<h1>403</h1>" in page.text
+    assert c.get("/admin/users").json()["detail"].startswith("this page needs the admin role")
+    missing = c.get("/events/nope<b>", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "nope&lt;b&gt;" in missing.text
+
+
+def test_actor_names_come_from_the_dictionary_format(tmp_path):
+    from eventcoder.web.app import load_actor_names
+
+    (tmp_path / "actors.json").write_text(json.dumps({
+        "_about": "a tiny dictionary in the actors stage's format",
+        "state": [{"kind": "military", "name": "Military Forces of {country} ({period})", "inter": 1}],
+        "groups": [{"name": "Islamic State", "inter": 2, "aliases": ["IS", "Daesh"]},
+                   {"name": "Hayat Tahrir al-Sham", "inter": 2, "aliases": ["HTS"]}]}))
+    (tmp_path / "actors_extra.tsv").write_text("name\tinter\nAl Shabaab\t2\n")
+    assert load_actor_names(sorted(tmp_path.iterdir())) == ["Al Shabaab", "Hayat Tahrir al-Sham", "Islamic State"]
+
+
+def test_actor_autocomplete_prefers_the_dictionary(app, monkeypatch):
+    from eventcoder.web import app as app_mod
+
+    monkeypatch.setattr(app_mod, "_ACTORS", ["Hayat Tahrir al-Sham", "Islamic State", "Islamic State (Afghanistan)"])
+    c, _ = login(app, "vic")
+    assert c.get("/review/actors?q=islamic").json()["actors"][:2] == ["Islamic State", "Islamic State (Afghanistan)"]
+    assert c.get("/review/actors?q=tahrir").json()["actors"] == ["Hayat Tahrir al-Sham"]
+
+
+def test_admin_sets_a_password_and_disables_a_user(app, store):
+    from eventcoder.store.users import verify
+
+    c, csrf = login(app, "ann")
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "passwd", "username": "rob", "password": "a new secret"})
+    assert verify(store.db, "rob", "a new secret") and not verify(store.db, "rob", PASSWORD)
+    c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "rob"})
+    assert verify(store.db, "rob", "a new secret") is None
+    r = c.post("/admin/users", data={"csrf_token": csrf, "action": "disable", "username": "ann"}, follow_redirects=False)
+    assert "cannot+disable+yourself" in r.headers["location"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -12,7 +13,8 @@ from .conftest import make_record
 
 
 @pytest.fixture
-def review(store):
+def review(any_store):
+    store = any_store
     store.add_records([make_record(i) for i in range(12)])
     return Review(store.db)
 
@@ -22,17 +24,19 @@ def _set(store, event_id, **cols):
     store.db.execute(f"UPDATE events SET {sets} WHERE event_id=?", list(cols.values()) + [event_id])
 
 
-def test_queue_puts_flagged_unplaced_undated_and_hedged_first(store, review):
-    _set(store, "ev000003-0", flags_json=json.dumps(["actor_unknown"]))
-    _set(store, "ev000005-0", latitude=None, longitude=None)
-    _set(store, "ev000007-0", certainty="claimed")
-    _set(store, "ev000009-0", confidence=0.2)
+def test_queue_puts_flagged_unplaced_undated_and_hedged_first(any_store, review):
+    store = any_store
+    _set(any_store, "ev000003-0", flags_json=json.dumps(["actor_unknown"]))
+    _set(any_store, "ev000005-0", latitude=None, longitude=None)
+    _set(any_store, "ev000007-0", certainty="claimed")
+    _set(any_store, "ev000009-0", confidence=0.2)
     order = [s.event.event_id for s in review.queue(limit=12)]
     assert order[:4] == ["ev000003-0", "ev000005-0", "ev000007-0", "ev000009-0"]
     assert len(order) == 12
 
 
-def test_queue_holds_only_pending_and_honours_filter_and_exclude(store, review):
+def test_queue_holds_only_pending_and_honours_filter_and_exclude(any_store, review):
+    store = any_store
     review.set_status("ev000000-0", "accepted", "rita")
     ids = {s.event.event_id for s in review.queue(limit=50)}
     assert "ev000000-0" not in ids and len(ids) == 11
@@ -50,7 +54,8 @@ def test_status_change_bumps_version_and_counts(review):
         review.set_status("ev000001-0", "maybe", "rita")
 
 
-def test_second_writer_with_stale_version_gets_conflict_and_nothing_is_overwritten(store, review):
+def test_second_writer_with_stale_version_gets_conflict_and_nothing_is_overwritten(any_store, review):
+    store = any_store
     review.set_status("ev000002-0", "accepted", "rita", expected_version=1)
     with pytest.raises(Conflict, match="changed by someone else"):
         review.set_status("ev000002-0", "rejected", "rob", expected_version=1)
@@ -60,7 +65,8 @@ def test_second_writer_with_stale_version_gets_conflict_and_nothing_is_overwritt
     assert stored.review_status == "accepted" and stored.version == 2 and stored.event.fatalities != 40
 
 
-def test_edit_is_versioned_with_who_and_provenance(store, review):
+def test_edit_is_versioned_with_who_and_provenance(any_store, review):
+    store = any_store
     v = review.edit("ev000004-0", {"location": "Hama", "latitude": 35.13, "longitude": 36.75, "fatalities": 7},
                     "rita", expected_version=1)
     stored = store.get_event("ev000004-0")
@@ -74,7 +80,8 @@ def test_edit_is_versioned_with_who_and_provenance(store, review):
     assert log == [{"action": "edit", "username": "rita"}]
 
 
-def test_edit_of_sub_event_type_moves_event_type_and_disorder(store, review):
+def test_edit_of_sub_event_type_moves_event_type_and_disorder(any_store, review):
+    store = any_store
     review.edit("ev000000-0", {"sub_event_type": "Peaceful protest"}, "rita", None)
     ev = store.get_event("ev000000-0").event
     assert (ev.event_type, ev.disorder_type) == ("Protests", "Demonstrations")
@@ -83,13 +90,15 @@ def test_edit_of_sub_event_type_moves_event_type_and_disorder(store, review):
 @pytest.mark.parametrize("changes, fragment", [
     ({"sub_event_type": "Picnic"}, "sub_event_type"), ({"certainty": "sure"}, "certainty"),
     ({"fatalities": -3}, "fatalities"), ({"event_id": "x"}, "cannot be edited")])
-def test_invalid_edit_is_refused_and_changes_nothing(store, review, changes, fragment):
+def test_invalid_edit_is_refused_and_changes_nothing(any_store, review, changes, fragment):
+    store = any_store
     with pytest.raises(StoreError, match=fragment):
         review.edit("ev000006-0", changes, "rita", 1)
     assert store.get_event("ev000006-0").version == 1
 
 
-def test_revert_restores_an_earlier_version(store, review):
+def test_revert_restores_an_earlier_version(any_store, review):
+    store = any_store
     before = store.get_event("ev000008-0").event
     v2 = review.edit("ev000008-0", {"location": "Raqqa", "actor1": "Someone"}, "rita", 1)
     v3 = review.revert("ev000008-0", 1, "ann", expected_version=v2)
@@ -101,7 +110,8 @@ def test_revert_restores_an_earlier_version(store, review):
         review.revert("ev000008-0", 99, "ann")
 
 
-def test_bulk_reject_touches_only_the_filtered_events(store, review):
+def test_bulk_reject_touches_only_the_filtered_events(any_store, review):
+    store = any_store
     n_iraq = review.count(ReviewFilter(country=["Iraq"]))
     changed = review.bulk_set_status(ReviewFilter(country=["Iraq"]), "rejected", "rita")
     assert changed == n_iraq > 0
@@ -121,16 +131,36 @@ def test_filters_combine(review):
     assert review.count(ReviewFilter(event_type=["Battles"], admin1=["Aleppo"])) <= review.count(ReviewFilter(admin1=["Aleppo"]))
 
 
-def test_map_points_are_columns_of_the_mappable_filtered_events(store, review):
-    _set(store, "ev000001-0", latitude=None, longitude=None)
+def test_map_points_are_columns_of_the_mappable_filtered_events(any_store, review):
+    store = any_store
+    _set(any_store, "ev000001-0", latitude=None, longitude=None)
     cols = review.map_points(ReviewFilter())
     assert len(cols["id"]) == 11 and "ev000001-0" not in cols["id"]
-    assert all(len(v) == 11 for v in cols.values())
+    assert all(len(v) == 11 for k, v in cols.items() if k != "types")
+    i = cols["id"].index("ev000002-0")
+    ev = store.get_event("ev000002-0").event
+    assert cols["types"][cols["type"][i]] == ev.event_type
+    assert cols["day"][i] == (date.fromisoformat(ev.event_date) - date(1970, 1, 1)).days
     syria = review.map_points(ReviewFilter(country=["Syria"]))
     assert 0 < len(syria["id"]) < 11
 
 
-def test_delete_keeps_the_last_version(store, review):
+def test_points_json_matches_the_portable_path(any_store, review):
+    store = any_store
+    _set(any_store, "ev000003-0", event_date=None)
+    for flt in (ReviewFilter(), ReviewFilter(country=["Iraq"]), ReviewFilter(country=["Nowhere"])):
+        assert json.loads(review.map_points_json(flt)) == json.loads(json.dumps(review.map_points(flt)))
+    assert None in review.map_points(ReviewFilter())["day"]
+
+
+def test_brief_names_what_the_map_lists(review):
+    got = review.brief(["ev000001-0", "ev000002-0", "missing"])
+    assert set(got) == {"ev000001-0", "ev000002-0"}
+    assert got["ev000001-0"]["review_status"] == "pending" and got["ev000001-0"]["location"]
+
+
+def test_delete_keeps_the_last_version(any_store, review):
+    store = any_store
     review.delete("ev000010-0", "ann")
     assert store.get_event("ev000010-0") is None
     assert review.history("ev000010-0")[0]["action"] == "delete"

