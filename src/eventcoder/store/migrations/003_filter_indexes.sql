@@ -2,10 +2,10 @@
 -- on, then the date and id the pages are ordered by, then the other common filter columns, so that a
 -- count or a filter on those columns is answered from the index alone, without reading the rows (at one
 -- million events a two-filter count went from ~400 ms to tens of ms, see bench/bench_api.py).
--- They replace the single-column indexes of 001 and 002 that are their prefixes.
+-- They replace the indexes of 001 and 002 that are their prefixes, except events_country: the narrowest
+-- index on country, it counts a country's events fastest (~4x fewer pages than a covering one).
 DROP INDEX events_date;
 DROP INDEX events_type;
-DROP INDEX events_country;
 DROP INDEX events_date_id;
 DROP INDEX events_country_date;
 DROP INDEX events_type_date;
