@@ -54,6 +54,18 @@ def test_anonymous_reads_get_401(client):
     assert anonymous.get("/openapi.json").status_code == 200 and anonymous.get("/api/docs").status_code == 200
 
 
+def test_scripts_read_with_http_basic_but_cannot_write(client):
+    script = TestClient(client.app)
+    ok = script.get("/api/events", auth=("api-reader", "a long test password"))
+    assert ok.status_code == 200 and ok.json()["total_count"] == 5
+    wrong = script.get("/api/events", auth=("api-reader", "not the password"))
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"].startswith("Basic")
+    assert script.get("/api/events", headers={"Authorization": "Basic !!!"}).status_code == 401
+    resp = script.post("/api/incidents/merge", json={"incident_ids": ["x", "y"]},
+                       auth=("api-reader", "a long test password"))
+    assert resp.status_code == 401  # a write needs a session and its CSRF token, never Basic credentials
+
+
 def ids(resp, key="doc_id"):
     assert resp.status_code == 200, resp.text
     return sorted(r[key] for r in resp.json()["data"])
