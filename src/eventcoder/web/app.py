@@ -288,15 +288,12 @@ def create_app(store, settings=None) -> FastAPI:
         read_user(request)
         if len(q.strip()) < 2:
             return {"places": []}
-        try:
-            from .. import gazetteer
-        except ImportError:
-            return JSONResponse({"places": [], "error": "[E230] the gazetteer is not installed in this build, so "
-                                 "place search is off; set latitude and longitude by clicking the map"}, 503)
+        from .. import gazetteer
+
         try:
             found = gazetteer.search(q.strip())
-        except Exception as e:  # a gazetteer that is present but not built
-            return JSONResponse({"places": [], "error": f"[E231] place search failed: {e}"}, 503)
+        except EvxError as e:  # an index that cannot be opened or built: say so, the map still works
+            return JSONResponse({"places": [], "error": f"{e}; set the place by clicking the map"}, 503)
         return {"places": [place_json(p) for p in list(found)[:20]]}
 
     # --- writes ----------------------------------------------------------------------------------
