@@ -96,8 +96,9 @@ def test_civilian_targeting_and_fatalities(extract):
 
 
 def test_unknown_actor_is_flagged_and_kept_as_written(extract):
-    e = extract("HBDH militants carried out a remote explosive attack on a dormitory in Istanbul.").events[0]
-    assert e.actor1 == "HBDH"
+    # an acronym the dictionary lacks (invented here), named as an armed actor
+    e = extract("ZKRB militants carried out a remote explosive attack on a dormitory in Istanbul.").events[0]
+    assert e.actor1 == "ZKRB"
     assert "actor_not_in_dictionary" in e.flags
 
 
