@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,27 +41,112 @@ class Header:
     body_start_line: int = 0
 
 
-def _decode(data: bytes, doc_id: str) -> tuple[Optional[str], Optional[Problem]]:
-    """Text of the bytes, or a problem saying why there is none. Warns on a non-UTF-8 fallback."""
+# Magic numbers of the binary files people drop into an article folder by mistake (images, PDFs, archives,
+# office documents): refused even when their first bytes happen to hold no NUL.
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0",
+                b"RIFF", b"\x7fELF", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")
+# Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
+# Control characters that are not layout: NUL and the other C0 codes but tab, newline, carriage return and form
+# feed (PostgreSQL refuses NUL in text; a terminal or browser mangles the rest).
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
+# A stray NUL or two is a damaged text file; in a binary file about 1 byte in 8 is a control byte (32 of 256
+# values), in text none is: more than 1 in 20 is binary.
+MAX_CONTROL_SHARE = 0.05
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """The text without non-layout control characters (NUL, ESC, ...) and how many were removed."""
+    cleaned, n = CONTROLS.subn("", text)
+    return cleaned, n
+
+
+def _control_share(head: bytes) -> float:
+    return (len(head) - len(head.translate(None, _CONTROL_BYTES))) / max(1, len(head))
+
+
+def _utf16_without_bom(head: bytes) -> Optional[str]:
+    """'utf-16-le'/'utf-16-be' when every other byte is NUL (ASCII-range text in UTF-16 without a mark)."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, doc_id: str) -> tuple[Optional[str], list[Problem]]:
+    """Text of the bytes, or a problem saying why there is none. Warns on a non-UTF-8 fallback and on
+    control characters removed."""
     if not data.strip():
-        return None, Problem(code="W302", stage="ingest", doc_id=doc_id,
-                             message="document is empty. Nothing to extract; check the file was written completely")
+        return None, [Problem(code="W302", stage="ingest", doc_id=doc_id,
+                              message="document is empty. Nothing to extract; check the file was written completely")]
     head = data[:8192]
-    if b"\x00" in head:
-        return None, Problem(code="W303", stage="ingest", doc_id=doc_id,
-                             message="document is binary (NUL bytes), not text. Convert it to .txt, .html or .jsonl")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as e:
-        text = data.decode("cp1252", errors="replace")
-        controls = sum(1 for ch in text[:4000] if ord(ch) < 32 and ch not in "\n\r\t\f")
-        if controls > len(text[:4000]) * 0.05 or text.count("\ufffd") > len(text) * 0.05:
-            return None, Problem(code="W303", stage="ingest", doc_id=doc_id,
-                                 message=f"document is not text (undecodable at byte {e.start}). "
-                                         "Convert it to UTF-8 text")
-        return text, Problem(code="W304", stage="ingest", doc_id=doc_id, severity="warning",
-                             message=f"document is not UTF-8 (byte {e.start}); read as Windows-1252. "
-                                     "Re-save it as UTF-8 if characters look wrong")
+    encoding = next((enc for bom, enc in BOMS if data.startswith(bom)), None) or _utf16_without_bom(head)
+    if encoding is None and (data.startswith(BINARY_MAGIC) or _control_share(head) > MAX_CONTROL_SHARE):
+        return None, [Problem(code="W303", stage="ingest", doc_id=doc_id,
+                              message="document is binary (an image, PDF, archive or NUL bytes), not text. "
+                                      "Convert it to .txt, .html or .jsonl")]
+    problems: list[Problem] = []
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as e:
+            return None, [Problem(code="W303", stage="ingest", doc_id=doc_id,
+                                  message=f"document starts as {encoding} but is undecodable at byte {e.start}. "
+                                          "Re-save it as UTF-8 text")]
+        if encoding.startswith(("utf-16", "utf-32")):
+            text = text.lstrip("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            text = data.decode("cp1252", errors="replace")
+            controls = sum(1 for ch in text[:4000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+            if controls > len(text[:4000]) * 0.05 or text.count("\ufffd") > len(text) * 0.05:
+                return None, [Problem(code="W303", stage="ingest", doc_id=doc_id,
+                                      message=f"document is not text (undecodable at byte {e.start}). "
+                                              "Convert it to UTF-8 text")]
+            problems.append(Problem(code="W304", stage="ingest", doc_id=doc_id, severity="warning",
+                                    message=f"document is not UTF-8 (byte {e.start}); read as Windows-1252. "
+                                            "Re-save it as UTF-8 if characters look wrong"))
+    text, removed = clean_text(text)
+    if removed:
+        problems.append(_controls_warning(doc_id, removed))
+    return text, problems
+
+
+def _controls_warning(doc_id: str, removed: int) -> Problem:
+    return Problem(code="W310", stage="ingest", doc_id=doc_id, severity="warning",
+                   message=f"removed {removed} control character(s) (NUL and the like) from the text. "
+                           "Check the file is not damaged")
+
+
+def _no_words(doc_id: str) -> Problem:
+    return Problem(code="W302", stage="ingest", doc_id=doc_id,
+                   message="document has no words (only whitespace, punctuation or symbols). Nothing to extract; "
+                           "check the file was written completely")
+
+
+def _truncated(doc_id: str, chars: int) -> Problem:
+    return Problem(code="W311", stage="ingest", doc_id=doc_id, severity="warning",
+                   message=f"document has {chars:,} characters; only the first {MAX_BODY_CHARS:,} were kept. "
+                           "Split it into articles to read all of it")
+
+
+def _checked(article: Article) -> Iterator[Item]:
+    """The article, after a problem for a body with no words and a warning for a body cut at the limit."""
+    if not any(ch.isalnum() for ch in article.text):
+        yield _no_words(article.doc_id)
+        return
+    full = len(article.raw) if article.raw else 0
+    if len(article.text) >= MAX_BODY_CHARS and full > MAX_BODY_CHARS:
+        yield _truncated(article.doc_id, full)
+    yield article
 
 
 def split_header(lines: list[str]) -> Header:
@@ -127,18 +213,86 @@ def _parse_iso_date(value: object) -> Optional[date]:
         return hits[0][2] if hits else None
 
 
-def article_from_html(doc_id: str, html: str, path: str = "") -> Article:
-    """Main text and metadata of an article page through trafilatura; boilerplate dropped."""
+# libxml2 (under lxml, under trafilatura) stops building the tree 256 elements deep, so a page nested deeper
+# comes back with no text at all; such pages are read by the plain parser below instead.
+LXML_MAX_DEPTH = 256
+_SKIP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg",
+              "button", "select", "head"}
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section", "blockquote",
+               "pre", "dd", "dt", "table", "ul", "ol", "main"}
+
+
+class _PlainText(HTMLParser):
+    """Visible text of a page and how deep its elements nest; no depth limit (the stdlib parser is flat)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = self.max_depth = self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID_TAGS:
+            if tag == "br":
+                self.parts.append("\n")
+            return
+        self.depth += 1
+        self.max_depth = max(self.max_depth, self.depth)
+        if tag in _SKIP_TAGS or self.skipping:
+            self.skipping += 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS:
+            return
+        self.depth = max(0, self.depth - 1)
+        if self.skipping:
+            self.skipping -= 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (re.sub(r"[ \t\f\v]+", " ", ln).strip() for ln in "".join(self.parts).split("\n"))
+        return "\n\n".join(ln for ln in lines if ln)
+
+
+def _plain_text(html: str) -> tuple[str, int]:
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    return parser.text(), parser.max_depth
+
+
+def article_from_html(doc_id: str, html: str, path: str = "", notes: Optional[list[Problem]] = None) -> Article:
+    """Main text and metadata of an article page through trafilatura; boilerplate dropped.
+
+    A page nested deeper than lxml can parse is read by a plain parser instead, with a warning appended to
+    ``notes`` (when given).
+    """
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_precision=True)
-    if doc is None:
-        raise ValueError("no article text found in the HTML")
-    meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
     body = (meta.get("text") or "").strip()
     if not body:
-        raise ValueError("no article text found in the HTML")
+        text, depth = _plain_text(html)
+        if depth < LXML_MAX_DEPTH or not text.strip():
+            raise ValueError("no article text found in the HTML. Check the page holds the article, "
+                             "or save its text as .txt")
+        if notes is not None:
+            notes.append(Problem(code="W312", stage="ingest", doc_id=doc_id, severity="warning",
+                                 message=f"the page nests {depth} elements deep, deeper than the HTML parser's "
+                                         f"limit of {LXML_MAX_DEPTH}; read its visible text without boilerplate "
+                                         "removal. Check the body for page furniture"))
+        art = article_from_text(doc_id, text, path=path, strip_header=False)
+        art.raw = html
+        return art
     published = _parse_iso_date(meta.get("date"))
     title = (meta.get("title") or "").strip()
     first, _, rest = body.partition("\n")
@@ -215,15 +369,19 @@ def _read_file(f: Path) -> Iterator[Item]:
                       message=f"{f} is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
                               "article. Split it into articles (one .txt each, or a .jsonl)")
         return
-    text, problem = _decode(f.read_bytes(), doc_id)
-    if problem:
-        yield problem
+    text, problems = _decode(f.read_bytes(), doc_id)
+    yield from problems
     if text is None:
         return
+    notes: list[Problem] = []
     try:
-        yield article_from_html(doc_id, text, str(f)) if kind == "html" else article_from_text(doc_id, text, path=str(f))
+        article = (article_from_html(doc_id, text, str(f), notes) if kind == "html"
+                   else article_from_text(doc_id, text, path=str(f)))
     except Exception as e:  # noqa: BLE001 - a bad document becomes a problem, the batch goes on
         yield Problem(code="W307", stage="ingest", doc_id=doc_id, message=f"cannot read {f}: {e}")
+        return
+    yield from notes
+    yield from _checked(article)
 
 
 def _read_jsonl(f: Path) -> Iterator[Item]:
@@ -243,8 +401,19 @@ def _read_jsonl(f: Path) -> Iterator[Item]:
                 yield Problem(code="W308", stage="ingest", doc_id=where,
                               message=f"invalid JSON ({e}). Each line must be one JSON object")
                 continue
+            removed = 0
+            if isinstance(obj, dict):
+                # JSON may spell NUL and other controls as \\u0000: they go, as from a file.
+                for key in ("id", "text", "title", "source", "url"):
+                    if isinstance(obj.get(key), str):
+                        obj[key], k = clean_text(obj[key])
+                        removed += k
             try:
-                yield article_from_json(obj, fallback_id=f"{f.stem}-{n}", path=str(f))
+                article = article_from_json(obj, fallback_id=f"{f.stem}-{n}", path=str(f))
             except ValueError as e:
                 doc_id = str(obj.get("id") or where) if isinstance(obj, dict) else where
                 yield Problem(code="W309", stage="ingest", doc_id=doc_id, message=f"{where}: {e}")
+                continue
+            if removed:
+                yield _controls_warning(article.doc_id, removed)
+            yield from _checked(article)
