@@ -87,8 +87,9 @@ def extract(
                 progress.update(task, advance=n_docs, events=job.summary.events)
 
             for ev in job.run(inputs, published=anchor, batch_size=batch_size, force=force, on_batch=on_batch,
-                              on_problem=lambda p: console.print(f"[red]✗[/red] {escape(str(p))}", highlight=False,
-                                                                 soft_wrap=True)):
+                              on_problem=lambda p: console.print(
+                                  f"[red]✗[/red] {escape(str(p))}" if p.severity == "error"
+                                  else f"[yellow]![/yellow] {escape(str(p))}", highlight=False, soft_wrap=True)):
                 if out_fh:
                     out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
     finally:

@@ -290,7 +290,7 @@ def article_from_html(doc_id: str, html: str, path: str = "", notes: Optional[li
                                  message=f"the page nests {depth} elements deep, deeper than the HTML parser's "
                                          f"limit of {LXML_MAX_DEPTH}; read its visible text without boilerplate "
                                          "removal. Check the body for page furniture"))
-        art = article_from_text(doc_id, text, path=path, strip_header=False)
+        art = article_from_text(doc_id, text, path=path)  # a page's visible text opens like a .txt: title, date
         art.raw = html
         return art
     published = _parse_iso_date(meta.get("date"))
