@@ -20,6 +20,11 @@ SUPPORTED = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".j
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one article is < 1 MB; a 20 MB .txt is a dump, not an article
 MAX_LINE_BYTES = 5 * 1024 * 1024  # one JSONL document
 MAX_BODY_CHARS = 1_000_000
+# An id names the document in event ids, URLs and one-line error messages: one line, and short (a URL or a
+# wire-service slug is < 200 characters). Titles, sources and URLs are cut at this many characters (a headline
+# is < 300); the body is never cut silently (see W311).
+MAX_ID_CHARS = 256
+MAX_META_CHARS = 2000
 
 # Page furniture: whole lines that are site chrome, not reporting.
 FURNITURE = re.compile(
@@ -306,19 +311,27 @@ def article_from_html(doc_id: str, html: str, path: str = "", notes: Optional[li
     return art
 
 
+def _meta(obj: dict, key: str) -> str:
+    return str(obj.get(key) or "")[:MAX_META_CHARS]
+
+
 def article_from_json(obj: dict, fallback_id: str, path: str = "") -> Article:
     if not isinstance(obj, dict):
         raise ValueError(f"a JSONL line must be an object, not {type(obj).__name__}")
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("the document has no 'text' (or it is empty)")
-    doc_id = str(obj.get("id") or fallback_id)
+    doc_id = " ".join(str(obj.get("id") or fallback_id).split())  # one line: it heads error messages
+    if len(doc_id) > MAX_ID_CHARS:
+        raise ValueError(f"'id' is {len(doc_id):,} characters, over the {MAX_ID_CHARS} limit. Use a shorter id")
+    if not doc_id:
+        doc_id = fallback_id
     published = _parse_iso_date(obj.get("published"))
     if obj.get("published") and not published:
         raise ValueError(f"'published' {obj.get('published')!r} is not a date; write YYYY-MM-DD")
     # A feed's text is the body already: no header lines to find (a short first line is prose, not a title).
-    return article_from_text(doc_id, text, path=path, title=str(obj.get("title") or ""), published=published,
-                             source=str(obj.get("source") or ""), url=str(obj.get("url") or ""),
+    return article_from_text(doc_id, text, path=path, title=_meta(obj, "title"), published=published,
+                             source=_meta(obj, "source"), url=_meta(obj, "url"),
                              language=str(obj.get("language") or "en"), strip_header=False)
 
 
@@ -411,7 +424,8 @@ def _read_jsonl(f: Path) -> Iterator[Item]:
             try:
                 article = article_from_json(obj, fallback_id=f"{f.stem}-{n}", path=str(f))
             except ValueError as e:
-                doc_id = str(obj.get("id") or where) if isinstance(obj, dict) else where
+                given = " ".join(str(obj.get("id") or "").split()) if isinstance(obj, dict) else ""
+                doc_id = given if given and len(given) <= MAX_ID_CHARS else where
                 yield Problem(code="W309", stage="ingest", doc_id=doc_id, message=f"{where}: {e}")
                 continue
             if removed:
