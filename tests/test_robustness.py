@@ -83,6 +83,7 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
         '{"id": "feed-broken", "text": "Rebels shelled',  # cut mid-string
         huge_line,
         json.dumps({"id": "feed-2", "text": OTHER, "published": "2015-10-13"}),
+        json.dumps({"id": "feed-1", "text": GOOD, "published": "2015-10-13"}),  # the same again: read once
         json.dumps({"id": "x" * 300, "text": OTHER, "published": "2015-10-13"}),  # over ingest.MAX_ID_CHARS
         json.dumps({"id": "two\nlines\t", "text": OTHER, "published": "2015-10-13", "title": "t" * 50_000}),
     ]) + "\n", encoding="utf-8")
@@ -102,12 +103,14 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
     depth = 3000  # libxml2 builds no tree past 256 levels
     (d / "nested.html").write_text("<html><body>" + "<div>" * depth + f"<h1>Attack in Douma</h1><p>{dateline}</p>"
                                    f"<p>{GOOD}</p>" + "</div>" * depth + "</body></html>", encoding="utf-8")
+    (d / "sub").mkdir()  # another plain.txt: its own document, not a replacement of the first
+    (d / "sub" / "plain.txt").write_text(f"Attack in Kunduz\n{dateline}\n\n{OTHER}\n", encoding="utf-8")
     (d / "notes.md").write_text("not an article: skipped silently in a folder", encoding="utf-8")
-    stored = {"plain", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon", "big", "nested"}
+    stored = {"plain", "plain~2", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon", "big", "nested"}
     expected = [("✗", "empty", "W302"), ("✗", "scan", "W303"), ("✗", "symbols", "W302"),
-                ("✗", "feed.jsonl:2", "W308"), ("✗", "feed.jsonl:3", "W306"), ("✗", "feed.jsonl:5", "W309"),
+                ("✗", "feed.jsonl:2", "W308"), ("✗", "feed.jsonl:3", "W306"), ("✗", "feed.jsonl:6", "W309"),
                 ("!", "legacy", "W304"), ("!", "nul", "W310"), ("!", "nested", "W312"),
-                ("!", "big", "W311"), ("!", "big", "W320")]
+                ("!", "big", "W311"), ("!", "big", "W320"), ("!", "plain", "W313"), ("!", "feed-1", "W313")]
     return stored, expected
 
 
@@ -139,6 +142,7 @@ def test_mixed_folder_reports_each_bad_document_once_and_stores_every_good_one(t
     assert "\u201c" in bodies["legacy"] and "\ufffd" not in bodies["legacy"]
     assert len(bodies["big"]) == 1_000_000  # ingest.MAX_BODY_CHARS, with the W311 warning above
     assert bodies["nested"] == GOOD
+    assert bodies["plain~2"] == OTHER
     summary = [line for line in res.stderr.splitlines() if "documents (" in line]
     assert summary and summary[-1].startswith(f"{len(stored)} documents") and "6 failed" in summary[-1]
     assert rows(db, "SELECT COUNT(*) FROM problems WHERE severity = 'error'") == [(6,)]

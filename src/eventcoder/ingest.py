@@ -355,14 +355,46 @@ def read_inputs(paths: Iterable[Union[str, Path]], published: Optional[date] = N
         paths: files (.txt, .html, .jsonl) and folders (read recursively).
         published: the --published date; it overrides every document's own.
     """
+    seen: dict[str, tuple[str, str]] = {}  # doc_id -> (content hash, where it was read) in this run
     for f in _iter_files(paths):
         if isinstance(f, Problem):
             yield f
             continue
         for item in _read_file(f):
-            if isinstance(item, Article) and published:
-                item.published, item.published_from = published, "cli"
+            if isinstance(item, Article):
+                if published:
+                    item.published, item.published_from = published, "cli"
+                problem = _unique_id(item, seen, str(f))
+                if problem:
+                    yield problem
+                    if problem.doc_id == item.doc_id:  # the same document again: read once
+                        continue
             yield item
+
+
+def _unique_id(article: Article, seen: dict[str, tuple[str, str]], where: str) -> Optional[Problem]:
+    """Keep every document of a run under its own id: two files named ``report.txt`` in two folders, or two
+    JSONL lines with one id, would otherwise replace one another in the store. A repeat with other content is
+    renamed ``ID~2`` (``~3``...; the same in every run over the same inputs, so re-runs stay idempotent); a
+    repeat of the same content is read once."""
+    digest = article.content_hash
+    first = seen.get(article.doc_id)
+    if first is None:
+        seen[article.doc_id] = (digest, where)
+        return None
+    if first[0] == digest:
+        return Problem(code="W313", stage="ingest", doc_id=article.doc_id, severity="warning",
+                       message=f"{where} repeats the document {article.doc_id!r} of {first[1]} word for word; "
+                               "read once")
+    k = 2
+    while f"{article.doc_id}~{k}" in seen:
+        k += 1
+    old, article.doc_id = article.doc_id, f"{article.doc_id}~{k}"
+    seen[article.doc_id] = (digest, where)
+    return Problem(code="W313", stage="ingest", doc_id=old, severity="warning",
+                   message=f"id {old!r} is taken by another document of this run ({first[1]}); the one in {where} "
+                           f"is stored as {article.doc_id!r}. Give each document its own id (JSONL 'id', or "
+                           "distinct file names)")
 
 
 def _read_file(f: Path) -> Iterator[Item]:
