@@ -399,67 +399,112 @@ def _unique_id(article: Article, seen: dict[str, tuple[str, str]], where: str) -
 
 def _read_file(f: Path) -> Iterator[Item]:
     kind = SUPPORTED.get(f.suffix.lower())
-    doc_id = f.stem
     if kind is None:
-        yield Problem(code="W305", stage="ingest", doc_id=doc_id,
+        yield Problem(code="W305", stage="ingest", doc_id=f.stem,
                       message=f"unknown file type {f.suffix or '(none)'!r} for {f}. "
                               f"Use one of {', '.join(sorted(SUPPORTED))}")
         return
     if kind == "jsonl":
-        yield from _read_jsonl(f)
+        with open(f, "rb") as fh:
+            yield from _read_jsonl(fh, f.name, f.stem, str(f))
         return
     size = f.stat().st_size
     if size > MAX_FILE_BYTES:
-        yield Problem(code="W306", stage="ingest", doc_id=doc_id,
+        yield Problem(code="W306", stage="ingest", doc_id=f.stem,
                       message=f"{f} is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
                               "article. Split it into articles (one .txt each, or a .jsonl)")
         return
-    text, problems = _decode(f.read_bytes(), doc_id)
+    yield from _read_document(kind, f.stem, f.read_bytes(), str(f))
+
+
+def _read_document(kind: str, doc_id: str, data: bytes, path: str) -> Iterator[Item]:
+    """One .txt or .html document from its bytes: problems first, then the article when there is one."""
+    text, problems = _decode(data, doc_id)
     yield from problems
     if text is None:
         return
     notes: list[Problem] = []
     try:
-        article = (article_from_html(doc_id, text, str(f), notes) if kind == "html"
-                   else article_from_text(doc_id, text, path=str(f)))
+        article = (article_from_html(doc_id, text, path, notes) if kind == "html"
+                   else article_from_text(doc_id, text, path=path))
     except Exception as e:  # noqa: BLE001 - a bad document becomes a problem, the batch goes on
-        yield Problem(code="W307", stage="ingest", doc_id=doc_id, message=f"cannot read {f}: {e}")
+        yield Problem(code="W307", stage="ingest", doc_id=doc_id, message=f"cannot read {path}: {e}")
         return
     yield from notes
     yield from _checked(article)
 
 
-def _read_jsonl(f: Path) -> Iterator[Item]:
-    with open(f, "rb") as fh:
-        for n, line in enumerate(fh, 1):
-            where = f"{f.name}:{n}"
-            if len(line) > MAX_LINE_BYTES:
-                yield Problem(code="W306", stage="ingest", doc_id=where,
-                              message=f"line is {len(line) / 1e6:.1f} MB, over the {MAX_LINE_BYTES // 2**20} MB "
-                                      "limit for one document. Split the document")
-                continue
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                yield Problem(code="W308", stage="ingest", doc_id=where,
-                              message=f"invalid JSON ({e}). Each line must be one JSON object")
-                continue
-            removed = 0
-            if isinstance(obj, dict):
-                # JSON may spell NUL and other controls as \\u0000: they go, as from a file.
-                for key in ("id", "text", "title", "source", "url"):
-                    if isinstance(obj.get(key), str):
-                        obj[key], k = clean_text(obj[key])
-                        removed += k
-            try:
-                article = article_from_json(obj, fallback_id=f"{f.stem}-{n}", path=str(f))
-            except ValueError as e:
-                given = " ".join(str(obj.get("id") or "").split()) if isinstance(obj, dict) else ""
-                doc_id = given if given and len(given) <= MAX_ID_CHARS else where
-                yield Problem(code="W309", stage="ingest", doc_id=doc_id, message=f"{where}: {e}")
-                continue
-            if removed:
-                yield _controls_warning(article.doc_id, removed)
-            yield from _checked(article)
+def read_bytes(name: str, data: bytes, doc_id: Optional[str] = None,
+               published: Optional[date] = None) -> Iterator[Item]:
+    """Articles of one uploaded file (its name says the kind), with the same checks as files on disk: the
+    encoding found, binary refused, controls removed, sizes bounded, one problem per bad document.
+
+    Args:
+        name: the file name as uploaded (``.txt``, ``.html``, ``.jsonl``).
+        data: its bytes.
+        doc_id: the id of a .txt/.html document (default: the name without its suffix).
+        published: overrides every document's own date (as ``--published`` does).
+    """
+    path = Path(name)
+    kind = SUPPORTED.get(path.suffix.lower())
+    doc_id = doc_id or path.stem or "upload"
+    if kind is None:
+        items: Iterator[Item] = iter([Problem(
+            code="W305", stage="ingest", doc_id=doc_id,
+            message=f"unknown file type {path.suffix or '(none)'!r} for {name}. "
+                    f"Use one of {', '.join(sorted(SUPPORTED))}")])
+    elif kind == "jsonl":
+        import io
+
+        items = _read_jsonl(io.BytesIO(data), path.name, path.stem, name)
+    elif len(data) > MAX_FILE_BYTES:
+        items = iter([Problem(code="W306", stage="ingest", doc_id=doc_id,
+                              message=f"{name} is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
+                                      "limit for one article. Split it into articles")])
+    else:
+        items = _read_document(kind, doc_id, data, name)
+    for item in items:
+        if isinstance(item, Article) and published:
+            item.published, item.published_from = published, "cli"
+        yield item
+
+
+def _read_jsonl(fh, name: str, stem: str, path: str) -> Iterator[Item]:
+    """Documents of a JSONL stream (binary), one a line; ``name:LINE`` names a line that is no document."""
+    n = 0
+    while line := fh.readline(MAX_LINE_BYTES + 1):  # bounded: a line with no end never sits whole in memory
+        n += 1
+        where = f"{name}:{n}"
+        if len(line) > MAX_LINE_BYTES:
+            size = len(line)
+            while not line.endswith(b"\n") and (line := fh.readline(1 << 20)):
+                size += len(line)
+            yield Problem(code="W306", stage="ingest", doc_id=where,
+                          message=f"line is {size / 1e6:.1f} MB, over the {MAX_LINE_BYTES // 2**20} MB "
+                                  "limit for one document. Split the document")
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            yield Problem(code="W308", stage="ingest", doc_id=where,
+                          message=f"invalid JSON ({e}). Each line must be one JSON object")
+            continue
+        removed = 0
+        if isinstance(obj, dict):
+            # JSON may spell NUL and other controls as \u0000: they go, as from a file.
+            for key in ("id", "text", "title", "source", "url"):
+                if isinstance(obj.get(key), str):
+                    obj[key], k = clean_text(obj[key])
+                    removed += k
+        try:
+            article = article_from_json(obj, fallback_id=f"{stem}-{n}", path=path)
+        except ValueError as e:
+            given = " ".join(str(obj.get("id") or "").split()) if isinstance(obj, dict) else ""
+            doc_id = given if given and len(given) <= MAX_ID_CHARS else where
+            yield Problem(code="W309", stage="ingest", doc_id=doc_id, message=f"{where}: {e}")
+            continue
+        if removed:
+            yield _controls_warning(article.doc_id, removed)
+        yield from _checked(article)
