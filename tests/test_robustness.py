@@ -222,7 +222,7 @@ NASTY = [
     {"id": "1_0", "title": f"{RLO}evil{ZWSP}", "source": "<b>bold</b>", "text": OTHER},
     {"id": "10x", "title": "plain", "source": "plain", "text": OTHER},
     {"id": "wire/2015/10/13?id=7#top", "title": "slashes", "source": "plain", "text": OTHER},
-    {"id": "nul\u0000id", "title": "nul\u0000title", "source": "nul\u0000source", "text": "Regime forces shelled "
+    {"id": "nul\u0000id", "title": "nul\u0000title\ud800", "language": "en\udfff", "source": "nul\u0000source", "text": "Regime forces shelled "
      "Douma on Monday,\u0000 killing four civilians, a monitor said."},
 ]
 

@@ -55,7 +55,8 @@ BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), 
         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
 # Control characters that are not layout: NUL and the other C0 codes but tab, newline, carriage return and form
 # feed (PostgreSQL refuses NUL in text; a terminal or browser mangles the rest).
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Lone UTF-16 surrogates (JSON may spell them, "\ud800") are no characters: nothing can encode them to UTF-8.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
 # A stray NUL or two is a damaged text file; in a binary file about 1 byte in 8 is a control byte (32 of 256
 # values), in text none is: more than 1 in 20 is binary.
@@ -63,7 +64,8 @@ MAX_CONTROL_SHARE = 0.05
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    """The text without non-layout control characters (NUL, ESC, ...) and how many were removed."""
+    """The text without non-layout control characters (NUL, ESC, ...) and lone surrogates, and how many
+    were removed."""
     cleaned, n = CONTROLS.subn("", text)
     return cleaned, n
 
@@ -127,7 +129,7 @@ def _decode(data: bytes, doc_id: str) -> tuple[Optional[str], list[Problem]]:
 
 def _controls_warning(doc_id: str, removed: int) -> Problem:
     return Problem(code="W310", stage="ingest", doc_id=doc_id, severity="warning",
-                   message=f"removed {removed} control character(s) (NUL and the like) from the text. "
+                   message=f"removed {removed} control or invalid character(s) (NUL, lone surrogates) from the text. "
                            "Check the file is not damaged")
 
 
@@ -494,9 +496,9 @@ def _read_jsonl(fh, name: str, stem: str, path: str) -> Iterator[Item]:
         removed = 0
         if isinstance(obj, dict):
             # JSON may spell NUL and other controls as \u0000: they go, as from a file.
-            for key in ("id", "text", "title", "source", "url"):
-                if isinstance(obj.get(key), str):
-                    obj[key], k = clean_text(obj[key])
+            for key, value in obj.items():
+                if isinstance(value, str):
+                    obj[key], k = clean_text(value)
                     removed += k
         try:
             article = article_from_json(obj, fallback_id=f"{stem}-{n}", path=path)
