@@ -90,7 +90,8 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
     (d / "empty.txt").write_bytes(b"")
     (d / "scan.txt").write_bytes(png_bytes())
     (d / "wide.txt").write_bytes(f"Attack in Aleppo\n{dateline}\n\n{GOOD}\n".encode("utf-16"))  # with a BOM
-    (d / "legacy.txt").write_bytes(f"Caf\u00e9 attack \u2013 Douma\n{dateline}\n\n\u201c{GOOD}\u201d\n".encode("cp1252"))
+    legacy = f"Caf\u00e9 attack \u2013 Douma\n{dateline}\n\n\u201c{GOOD}\u201d\n"
+    (d / "legacy.txt").write_bytes(legacy.encode("cp1252"))
     (d / "cut.html").write_text(f"<html><head><title>Strike</title>{meta}<body><article><p>{GOOD}</p><p>{OTHER}"
                                 "</p><p>Russian warplanes carried out airstrikes on Idlib on Sunday, kill",
                                 encoding="utf-8")
@@ -106,7 +107,8 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
     (d / "sub").mkdir()  # another plain.txt: its own document, not a replacement of the first
     (d / "sub" / "plain.txt").write_text(f"Attack in Kunduz\n{dateline}\n\n{OTHER}\n", encoding="utf-8")
     (d / "notes.md").write_text("not an article: skipped silently in a folder", encoding="utf-8")
-    stored = {"plain", "plain~2", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon", "big", "nested"}
+    stored = {"plain", "plain~2", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon",
+              "big", "nested"}
     expected = [("✗", "empty", "W302"), ("✗", "scan", "W303"), ("✗", "symbols", "W302"),
                 ("✗", "feed.jsonl:2", "W308"), ("✗", "feed.jsonl:3", "W306"), ("✗", "feed.jsonl:6", "W309"),
                 ("!", "legacy", "W304"), ("!", "nul", "W310"), ("!", "nested", "W312"),
@@ -222,8 +224,8 @@ NASTY = [
     {"id": "1_0", "title": f"{RLO}evil{ZWSP}", "source": "<b>bold</b>", "text": OTHER},
     {"id": "10x", "title": "plain", "source": "plain", "text": OTHER},
     {"id": "wire/2015/10/13?id=7#top", "title": "slashes", "source": "plain", "text": OTHER},
-    {"id": "nul\u0000id", "title": "nul\u0000title\ud800", "language": "en\udfff", "source": "nul\u0000source", "text": "Regime forces shelled "
-     "Douma on Monday,\u0000 killing four civilians, a monitor said."},
+    {"id": "nul\u0000id", "title": "nul\u0000title\ud800", "language": "en\udfff", "source": "nul\u0000source",
+     "text": "Regime forces shelled Douma on Monday,\u0000 killing four civilians, a monitor said."},
 ]
 
 
