@@ -31,6 +31,16 @@ GOOD = ("Regime forces shelled residential areas of Douma on Monday, killing fou
         "Rebels clashed with regime forces near Homs on Tuesday.")
 OTHER = "Taliban fighters attacked a police post in Kunduz on Sunday, killing two officers, officials said."
 FILLER = "The situation in the area remained tense and schools stayed closed. "
+# Texts that are odd but fine: each is stored with its events and no problem line.
+ODD_TEXTS = {
+    "odd-huge-number": GOOD.replace("four", "9" * 30),
+    "odd-one-token": "x" * 50_000 + " " + GOOD,
+    "odd-emoji": "\U0001f4a5\U0001f525" * 2000 + " " + GOOD + " \U0001f1f8\U0001f1fe",
+    "odd-arabic": "\u0642\u0635\u0641\u062a \u0642\u0648\u0627\u062a \u062f\u0648\u0645\u0627. " + GOOD,
+    "odd-separators": GOOD.replace(", killing", "\u2028killing").replace(" near", "\vnear"),
+    "odd-combining": "D\u0301\u0301\u0301ouma " * 3000 + GOOD,
+    "odd-bad-dates": GOOD + " The truce of 99/99/9999 and of 31 February 2015 held until 0000-00-00.",
+}
 PROBLEM_LINE = re.compile(r"^([✗!]) (.+?): \[(W\d{3})\] ")
 
 
@@ -86,6 +96,7 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
         json.dumps({"id": "feed-1", "text": GOOD, "published": "2015-10-13"}),  # the same again: read once
         json.dumps({"id": "x" * 300, "text": OTHER, "published": "2015-10-13"}),  # over ingest.MAX_ID_CHARS
         json.dumps({"id": "two\nlines\t", "text": OTHER, "published": "2015-10-13", "title": "t" * 50_000}),
+        *(json.dumps({"id": k, "text": v, "published": "2015-10-13"}) for k, v in ODD_TEXTS.items()),
     ]) + "\n", encoding="utf-8")
     (d / "empty.txt").write_bytes(b"")
     (d / "scan.txt").write_bytes(png_bytes())
@@ -108,7 +119,7 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
     (d / "sub" / "plain.txt").write_text(f"Attack in Kunduz\n{dateline}\n\n{OTHER}\n", encoding="utf-8")
     (d / "notes.md").write_text("not an article: skipped silently in a folder", encoding="utf-8")
     stored = {"plain", "plain~2", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon",
-              "big", "nested"}
+              "big", "nested", *ODD_TEXTS}
     expected = [("✗", "empty", "W302"), ("✗", "scan", "W303"), ("✗", "symbols", "W302"),
                 ("✗", "feed.jsonl:2", "W308"), ("✗", "feed.jsonl:3", "W306"), ("✗", "feed.jsonl:6", "W309"),
                 ("!", "legacy", "W304"), ("!", "nul", "W310"), ("!", "nested", "W312"),
@@ -145,6 +156,7 @@ def test_mixed_folder_reports_each_bad_document_once_and_stores_every_good_one(t
     assert len(bodies["big"]) == 1_000_000  # ingest.MAX_BODY_CHARS, with the W311 warning above
     assert bodies["nested"] == GOOD
     assert bodies["plain~2"] == OTHER
+    assert "\vnear" not in bodies["odd-separators"] and "\nnear" in bodies["odd-separators"]
     summary = [line for line in res.stderr.splitlines() if "documents (" in line]
     assert summary and summary[-1].startswith(f"{len(stored)} documents") and "6 failed" in summary[-1]
     assert rows(db, "SELECT COUNT(*) FROM problems WHERE severity = 'error'") == [(6,)]

@@ -30,6 +30,16 @@ def _settings(config: Optional[Path], overrides: Optional[List[str]]):
         raise typer.Exit(2)
 
 
+# Line breaks to Python's str.splitlines and to JavaScript that JSON leaves raw: escaped, so one record stays
+# one line for every reader (the parsed value is the same).
+_JSONL_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl_line(obj) -> str:
+    """One JSON record and its newline, readable text (not ASCII-escaped) but never split by a line reader."""
+    return json.dumps(obj, ensure_ascii=False).translate(_JSONL_BREAKS) + "\n"
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -120,7 +130,7 @@ def extract(
                                   f"[red]✗[/red] {escape(str(p))}" if p.severity == "error"
                                   else f"[yellow]![/yellow] {escape(str(p))}", highlight=False, soft_wrap=True)):
                 if out_fh:
-                    out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+                    out_fh.write(jsonl_line(ev.spec_dict()))
     finally:
         if out_fh:
             out_fh.close()
@@ -219,7 +229,7 @@ def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fie
         try:
             with open(pred, "w", encoding="utf-8") as fh:
                 for ev in job.run(inputs):
-                    fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+                    fh.write(jsonl_line(ev.spec_dict()))
         finally:
             job.close()
         raise typer.Exit(evaluate_cli(str(gold), str(pred), km=km, as_json=as_json))

@@ -53,11 +53,11 @@ BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"
 # Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
 BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8-sig"),
         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
-# Control characters that are not layout: NUL and the other C0 codes but tab, newline, carriage return and form
-# feed (PostgreSQL refuses NUL in text; a terminal or browser mangles the rest).
+# Control characters that are not layout: NUL and the other C0 codes but tab, newline, vertical tab, carriage
+# return and form feed (PostgreSQL refuses NUL in text; a terminal or browser mangles the rest).
 # Lone UTF-16 surrogates (JSON may spell them, "\ud800") are no characters: nothing can encode them to UTF-8.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
+CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\r\f") + b"\x7f"
 # A stray NUL or two is a damaged text file; in a binary file about 1 byte in 8 is a control byte (32 of 256
 # values), in text none is: more than 1 in 20 is binary.
 MAX_CONTROL_SHARE = 0.05
@@ -66,7 +66,8 @@ MAX_CONTROL_SHARE = 0.05
 def clean_text(text: str) -> tuple[str, int]:
     """The text without non-layout control characters (NUL, ESC, ...) and lone surrogates, and how many
     were removed."""
-    cleaned, n = CONTROLS.subn("", text)
+    # A vertical tab is a word processor's manual line break: a line break, not a character to drop.
+    cleaned, n = CONTROLS.subn("", text.replace("\x0b", "\n"))
     return cleaned, n
 
 
