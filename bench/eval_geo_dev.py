@@ -75,8 +75,9 @@ def main() -> None:
                 d = (haversine_km(g["latitude"], g["longitude"], ev.latitude, ev.longitude)
                      if ev.latitude is not None else -1)
                 if d < 0 or d > 25:
+                    note = ev.provenance["location"].note if "location" in ev.provenance else ""
                     f.write("\t".join([rec.doc_id, f"{d:.0f}", g["location"], g["admin2"], g["admin1"],
-                                       g["country"], ev.location, ev.admin1, ev.country or "",
+                                       g["country"], ev.location, ev.admin1, ev.country or "", note[:60],
                                        " ".join(rec.text.split())[:250]]) + "\n")
 
 

@@ -14,7 +14,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="eventcoder: conflict reporting in, a reviewed, geocoded, dated event database out.")
 
 DEFAULT_DB = "data/eventcoder.db"
-DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file")
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file, or a postgresql:// URL")
 SetOption = typer.Option(None, "--set", help="override a setting: section.key=value (repeatable)")
 ConfigOption = typer.Option(None, "--config", help="settings file (default: ./eventcoder.toml when present)")
 

@@ -42,7 +42,8 @@ class ClassifySettings(BaseModel):
 class GeocodeSettings(BaseModel):
     index_path: Optional[str] = Field(None, description="gazetteer index file; default: built on first use in "
                                       "~/.cache/eventcoder/gazetteer-<version>.sqlite")
-    max_candidates: int = Field(10, ge=1, description="gazetteer candidates weighed per toponym")
+    max_candidates: int = Field(40, ge=1, description="gazetteer candidates weighed per toponym (a shared name "
+                                "such as Bolivar has dozens; the one the context needs may be far down)")
     max_chars: int = Field(200_000, ge=1000, description="toponyms are looked for in this many characters of a document")
     country_fallback: bool = Field(True, description="an event with no place named goes to the capital of the "
                                    "document's country (geo_precision 3, flagged geo_country_only)")

@@ -9,8 +9,9 @@ Two reports may belong to one incident when all of these hold (``compatible``):
   (``COMPATIBLE_TYPES``); strategic developments only with the same sub-event type;
 - overlapping actors: a shared actor (spelling-tolerant), unless one side names none or only
   ``Unidentified ...`` actors;
-- places within a distance that grows with the coarser ``geo_precision`` (``Settings.radius_km``), or
-  without coordinates, the same country and a matching place name;
+- places within a distance that grows with the coarser ``geo_precision`` (``Settings.radius_km``), but
+  two differently named places (neither a region) only within ``Settings.same_spot_km``, since ACLED
+  codes one event per location; without coordinates, the same country and a matching place or region;
 - dates within a window that grows with the coarser ``time_precision`` (``Settings.window_days``).
 
 Clustering is complete-linkage: a report joins a cluster only if it is compatible with every member, so
@@ -25,11 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_left, bisect_right
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
-from typing import Iterable, Literal, Optional, Union
+from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
@@ -68,7 +71,10 @@ class Settings:
     actor_similarity: float = 88.0
     """rapidfuzz token_set_ratio at which two actor names are the same actor (spelling variants)."""
     place_similarity: float = 85.0
-    """rapidfuzz ratio at which two place names match when a report has no coordinates."""
+    """rapidfuzz ratio at which two place names are one name (spelling variants)."""
+    same_spot_km: float = 3.0
+    """Two reports that name different places (neither a region) are one place only within this distance:
+    ACLED codes one event per location, so two named towns or villages 10 km apart are two events."""
 
 
 DEFAULT_SETTINGS = Settings()
@@ -150,6 +156,8 @@ class _Report:
     day: Optional[int]
     actors: frozenset[str]
     place: str
+    country: str
+    admin1: str
 
 
 def _prepare(ev: Event) -> _Report:
@@ -159,7 +167,8 @@ def _prepare(ev: Event) -> _Report:
             day = date.fromisoformat(ev.event_date).toordinal()
         except ValueError:
             day = None
-    return _Report(ev, day, actor_names(ev), normalize_name(ev.location))
+    return _Report(ev, day, actor_names(ev), normalize_name(ev.location), normalize_name(ev.country),
+                   normalize_name(ev.admin1))
 
 
 def _type_score(a: Event, b: Event) -> float:
@@ -170,8 +179,10 @@ def _type_score(a: Event, b: Event) -> float:
     return 0.5 if frozenset({a.event_type, b.event_type}) in COMPATIBLE_TYPES else 0.0
 
 
-def _same_actor(x: str, y: str, s: Settings) -> bool:
-    if x == y or fuzz.token_set_ratio(x, y) >= s.actor_similarity:
+@lru_cache(maxsize=1 << 16)
+def _same_actor(x: str, y: str, similarity: float) -> bool:
+    """Two normalised actor names are one actor (cached: the same few names meet again and again)."""
+    if x == y or fuzz.token_set_ratio(x, y) >= similarity:
         return True
     # An acronym against the full name: 'ttp' and 'tehreek i taliban pakistan'.
     short, long_ = sorted((x, y), key=len)
@@ -179,28 +190,35 @@ def _same_actor(x: str, y: str, s: Settings) -> bool:
 
 
 def _actor_score(a: _Report, b: _Report, s: Settings) -> float:
-    """Share of the actors that match. Two reports that each name both sides and share none are two
-    events; a report naming one actor only may still be the other's (it often names just the victim)."""
+    """Share of the actors that match. Two reports that share no actor are two events, except when one
+    names a single actor and the other several: a short report often names just one side."""
     if not a.actors or not b.actors:
         return 0.5  # one side names no actor: neither for nor against
-    matched = sum(any(_same_actor(x, y, s) for y in b.actors) for x in a.actors)
+    # Symmetric: the share of all named actors, on both sides, that the other side also names.
+    sim = s.actor_similarity
+    matched = (sum(any(_same_actor(x, y, sim) for y in b.actors) for x in a.actors)
+               + sum(any(_same_actor(y, x, sim) for x in a.actors) for y in b.actors))
     if matched:
-        return min(1.0, matched / max(len(a.actors), len(b.actors)))
-    return 0.0 if min(len(a.actors), len(b.actors)) >= 2 else 0.3
+        return matched / (len(a.actors) + len(b.actors))
+    return 0.3 if min(len(a.actors), len(b.actors)) == 1 < max(len(a.actors), len(b.actors)) else 0.0
 
 
 def _place_score(a: _Report, b: _Report, s: Settings) -> float:
     ea, eb = a.ev, b.ev
-    if ea.country and eb.country and normalize_name(ea.country) != normalize_name(eb.country):
+    if a.country and b.country and a.country != b.country:
         return 0.0
     radius = max(s.radius_km[_precision_index(ea.geo_precision)], s.radius_km[_precision_index(eb.geo_precision)])
     if None not in (ea.latitude, ea.longitude, eb.latitude, eb.longitude):
         d = haversine_km(ea.latitude, ea.longitude, eb.latitude, eb.longitude)
+        if (a.place and b.place and 3 not in (ea.geo_precision, eb.geo_precision)
+                and (ea.geonameid != eb.geonameid if ea.geonameid and eb.geonameid
+                     else fuzz.token_set_ratio(a.place, b.place) < s.place_similarity)):
+            radius = min(radius, s.same_spot_km)  # two differently named places
         return 0.0 if d > radius else 1.0 - 0.5 * d / radius
     if a.place and b.place and fuzz.ratio(a.place, b.place) >= s.place_similarity:
         return 0.7
     # Without coordinates, a shared first-level region is as precise as a province-level geocode.
-    if ea.admin1 and eb.admin1 and normalize_name(ea.admin1) == normalize_name(eb.admin1):
+    if a.admin1 and a.admin1 == b.admin1:
         return 0.5
     return 0.0  # nowhere to compare: better two incidents than one wrong one
 
@@ -218,13 +236,50 @@ def _pair_score(a: _Report, b: _Report, s: Settings) -> float:
     """0 when the two reports cannot be one incident, else a 0..1 closeness used to order merges."""
     if a.ev.doc_id == b.ev.doc_id:
         return 0.0
-    parts = (_type_score(a.ev, b.ev), _date_score(a, b, s), _place_score(a, b, s), _actor_score(a, b, s))
-    return 0.0 if min(parts) == 0.0 else sum(parts) / len(parts)
+    # Cheapest tests first: most candidate pairs fail on the date or the type.
+    date_s = _date_score(a, b, s)
+    if date_s == 0.0:
+        return 0.0
+    type_s = _type_score(a.ev, b.ev)
+    if type_s == 0.0:
+        return 0.0
+    place_s = _place_score(a, b, s)
+    if place_s == 0.0:
+        return 0.0
+    actor_s = _actor_score(a, b, s)
+    if actor_s == 0.0:
+        return 0.0
+    return (date_s + type_s + place_s + actor_s) / 4
 
 
 def compatible(a: Event, b: Event, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Whether two reports may describe the same real-world event."""
     return _pair_score(_prepare(a), _prepare(b), settings) > 0.0
+
+
+def matching(report: Event, candidates: Iterable[Any], settings: Settings = DEFAULT_SETTINGS) -> list[str]:
+    """The ids of the candidates that may describe the same event as ``report`` (the store's pre-filter).
+    A candidate is an Event or any object with the same attributes (the store passes light rows)."""
+    seed = _prepare(report)
+    out = []
+    for c in candidates:
+        # Date and distance first, on the raw values: most candidates fail here, before any name is read.
+        if seed.day is not None and c.event_date:
+            window = max(settings.window_days[_precision_index(report.time_precision)],
+                         settings.window_days[_precision_index(c.time_precision)])
+            try:
+                if abs(date.fromisoformat(c.event_date).toordinal() - seed.day) > window:
+                    continue
+            except ValueError:
+                pass
+        if None not in (report.latitude, report.longitude, c.latitude, c.longitude):
+            radius = max(settings.radius_km[_precision_index(report.geo_precision)],
+                         settings.radius_km[_precision_index(c.geo_precision)])
+            if haversine_km(report.latitude, report.longitude, c.latitude, c.longitude) > radius:
+                continue
+        if _pair_score(seed, _prepare(c), settings) > 0.0:
+            out.append(c.event_id)
+    return out
 
 
 # --- clustering ---------------------------------------------------------------------------------
@@ -233,26 +288,32 @@ def _block_key(r: _Report) -> tuple[str, str]:
     return DISORDER_OF_EVENT.get(r.ev.event_type, ""), normalize_name(r.ev.country)
 
 
-def _candidate_pairs(reports: list[_Report], s: Settings) -> list[tuple[float, str, str]]:
-    """Every compatible pair, found within blocks and a sliding date window (not all n² pairs)."""
+def _candidate_pairs(reports: list[_Report], s: Settings) -> dict[tuple[str, str], float]:
+    """Every compatible pair (ids in order) and its score. Only reports of one block (disorder type and
+    country) can match, and only within the coarser of their two date windows: each report looks at each
+    precision class of its block over that class's own window (bisect), not at all n² pairs."""
     blocks: dict[tuple[str, str], list[_Report]] = {}
     for r in reports:
         if r.day is not None:
             blocks.setdefault(_block_key(r), []).append(r)
-    max_window = max(s.window_days)
-    pairs = []
+    pairs: dict[tuple[str, str], float] = {}
     for members in blocks.values():
-        members.sort(key=lambda r: (r.day, r.ev.event_id))
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if b.day - a.day > max_window:
-                    break
-                score = _pair_score(a, b, s)
-                if score > 0.0:
-                    x, y = sorted((a.ev.event_id, b.ev.event_id))
-                    pairs.append((score, x, y))
-    # Best first; ties broken by ids so the order never depends on the input order.
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        classes: dict[int, list[_Report]] = {}
+        for r in members:
+            classes.setdefault(_precision_index(r.ev.time_precision), []).append(r)
+        for lst in classes.values():
+            lst.sort(key=lambda r: (r.day, r.ev.event_id))
+        days = {k: [r.day for r in lst] for k, lst in classes.items()}
+        for a in members:
+            wa = s.window_days[_precision_index(a.ev.time_precision)]
+            for k, lst in classes.items():
+                w = max(wa, s.window_days[k])
+                for b in lst[bisect_left(days[k], a.day - w):bisect_right(days[k], a.day + w)]:
+                    if b.ev.event_id <= a.ev.event_id:
+                        continue  # each pair once, from its smaller id
+                    score = _pair_score(a, b, s)
+                    if score > 0.0:
+                        pairs[(a.ev.event_id, b.ev.event_id)] = score
     return pairs
 
 
@@ -307,14 +368,18 @@ def dedup(items: Iterable[Union[Event, Incident]],
             else:
                 different.add(frozenset((a, b)))
 
+    pairs = _candidate_pairs(list(reports.values()), settings)
+
     def mergeable(ra: str, rb: str) -> bool:
+        # Complete linkage: every cross pair must be a candidate (a pair that is not scored 0).
         for x in clusters.members[ra]:
             for y in clusters.members[rb]:
-                if frozenset((x, y)) in different or _pair_score(reports[x], reports[y], settings) == 0.0:
+                if ((x, y) if x < y else (y, x)) not in pairs or frozenset((x, y)) in different:
                     return False
         return True
 
-    for _, a, b in _candidate_pairs(list(reports.values()), settings):
+    # Best first; ties broken by ids so the order never depends on the input order.
+    for (a, b), _ in sorted(pairs.items(), key=lambda p: (-p[1], p[0])):
         ra, rb = clusters.of[a], clusters.of[b]
         if ra != rb and mergeable(ra, rb):
             clusters.union(a, b)

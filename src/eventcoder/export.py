@@ -68,17 +68,23 @@ def region_of(iso3: str) -> str:
 
 
 # --- rows --------------------------------------------------------------------------------------------
+_INCIDENT_SPEC_FIELDS = tuple(f for f in SPEC_FIELDS if f not in ("doc_id", "event_id", "evidence"))
+
+
 def incident_record(row: dict[str, Any], reports: Optional[list[str]] = None) -> dict[str, Any]:
     """An incident row as a SPEC-shaped record (``event_id`` is the incident id) plus incident fields."""
-    rec = {f: row.get(f) for f in SPEC_FIELDS if f not in ("event_id", "evidence")}
-    rec["event_id"] = row["incident_id"]
+    rec = {"doc_id": row["doc_id"], "event_id": row["incident_id"]}
+    for f in _INCIDENT_SPEC_FIELDS:
+        rec[f] = row[f]
     rec["evidence"] = {"text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"]}
+    flags, sources = row.get("flags_json"), row.get("field_sources_json")
     rec.update(incident_id=row["incident_id"], interaction=row["interaction"], n_reports=row["n_reports"],
-               n_documents=row["n_documents"], flags=json.loads(row.get("flags_json") or "[]"),
-               field_sources=json.loads(row.get("field_sources_json") or "{}"), timestamp=row["timestamp"])
+               n_documents=row["n_documents"], flags=json.loads(flags) if flags and flags != "[]" else [],
+               field_sources=json.loads(sources) if sources and sources != "{}" else {},
+               timestamp=row["timestamp"])
     if reports is not None:
         rec["reports"] = reports
-    return {k: rec[k] for k in ["doc_id", "event_id"] + [k for k in rec if k not in ("doc_id", "event_id")]}
+    return rec
 
 
 def report_record(s: StoredEvent) -> dict[str, Any]:

@@ -7,7 +7,9 @@ import pandas as pd
 from fastapi.testclient import TestClient
 
 from eventcoder.export import ACLED_COLUMNS, write_export
+from eventcoder.store import users
 from eventcoder.web.app import create_app
+from eventcoder.web.auth import SESSION_COOKIE
 
 from .conftest import make_event, make_record
 
@@ -24,6 +26,8 @@ def test_export_and_api_on_each_backend(store, tmp_path):
     assert list(df.columns) == list(ACLED_COLUMNS) and stats.rows == len(df) == 2
     assert abs(df[df.location == "Mosul"].latitude.iloc[0] - 36.335) < 1e-9  # double precision on both
     client = TestClient(create_app(store))
+    user = users.add_user(store.db, "api-reader", "a long test password", role="viewer")
+    client.cookies.set(SESSION_COOKIE, users.create_session(store.db, user))
     body = client.get("/api/events?actor1=islamic%25&actor1_where=LIKE&fields=event_id|year").json()
     assert body["data"] == [{"event_id": "c-e0", "year": 2016}]
     inc = client.get("/api/incidents?country=Syria").json()["data"][0]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 
@@ -210,3 +212,39 @@ def test_incidents_cli(store_target):
     bad = runner.invoke(incidents_app, ["merge", "nope", "nada", "--db", store_target])
     assert bad.exit_code == 2 and "no incident" in bad.output
     assert runner.invoke(incidents_app, ["rebuild", "--db", store_target]).output.strip() == "1 incidents"
+
+
+def test_review_changes_reach_incidents_and_since(store):
+    from eventcoder.store.review import Review
+
+    store.add_records([make_record(d, [make_event(d, fatalities=n)]) for d, n in (("a", 3), ("b", 7), ("c", 5))])
+    inc = store.get_event("a-e0").incident_id
+    assert store.get_incident(inc)["fatalities"] == 7
+    with store.db.transaction():
+        store.db.execute("UPDATE events SET timestamp = 100")
+        store.db.execute("UPDATE incidents SET timestamp = 100")
+    review = Review(store.db)
+    review.set_status("b-e0", "rejected", "rev")  # a false report leaves the incident
+    assert store.get_event("b-e0").incident_id is None
+    assert store.get_incident(inc)["fatalities"] == 5 and store.get_incident(inc)["n_reports"] == 2
+    assert {s.event.event_id for s in store.iter_events(EventQuery(since=101))} == {"b-e0"}
+    assert [r["incident_id"] for r in store.iter_incidents(EventQuery(since=101))] == [inc]
+    review.edit("c-e0", {"location": "Homs", "latitude": 34.7268, "longitude": 36.7234}, "rev", None)
+    assert store.get_event("c-e0").incident_id != inc  # moved 140 km: another event now
+    review.delete("a-e0", "rev")
+    assert store.get_incident(inc) is None
+    assert {(d["entity"], d["entity_id"]) for d in store.deletions_since(101)} >= {("event", "a-e0"),
+                                                                                   ("incident", inc)}
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command-line shell is not installed")
+def test_the_file_reads_in_the_sqlite3_shell(tmp_path):
+    path = tmp_path / "events.db"
+    s = open_store(path)
+    s.add_records([make_record("a", [make_event("a")])])
+    s.close()
+    out = subprocess.run(["sqlite3", "-header", str(path), "SELECT event_id, location, incident_id FROM events; "
+                          "SELECT incident_id, n_reports, location FROM incidents;"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "event_id|location|incident_id" and out[1].startswith("a-e0|Aleppo|I")
+    assert out[2] == "incident_id|n_reports|location" and out[3].endswith("|1|Aleppo")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import geojson
 import pandas as pd
@@ -12,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventcoder.export import ACLED_COLUMNS
-from eventcoder.store import open_store
+from eventcoder.store import open_store, users
 from eventcoder.web.app import create_app
+from eventcoder.web.auth import SESSION_COOKIE
 
 from store.conftest import make_event, make_record
 
@@ -35,8 +35,35 @@ def client(tmp_path_factory):
                                      latitude=34.6071, longitude=43.6782, fatalities=1)]),
     ])
     with TestClient(create_app(store)) as c:
+        c.cookies.set(SESSION_COOKIE, viewer_session(store))
         yield c
     store.close()
+
+
+def viewer_session(store) -> str:
+    """A session token of a fresh viewer (the lowest role): the data API needs a logged-in user."""
+    user = users.add_user(store.db, "api-reader", "a long test password", role="viewer")
+    return users.create_session(store.db, user)
+
+
+def test_anonymous_reads_get_401(client):
+    anonymous = TestClient(client.app)
+    for path in ("/api/events", "/api/incidents.csv", "/api/events/a-e0"):
+        resp = anonymous.get(path)
+        assert resp.status_code == 401 and "log in" in resp.text
+    assert anonymous.get("/openapi.json").status_code == 200 and anonymous.get("/api/docs").status_code == 200
+
+
+def test_scripts_read_with_http_basic_but_cannot_write(client):
+    script = TestClient(client.app)
+    ok = script.get("/api/events", auth=("api-reader", "a long test password"))
+    assert ok.status_code == 200 and ok.json()["total_count"] == 5
+    wrong = script.get("/api/events", auth=("api-reader", "not the password"))
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"].startswith("Basic")
+    assert script.get("/api/events", headers={"Authorization": "Basic !!!"}).status_code == 401
+    resp = script.post("/api/incidents/merge", json={"incident_ids": ["x", "y"]},
+                       auth=("api-reader", "a long test password"))
+    assert resp.status_code == 401  # a write needs a session and its CSRF token, never Basic credentials
 
 
 def ids(resp, key="doc_id"):
@@ -139,6 +166,10 @@ def test_geojson_variants(client):
     ("country=Iraq&country=Syria", "given 2 times"),
     ("country_where=LIKE", "without country"),
     ("since=yesterday", "not unix seconds"),
+    ("fatalities=" + "9" * 25, "not a whole number"),
+    ("latitude=nan", "not a finite number"),
+    ("since=" + "9" * 25, "not unix seconds"),
+    ("country=Syr%00ia", "NUL character"),
     ("review_status=accepted", None),  # a field of events: fine there, unknown on incidents
 ])
 def test_bad_parameters_get_a_clear_400(client, query, message):
@@ -177,3 +208,29 @@ def test_openapi_and_self_hosted_docs(client):
     asset = client.get("/api/docs/static/swagger-ui-bundle.js")
     assert asset.status_code == 200 and "SwaggerUIBundle" in asset.text[:2_000_000]
     assert client.get("/api/docs/static/..%2F..%2Fapi.py").status_code == 404
+
+
+def test_reviewers_split_and_merge_over_http(tmp_path):
+    store = open_store(tmp_path / "review.db")
+    store.add_records([make_record(d, [make_event(d)]) for d in ("a", "b", "c")])
+    inc = store.get_event("a-e0").incident_id
+    client = TestClient(create_app(store))
+    reviewer = users.add_user(store.db, "rev", "a long test password", role="reviewer")
+    token = users.create_session(store.db, reviewer)
+    client.cookies.set(SESSION_COOKIE, token)
+    csrf = {"x-csrf-token": users.session_user(store.db, token).csrf_token}
+    assert client.post(f"/api/incidents/{inc}/split", json={"event_ids": ["c-e0"]}).status_code == 403  # no token
+    parts = client.post(f"/api/incidents/{inc}/split", json={"event_ids": ["c-e0"]}, headers=csrf).json()
+    assert len(parts["incident_ids"]) == 2
+    merged = client.post("/api/incidents/merge", json={"incident_ids": parts["incident_ids"]}, headers=csrf).json()
+    assert {store.get_event(f"{d}-e0").incident_id for d in "abc"} == {merged["incident_id"]}
+    bad = client.post("/api/incidents/merge", json={"incident_ids": ["nope", "nada"]}, headers=csrf)
+    assert bad.status_code == 400 and "no incident" in bad.json()["detail"]
+    assert client.post("/api/incidents/merge", json={"incident_ids": "x"}, headers=csrf).status_code == 422
+    viewer = users.add_user(store.db, "vic", "a long test password", role="viewer")
+    vtoken = users.create_session(store.db, viewer)
+    client.cookies.set(SESSION_COOKIE, vtoken)
+    denied = client.post("/api/incidents/merge", json={"incident_ids": parts["incident_ids"]},
+                         headers={"x-csrf-token": users.session_user(store.db, vtoken).csrf_token})
+    assert denied.status_code == 403
+    store.close()

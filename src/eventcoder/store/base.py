@@ -1,6 +1,7 @@
 """What every store offers: the protocol the CLI, the exports, the API and the review app use."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional, Protocol
 
@@ -57,17 +58,27 @@ class Filter:
 
 def coerce(field_name: str, kind: str, raw: Any) -> Any:
     """A filter value as the column's kind, or a QueryError that says what was expected."""
-    if kind == TEXT or raw is None:
-        return raw if raw is None else str(raw)
+    if raw is None:
+        return None
+    if "\x00" in str(raw):
+        raise QueryError(f"{field_name} contains a NUL character. Remove it")
+    if kind == TEXT:
+        return str(raw)
     text = str(raw).strip()
     try:
         if kind == INT:
-            return int(text)
+            value = int(text)
+            if not -2**63 <= value < 2**63:  # the widest integer either database stores
+                raise ValueError
+            return value
         if kind == REAL:
-            return float(text)
+            value = float(text)
+            if not math.isfinite(value):
+                raise ValueError
+            return value
     except ValueError:
-        raise QueryError(f"{field_name}={raw!r} is not a {'whole number' if kind == INT else 'number'}. "
-                         f"Give {field_name} as a number, e.g. {field_name}=3") from None
+        raise QueryError(f"{field_name}={raw!r} is not a {'whole number' if kind == INT else 'finite number'}."
+                         f" Give {field_name} as a number, e.g. {field_name}=3") from None
     from datetime import date
 
     try:
@@ -128,4 +139,12 @@ class EventStore(Protocol):
     def query_events(self, q: EventQuery) -> list[StoredEvent]: ...
     def count_events(self, q: EventQuery) -> int: ...
     def iter_events(self, q: EventQuery) -> Iterator[StoredEvent]: ...
+    # incidents: one real-world event, many reports (rows as dicts of the incidents table)
+    def get_incident(self, incident_id: str) -> Optional[dict[str, Any]]: ...
+    def query_incidents(self, q: EventQuery) -> list[dict[str, Any]]: ...
+    def count_incidents(self, q: EventQuery) -> int: ...
+    def iter_incidents(self, q: EventQuery) -> Iterator[dict[str, Any]]: ...
+    def merge_incidents(self, incident_ids: list[str], username: str = "") -> Optional[str]: ...
+    def split_incident(self, incident_id: str, event_ids: list[str], username: str = "") -> list[str]: ...
+    def deletions_since(self, since: int) -> list[dict[str, Any]]: ...
     def close(self) -> None: ...

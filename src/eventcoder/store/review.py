@@ -18,7 +18,7 @@ from ..errors import StoreError
 from ..types import Event, FieldEvidence
 from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
 from .db import Database, utcnow
-from .sql import row_to_stored
+from .sql import SQLStore, row_to_stored
 
 STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected", "edited")
 
@@ -252,6 +252,7 @@ class Review:
             version = self._update(row, expected_version, {"review_status": status})
             self._log(event_id, f"review-{status}", username, now, {"review_status": row["review_status"]},
                       {"review_status": status, "version": version})
+            self._changed([event_id], recluster=[event_id] if "rejected" in (status, row["review_status"]) else [])
         return version
 
     def bulk_set_status(self, flt: ReviewFilter, status: str, username: str, max_events: int = 100_000) -> int:
@@ -276,6 +277,8 @@ class Review:
                 [("event", r["event_id"], f"bulk-{status}", username, now,
                   json.dumps({"review_status": r["review_status"]}), json.dumps({"review_status": status}))
                  for r in rows])
+            self._changed([r["event_id"] for r in rows],
+                          recluster=[r["event_id"] for r in rows if "rejected" in (status, r["review_status"])])
         return len(rows)
 
     def edit(self, event_id: str, changes: dict[str, Any], username: str, expected_version: Optional[int]) -> int:
@@ -314,6 +317,7 @@ class Review:
             version = self._update(row, expected_version, cols)
             self._log(event_id, "edit", username, now, {k: row[k] for k in changed},
                       {**{k: cols[k] for k in changed}, "version": version})
+            self._changed([event_id])
         return version
 
     def revert(self, event_id: str, to_version: int, username: str, expected_version: Optional[int] = None) -> int:
@@ -331,6 +335,7 @@ class Review:
             version = self._update(row, expected_version, cols)
             self._log(event_id, "revert", username, now, {"version": row["version"]},
                       {"restored_version": to_version, "version": version})
+            self._changed([event_id])
         return version
 
     def delete(self, event_id: str, username: str) -> None:
@@ -341,6 +346,12 @@ class Review:
             self._save_version(row, "delete", username, now)
             self.db.execute("DELETE FROM events WHERE event_id=?", (event_id,))
             self._log(event_id, "delete", username, now, {"review_status": row["review_status"]}, None)
+            self._changed(deleted={event_id: row["incident_id"]})
+
+    def _changed(self, event_ids: list[str] = (), deleted: Optional[dict[str, Optional[str]]] = None,
+                 recluster: Optional[list[str]] = None) -> None:
+        # Timestamps for export --since, deletions, and the incidents the reports are in follow every change.
+        SQLStore(self.db, migrate=False).review_changed(event_ids, deleted, recluster)
 
     def _log(self, event_id: str, action: str, username: str, at: str, before: Any, after: Any) -> None:
         self.db.execute("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"

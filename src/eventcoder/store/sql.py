@@ -2,6 +2,14 @@
 reviewer decisions, problems, runs, deletions and the change log.
 
 Every query is written once with ``?`` placeholders and runs on both backends.
+
+Incidents are kept up to date on every write: the reports that changed, the stored reports that could
+match them (same disorder type and country, inside the date window their precisions allow, inside a
+bounding box of the widest radius), the other members of their incidents and the reports a reviewer tied
+to them are reclustered with ``dedup`` (and the reviewers' decisions), and only incidents that differ are
+written, with a new ``timestamp``. This is one hop from what changed, so a long chain of later edits can
+leave a grouping that a full ``rebuild_incidents()`` would draw differently; ``eventcoder incidents
+rebuild`` redoes it all. Vanished incidents and events are recorded in ``deletions`` for ``export --since``.
 """
 from __future__ import annotations
 
@@ -10,12 +18,13 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Optional
 
-from ..dedup import Decision, Incident, dedup
+from ..dedup import Decision, Incident, dedup, matching
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, Span, StoredEvent
-from .base import (DATE, EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
+from .base import (EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
                    QueryError)
 from .db import Database, connect, utcnow
 
@@ -26,6 +35,12 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting",
     "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "fatalities", "source", "notes", "certainty", "attribution", "confidence", "geonameid",
+)
+# What the matcher reads of a stored report to pre-filter candidates (dedup.matching).
+MATCH_COLUMNS: tuple[str, ...] = (
+    "event_id", "doc_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+    "actor2", "assoc_actor_2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+    "geonameid", "review_status",
 )
 INCIDENT_VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c not in ("event_id", "doc_id"))
 QUERY_PAGE_MAX = 10_000
@@ -110,10 +125,10 @@ def filter_clause(f: Filter) -> tuple[str, list[Any]]:
 class SQLStore:
     """Documents, events, incidents and their review state in one database; every write is one transaction."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, migrate: bool = True):
         self.db = db
         self.dedup_settings = DEDUP_SETTINGS
-        applied = self.db.migrate()
+        applied = self.db.migrate() if migrate else []
         if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
             # A database from before incidents: group its stored reports now, once.
             self.rebuild_incidents()
@@ -232,33 +247,17 @@ class SQLStore:
 
     # --- incidents ----------------------------------------------------------------------------
     def _neighbourhood(self, seeds: set[str], stale: set[str]) -> set[str]:
-        """The events whose incidents may change when ``seeds`` changed: reports of a compatible kind, same
-        country, within the widest date window of each seed; the members of every incident they are in;
-        and the reports a reviewer tied to them. One hop, which keeps a batch's work local."""
+        """The events whose incidents may change when ``seeds`` changed: the stored reports that may match a
+        seed, the members of every incident they or the seeds are in (and of ``stale`` incidents), and the
+        reports a reviewer tied to them. One hop, which keeps a batch's work local."""
         ids = set(seeds)
-        windows = self.dedup_settings.window_days
-        # Degrees of latitude per km: a bounding box on the widest radius keeps far reports out cheaply.
-        box = max(self.dedup_settings.radius_km) / 110.0
-        for chunk in _chunks(sorted(seeds), 500):
-            rows = self.db.query(f"SELECT event_id, disorder_type, country, event_date, time_precision, latitude "
-                                 f"FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
-            for r in rows:
-                try:
-                    day = date.fromisoformat(r["event_date"] or "")
-                except ValueError:
-                    continue
-                # A pair may be as far apart in time as the coarser of its two windows: the seed's own
-                # window for any report, wider ones only for reports of that coarser precision.
-                own = windows[min(max(int(r["time_precision"] or 3), 1), 3) - 1]
-                span = lambda w: ((day - timedelta(days=w)).isoformat(), (day + timedelta(days=w)).isoformat())  # noqa: E731
-                sql = ("SELECT event_id FROM events WHERE disorder_type = ? AND country = ? AND event_date "
-                       "BETWEEN ? AND ? AND (event_date BETWEEN ? AND ? OR (COALESCE(time_precision, 3) >= 2 "
-                       "AND event_date BETWEEN ? AND ?) OR COALESCE(time_precision, 3) >= 3)")
-                params = [r["disorder_type"], r["country"], *span(max(windows)), *span(own), *span(windows[1])]
-                if r["latitude"] is not None:
-                    sql += " AND (latitude IS NULL OR latitude BETWEEN ? AND ?)"
-                    params += [r["latitude"] - box, r["latitude"] + box]
-                ids.update(x["event_id"] for x in self.db.query(sql, params))
+        for row in self._load_events(seeds):
+            if row["review_status"] == "rejected":
+                continue
+            # Plain objects, not Events: building 50 validated models per seed cost more than matching.
+            candidates = [SimpleNamespace(**r) for r in self._candidates(row)
+                          if r["event_id"] != row["event_id"] and r["review_status"] != "rejected"]
+            ids.update(matching(row_to_event(row), candidates, self.dedup_settings))
         incident_ids = set(stale)
         for chunk in _chunks(sorted(ids), 500):
             marks = ", ".join("?" * len(chunk))
@@ -272,6 +271,27 @@ class SQLStore:
             ids.update(r["event_id"] for r in self.db.query(
                 f"SELECT event_id FROM events WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk))
         return ids
+
+    def _candidates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Stored reports that could match ``row`` by kind, country and date: the dates a pair may be apart
+        are the coarser of their two windows, so each precision class is read over its own date range
+        (one index range each: events_for_matching), not all of them over the widest."""
+        try:
+            day = date.fromisoformat(row["event_date"] or "")
+        except ValueError:
+            return []
+        windows = self.dedup_settings.window_days
+        own = windows[min(max(int(row["time_precision"] or 3), 1), 3) - 1]
+        parts, params = [], []
+        for condition, window in (("time_precision = 1", max(own, windows[0])),
+                                  ("time_precision = 2", max(own, windows[1])),
+                                  ("time_precision = 3", max(own, windows[2])),
+                                  ("time_precision IS NULL", max(own, windows[2]))):
+            parts.append(f"SELECT {', '.join(MATCH_COLUMNS)} FROM events WHERE country = ? AND disorder_type = ? "
+                         f"AND {condition} AND event_date BETWEEN ? AND ?")
+            params += [row["country"], row["disorder_type"], (day - timedelta(days=window)).isoformat(),
+                       (day + timedelta(days=window)).isoformat()]
+        return self.db.query(" UNION ALL ".join(parts), params)
 
     def _decisions_among(self, ids: set[str]) -> list[tuple[str, str, Decision]]:
         out = []
@@ -291,9 +311,45 @@ class SQLStore:
     def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int) -> None:
         """Recluster the neighbourhood of what changed and write only the incidents that differ."""
         ids = self._neighbourhood(seeds, stale)
-        rows = self._load_events(ids)
-        incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
+        self._recluster(self._load_events(ids), stale, ts)
+
+    def _recluster(self, rows: list[dict[str, Any]], stale: set[str], ts: int) -> int:
+        """Incidents of these reports (a report a reviewer rejected is in none); returns how many."""
+        ids = {r["event_id"] for r in rows}
+        active = [row_to_event(r) for r in rows if r["review_status"] != "rejected"]
+        incidents = dedup(active, self._decisions_among(ids), self.dedup_settings)
         self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, stale, ts)
+        dropped = sorted(r["event_id"] for r in rows if r["review_status"] == "rejected" and r["incident_id"])
+        for chunk in _chunks(dropped, 500):
+            self.db.execute(f"UPDATE events SET incident_id = NULL, timestamp = ? "
+                            f"WHERE event_id IN ({', '.join('?' * len(chunk))})", [ts] + chunk)
+        return len(incidents)
+
+    def review_changed(self, event_ids: Iterable[str] = (), deleted: Optional[dict[str, Optional[str]]] = None,
+                       recluster: Optional[Iterable[str]] = None) -> None:
+        """After reviewers changed reports (status, fields, revert) or deleted them: stamp the changed ones for
+        ``export --since``, record the deletions, and bring their incidents up to date.
+
+        Args:
+            event_ids: reports that changed and still exist.
+            deleted: deleted report id -> the incident it was in (read before deleting), or None.
+            recluster: the changed reports whose incident may change (default: all of them); an accept
+                changes no incident, a reject or an edited place does.
+        """
+        ts = int(time.time())
+        ids = sorted(set(event_ids))
+        deleted = deleted or {}
+        with self.db.transaction():
+            for chunk in _chunks(ids, 500):
+                self.db.execute(f"UPDATE events SET timestamp = ? WHERE event_id IN ({', '.join('?' * len(chunk))})",
+                                [ts] + chunk)
+            for event_id in sorted(deleted):
+                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
+                                ("event", event_id, ts))
+            seeds = set(ids) if recluster is None else set(recluster)
+            stale = {i for i in deleted.values() if i}
+            if seeds or stale:
+                self._refresh_incidents(seeds, stale, ts)
 
     def _write_incidents(self, incidents: list[Incident], current: dict[str, Optional[str]], stale: set[str],
                          ts: int) -> None:
@@ -304,9 +360,14 @@ class SQLStore:
                 self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (gone,))
                 self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
                                 ("incident", gone, ts))
+        existing_rows: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(new_ids), 500):
+            for r in self.db.query(f"SELECT * FROM incidents WHERE incident_id IN ({', '.join('?' * len(chunk))})",
+                                   chunk):
+                existing_rows[r["incident_id"]] = r
         for inc in incidents:
             row = incident_to_row(inc)
-            existing = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (inc.incident_id,))
+            existing = existing_rows.get(inc.incident_id)
             if existing is None or any(existing[k] != v for k, v in row.items()):
                 row["timestamp"] = ts
                 cols = list(row)
@@ -333,10 +394,7 @@ class SQLStore:
                 # A reviewer's 'same' may cross blocks: those reports join this block's run.
                 tied = {x for a, bb, d in self._decisions_touching(ids) if d == "same" for x in (a, bb)}
                 rows += self._load_events(tied - ids)
-                ids = {r["event_id"] for r in rows}
-                incidents = dedup([row_to_event(r) for r in rows], self._decisions_among(ids), self.dedup_settings)
-                self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, set(), ts)
-                n += len(incidents)
+                n += self._recluster(rows, set(), ts)
         return n
 
     def _decisions_touching(self, ids: set[str]) -> list[tuple[str, str, str]]:
@@ -420,17 +478,20 @@ class SQLStore:
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
         return row_to_article(row) if row else None
 
+    def get_event_row(self, event_id: str) -> Optional[dict[str, Any]]:
+        return self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
+
     def get_event(self, event_id: str) -> Optional[StoredEvent]:
-        row = self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
+        row = self.get_event_row(event_id)
         return row_to_stored(row) if row else None
 
-    def get_incident(self, incident_id: str) -> Optional[dict[str, Any]]:
-        """An incident row with its reports (StoredEvents) under ``reports``."""
+    def get_incident(self, incident_id: str, raw: bool = False) -> Optional[dict[str, Any]]:
+        """An incident row with its reports under ``reports`` (StoredEvents, or rows when ``raw``)."""
         row = self.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (incident_id,))
         if row is None:
             return None
-        row["reports"] = [row_to_stored(r) for r in self.db.query(
-            "SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+        reports = self.db.query("SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))
+        row["reports"] = reports if raw else [row_to_stored(r) for r in reports]
         return row
 
     @staticmethod
@@ -468,12 +529,15 @@ class SQLStore:
             params.extend(p)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def query_events(self, q: EventQuery) -> list[StoredEvent]:
+    def query_event_rows(self, q: EventQuery) -> list[dict[str, Any]]:
+        """A page of raw event rows, latest first (the API's fast path: no Event objects)."""
         where, params = self._where(q)
         limit = max(0, min(q.limit, QUERY_PAGE_MAX))
-        rows = self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id LIMIT ? OFFSET ?",
-                             params + [limit, max(0, q.offset)])
-        return [row_to_stored(r) for r in rows]
+        return self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id DESC "
+                             f"LIMIT ? OFFSET ?", params + [limit, max(0, q.offset)])
+
+    def query_events(self, q: EventQuery) -> list[StoredEvent]:
+        return [row_to_stored(r) for r in self.query_event_rows(q)]
 
     def count_events(self, q: EventQuery) -> int:
         where, params = self._where(q)
@@ -507,7 +571,7 @@ class SQLStore:
         """A page of incident rows, latest first."""
         where, params = self._where(q, INCIDENT_FIELDS)
         limit = max(0, min(q.limit, QUERY_PAGE_MAX))
-        return self.db.query(f"SELECT * FROM incidents{where} ORDER BY event_date DESC, incident_id "
+        return self.db.query(f"SELECT * FROM incidents{where} ORDER BY event_date DESC, incident_id DESC "
                              f"LIMIT ? OFFSET ?", params + [limit, max(0, q.offset)])
 
     def count_incidents(self, q: EventQuery) -> int:

@@ -11,6 +11,10 @@ Filters, as ACLED's API writes them:
 
 Bad parameters get a 400 that names the parameter, the reason and the fix; unknown ones too (a typo in a
 filter must not silently return everything).
+
+The data is the review app's: every data route needs a logged-in user of any role (the app's session
+cookie; anonymous -> 401), like the app's own pages. A script logs in once with ``POST /login`` and keeps
+the cookie. The docs pages and ``/openapi.json`` are public: they show the API's shape, not its data.
 """
 from __future__ import annotations
 
@@ -20,13 +24,15 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
-from ..store.base import EventQuery, QueryError, make_filter
-from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
 from ..dedup import interaction_code
+from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
+from ..store.base import INT, EventQuery, QueryError, coerce, make_filter
+from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
+from .auth import read_user, write_user
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 100
@@ -37,6 +43,7 @@ DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text
               "LICENSE": "text/plain", "NOTICE": "text/plain"}
 
 router = APIRouter(tags=["data"])
+LOGGED_IN = [Depends(read_user)]
 
 
 def _bad(message: str) -> HTTPException:
@@ -79,8 +86,8 @@ def parse_query(params, fields: dict[str, str]) -> tuple[EventQuery, int, Option
         since = params.get("since")
         if since is not None:
             try:
-                since = int(since)
-            except ValueError:
+                since = coerce("since", INT, since)
+            except QueryError:
                 raise _bad(f"since={since!r} is not unix seconds. Give e.g. since=1700000000") from None
     except QueryError as e:
         raise _bad(str(e)) from None
@@ -123,11 +130,10 @@ def _page(request: Request, kind: str, fmt: str):
     q, page, chosen = parse_query(request.query_params, fields)
     try:
         if kind == "events":
-            rows = store.db.query(*_page_sql(store, "events", q, fields))
-            records = [event_row_record(r) for r in rows]
+            records = [event_row_record(r) for r in store.query_event_rows(q)]
             total = store.count_events(q)
         else:
-            rows = store.db.query(*_page_sql(store, "incidents", q, fields))
+            rows = store.query_incidents(q)
             members = store.report_ids_for([r["incident_id"] for r in rows])
             records = [incident_record(r, members.get(r["incident_id"], [])) for r in rows]
             total = store.count_incidents(q)
@@ -154,17 +160,10 @@ def _page(request: Request, kind: str, fmt: str):
     nxt = None
     if page < pages:
         nxt = str(request.url.include_query_params(page=page + 1))
-    # JSONResponse straight away: the rows are plain JSON types, and FastAPI's encoder would walk each
-    # value again (it cost 4x the query itself on a 100-row page, see bench/bench_api.py).
+    # JSONResponse straight away: the rows are plain JSON types already, and FastAPI's encoder would walk
+    # every value of the page again.
     return JSONResponse({"success": True, "count": len(data), "total_count": total, "page": page,
                          "limit": q.limit, "pages": pages, "next": nxt, "data": data})
-
-
-def _page_sql(store, table: str, q: EventQuery, fields: dict[str, str]) -> tuple[str, list[Any]]:
-    where, params = store._where(q, fields)
-    key = "event_id" if table == "events" else "incident_id"
-    return (f"SELECT * FROM {table}{where} ORDER BY event_date DESC, {key} LIMIT ? OFFSET ?",
-            params + [q.limit, q.offset])
 
 
 _FILTER_DOC = ("ACLED-style filters: any field (event_date, country, event_type, sub_event_type, actor1, "
@@ -189,6 +188,7 @@ def _route(path: str, kind: str, fmt: str, summary: str):
 
     endpoint.__name__ = f"{kind}_{fmt}"
     router.add_api_route(path, endpoint, methods=["GET"], summary=summary, description=_FILTER_DOC,
+                         dependencies=LOGGED_IN,
                          response_class=JSONResponse if fmt in ("json", "geojson") else Response)
 
 
@@ -199,24 +199,51 @@ for _kind, _what in (("events", "reports (one per document that tells of an even
     _route(f"/api/{_kind}.geojson", _kind, "geojson", f"A page of {_what} as a GeoJSON FeatureCollection")
 
 
-@router.get("/api/events/{event_id}", summary="One report with its review state and incident")
+@router.get("/api/events/{event_id}", summary="One report with its review state and incident",
+            dependencies=LOGGED_IN)
 def get_event(request: Request, event_id: str):
-    row = request.app.state.store.db.query_one("SELECT * FROM events WHERE event_id = ?", (event_id,))
+    row = request.app.state.store.get_event_row(event_id)
     if row is None:
         raise HTTPException(404, f"no event {event_id!r}. Find ids with GET /api/events")
     return event_row_record(row)
 
 
-@router.get("/api/incidents/{incident_id}", summary="One incident with every report of it")
+@router.get("/api/incidents/{incident_id}", summary="One incident with every report of it",
+            dependencies=LOGGED_IN)
 def get_incident(request: Request, incident_id: str):
-    store = request.app.state.store
-    row = store.db.query_one("SELECT * FROM incidents WHERE incident_id = ?", (incident_id,))
+    row = request.app.state.store.get_incident(incident_id, raw=True)
     if row is None:
         raise HTTPException(404, f"no incident {incident_id!r}. Find ids with GET /api/incidents")
-    rec = incident_record(row, store.report_ids_for([incident_id]).get(incident_id, []))
-    rec["report_records"] = [event_row_record(r) for r in store.db.query(
-        "SELECT * FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
+    reports = row.pop("reports")
+    rec = incident_record(row, [r["event_id"] for r in reports])
+    rec["report_records"] = [event_row_record(r) for r in reports]
     return rec
+
+
+# --- reviewers' split and merge (reviewer role and the session's CSRF token, as every write of the app) ------
+@router.post("/api/incidents/merge", summary="Merge incidents a reviewer knows are one event")
+async def merge_incidents(request: Request,
+                          incident_ids: list[str] = Body(..., embed=True, min_length=2, max_length=100)):
+    user = await write_user(request)
+    store = request.app.state.store
+    try:
+        merged = await run_in_threadpool(store.merge_incidents, incident_ids, user.username)
+    except QueryError as e:
+        raise _bad(str(e)) from None
+    return {"incident_id": merged}
+
+
+@router.post("/api/incidents/{incident_id}/split",
+             summary="Move reports out of an incident into their own (kept across re-extraction)")
+async def split_incident(request: Request, incident_id: str,
+                         event_ids: list[str] = Body(..., embed=True, min_length=1, max_length=1000)):
+    user = await write_user(request)
+    store = request.app.state.store
+    try:
+        parts = await run_in_threadpool(store.split_incident, incident_id, event_ids, user.username)
+    except QueryError as e:
+        raise _bad(str(e)) from None
+    return {"incident_ids": parts}
 
 
 # --- self-hosted API docs (swagger-ui-dist, vendored: no CDN) ------------------------------------------

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 from typing import Optional
@@ -58,11 +59,27 @@ def page_user(request: Request, role: str = "viewer") -> User:
     return user
 
 
+def basic_auth_user(request: Request) -> Optional[User]:
+    """The user of an ``Authorization: Basic`` header, for scripts reading the API without a browser session.
+
+    Reads only: a write still needs a session and its CSRF token.
+    """
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic ") or len(header) > 1024:
+        return None
+    try:
+        username, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return users_mod.verify(request.app.state.store.db, username, password) if username else None
+
+
 def read_user(request: Request) -> User:
-    """The user of a JSON read (anonymous -> 401)."""
-    user = current_user(request)
+    """The user of a JSON read: a session, or HTTP Basic credentials (anonymous -> 401)."""
+    user = current_user(request) or basic_auth_user(request)
     if user is None:
-        raise HTTPException(401, "log in first")
+        raise HTTPException(401, "log in first (a browser session, or HTTP Basic: curl -u USER:PASSWORD)",
+                            headers={"WWW-Authenticate": 'Basic realm="eventcoder"'})
     return user
 
 

@@ -1,0 +1,170 @@
+"""The gazetteer: name folding and transliteration keys, the SQLite index, lookups, the check probe, and the
+regression suite of name variants (tests/data/geo/name_variants.tsv) against the full GeoNames index."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from eventcoder import gazetteer as gz
+from eventcoder.errors import ResourceError
+from eventcoder.gazetteer import Gazetteer, fold, skeleton
+
+DATA = Path(__file__).parent / "data" / "geo"
+
+
+# ------------------------------------------------------------------------------------- name keys
+
+@pytest.mark.parametrize("raw, folded", [
+    ("Ḩalab", "halab"),
+    ("Deir ez-Zor", "deir ez zor"),
+    ("Ma'arrat al-Nu'man", "maarrat al numan"),
+    ("A‘zāz", "azaz"),
+    ("  São   Paulo ", "sao paulo"),
+])
+def test_fold(raw, folded):
+    assert fold(raw) == folded
+
+
+@pytest.mark.parametrize("a, b", [
+    ("A-Raqqa", "Ar Raqqah"),
+    ("Al-Raqqa", "Raqqa"),
+    ("Deir e-Zor", "Deir ez-Zor"),
+    ("Deir Ezzor", "Dayr az Zawr"),
+    ("Kharkov", "Kharkiv"),
+    ("Qunduz", "Kunduz"),
+    ("Idleb", "Edlib"),
+    ("Khost", "Host"),
+    ("Mazar-i-Sharif", "Mazar-e Sharif"),
+])
+def test_skeleton_joins_transliterations(a, b):
+    assert skeleton(a) == skeleton(b)
+
+
+@pytest.mark.parametrize("a, b", [("Homs", "Hama"), ("Aleppo", "Idlib"), ("Kabul", "Kirkuk")])
+def test_skeleton_keeps_different_places_apart(a, b):
+    assert skeleton(a) != skeleton(b)
+
+
+# --------------------------------------------------------------------------------- a tiny index
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Gazetteer:
+    rows = json.loads((DATA / "tiny_gazetteer.json").read_text(encoding="utf-8"))
+    path = gz.build(tmp_path_factory.mktemp("gaz") / "tiny.sqlite", cities=rows["cities"],
+                    countries=rows["countries"])
+    return Gazetteer(path)
+
+
+def test_exact_alternate_name(tiny):
+    best = tiny.lookup("Raqqa")[0]
+    assert (best.name, best.country_code, best.matched) == ("Ar Raqqah", "SY", "exact")
+    assert best.admin1  # the admin1 name comes from our data file, not a code
+
+
+def test_transliteration_scores_below_exact(tiny):
+    best = tiny.lookup("Deir e-Zor")[0]
+    assert best.name == "Deir ez-Zor"
+    assert best.matched == "skeleton" and 0.5 < best.score < 1.0
+
+
+def test_fuzzy_needs_a_country(tiny):
+    assert tiny.lookup("Mogadisku", fuzzy=True) == []  # never fuzzy over the whole world
+    best = tiny.lookup("Mogadisku", country="SO")[0]
+    assert best.name == "Mogadishu" and best.matched == "fuzzy" and best.score <= 0.85
+
+
+def test_country_restricts(tiny):
+    assert {c.country_code for c in tiny.lookup("Tripoli")} == {"LB", "LY"}
+    assert [c.country_code for c in tiny.lookup("Tripoli", country="LB")] == ["LB"]
+
+
+def test_country_name_is_the_country(tiny):
+    best = tiny.lookup("Syria")[0]
+    assert best.kind == "country" and best.country_code == "SY"
+    assert best.name == "Syria"
+    # placed at its capital
+    assert abs(best.latitude - 33.5) < 0.2 and abs(best.longitude - 36.3) < 0.2
+
+
+def test_unknown_name_gives_nothing(tiny):
+    assert tiny.lookup("Qwertyville") == []
+    assert tiny.lookup("") == []
+
+
+def test_search_finds_prefixes(tiny):
+    names = [c.name for c in tiny.search("Kis")]
+    assert "Kismayo" in names and "Kisumu" in names
+
+
+def test_missing_index_names_the_fix(tmp_path):
+    with pytest.raises(ResourceError, match="eventcoder gazetteer build"):
+        Gazetteer(tmp_path / "nope.sqlite")
+
+
+def test_stale_index_is_refused(tmp_path, tiny):
+    old = tmp_path / "old.sqlite"
+    old.write_bytes(Path(tiny.path).read_bytes())
+    con = sqlite3.connect(old)
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'version'")
+    con.commit()
+    con.close()
+    with pytest.raises(ResourceError, match="Rebuild it"):
+        Gazetteer(old)
+
+
+def test_check_probe(tmp_path, tiny):
+    ok, message = gz.check(tmp_path / "absent.sqlite")
+    assert ok and "not built yet" in message and "eventcoder gazetteer build" in message
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database")
+    ok, message = gz.check(broken)
+    assert not ok and "Rebuild it" in message
+    ok, message = gz.check(tiny.path)
+    assert ok and "places" in message
+
+
+# ------------------------------------------------------------- the full index: name variants
+
+def _variants() -> list[tuple[str, str, int, str]]:
+    rows = []
+    for line in (DATA / "name_variants.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        variant, cc, gid, name = line.split("\t")
+        rows.append((variant, cc, int(gid), name))
+    return rows
+
+
+VARIANTS = _variants()
+
+
+def test_regression_suite_size():
+    assert len(VARIANTS) >= 150
+    assert len({v for v, *_ in VARIANTS}) == len(VARIANTS)
+
+
+@pytest.fixture(scope="module")
+def full() -> Gazetteer:
+    # built into the user cache on first use (about 30 s), then shared
+    return gz.default_gazetteer()
+
+
+@pytest.mark.slow
+def test_name_variants_resolve(full):
+    """Each spelling must find its GeoNames place first among populated places."""
+    misses = []
+    for variant, cc, gid, name in VARIANTS:
+        found = [c for c in full.lookup(variant, country=cc or None) if c.kind in ("city", "extra")]
+        if not found or found[0].geonameid != gid:
+            misses.append(f"{variant!r} -> {found[0].name if found else None}, expected {name} ({gid})")
+    assert not misses, "\n".join(misses)
+
+
+@pytest.mark.slow
+def test_full_index_loads_fast_and_is_compact(full):
+    stats = full.stats()
+    assert int(stats["places"]) > 200_000
+    assert Path(full.path).stat().st_size < 150 * 2**20
