@@ -170,7 +170,7 @@ def test_mixed_folder_reports_each_bad_document_once_and_stores_every_good_one(t
 @pytest.mark.slow
 def test_killed_run_resumes_to_the_same_database_as_an_uninterrupted_one(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    subprocess.run([PY, str(REPO / "bench" / "make_corpus.py"), str(corpus), "--n", "160", "--seed", "11"],
+    subprocess.run([PY, str(REPO / "bench" / "make_corpus.py"), str(corpus), "--n", "240", "--seed", "11"],
                    check=True, capture_output=True)
     batch = 8
     args = ["extract", str(corpus), "-q", "--batch-size", str(batch)]
@@ -192,9 +192,9 @@ def test_killed_run_resumes_to_the_same_database_as_an_uninterrupted_one(tmp_pat
                     stored_at_kill = rows(killed, "SELECT COUNT(*) FROM documents")[0][0]
                 except sqlite3.OperationalError:  # schema not created yet
                     stored_at_kill = 0
-                if stored_at_kill >= 3 * batch:
+                if stored_at_kill >= 2 * batch:
                     break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert proc.poll() is None, "the run ended before it could be killed; generate more documents"
         proc.send_signal(signal.SIGKILL)
     finally:
@@ -203,7 +203,7 @@ def test_killed_run_resumes_to_the_same_database_as_an_uninterrupted_one(tmp_pat
         proc.wait(30)
     assert proc.returncode == -signal.SIGKILL
     after_kill = rows(killed, "SELECT COUNT(*) FROM documents")[0][0]
-    assert 0 < after_kill < 160 and after_kill % batch == 0  # whole batches only: one transaction each
+    assert 0 < after_kill < 240 and after_kill % batch == 0  # whole batches only: one transaction each
 
     again = cli(*args, "--db", str(killed))
     assert again.returncode == 0, again.stderr
@@ -215,7 +215,7 @@ def test_killed_run_resumes_to_the_same_database_as_an_uninterrupted_one(tmp_pat
                          "fatalities FROM events ORDER BY event_id"))
     docs_once, events_once = content(once)
     docs_resumed, events_resumed = content(killed)
-    assert len(docs_once) == 160 and len(events_once) > 160
+    assert len(docs_once) == 240 and len(events_once) > 240
     assert docs_resumed == docs_once and events_resumed == events_once
     assert len({e[0] for e in events_resumed}) == len(events_resumed)
     assert rows(killed, "PRAGMA integrity_check") == [("ok",)]

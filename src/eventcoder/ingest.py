@@ -2,6 +2,14 @@
 
 Header lines (title, date line) and page furniture are kept out of the body; the body is what every
 evidence span's offsets point into.
+
+Bad input never stops a run: each unreadable document becomes one Problem naming it, and the rest go on.
+Errors (the document is not stored): W301 no such path, W302 empty or no words, W303 binary or undecodable,
+W305 unknown file type, W306 over a size limit, W307 unreadable HTML, W308 invalid JSON line, W309 invalid
+JSONL document (no text, bad date, id over 256 characters). Warnings (stored): W304 read as Windows-1252,
+W310 control characters or lone surrogates removed, W311 body cut at MAX_BODY_CHARS, W312 page nested past
+lxml's depth limit read by the plain parser, W313 an id repeated within the run (renamed ``ID~2``, or an
+exact repeat read once). ``read_bytes`` gives uploads the same checks as files.
 """
 from __future__ import annotations
 
