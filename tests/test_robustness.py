@@ -457,3 +457,29 @@ def test_exported_jsonl_keeps_one_record_per_line(tmp_path):
     assert res.returncode == 0, res.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["notes"] == "Shelling in Douma.\u2028Four killed."
+
+
+@pytest.mark.xfail(strict=True, reason="store bug: add_records regroups incidents with one neighbourhood query per "
+                   "new event (store/sql.py _neighbourhood), each returning every event of the same type, country "
+                   "and date window, so storing N events of one place and week reads about N*N rows (a 200,000-"
+                   "character report stored in minutes); query the neighbourhood once per (type, country, window) "
+                   "group of the batch")
+def test_storing_many_events_of_one_place_reads_rows_in_proportion(tmp_path):
+    from eventcoder.store import open_store
+
+    from store.conftest import make_event, make_record
+
+    n = 300
+    store = open_store(tmp_path / "ev.db")
+    fetched = []
+    query = store.db.query
+
+    def counting(sql, params=()):  # the real query, its rows counted
+        out = query(sql, params)
+        fetched.append(len(out))
+        return out
+
+    store.db.query = counting
+    store.add_records([make_record("digest", [make_event("digest", k) for k in range(n)])])
+    store.close()
+    assert sum(fetched) <= 20 * n, f"{sum(fetched):,} rows read to store {n} events"
