@@ -305,6 +305,10 @@ def test_api_filters_are_values_not_sql(web, nasty_db):
     assert api_rows(web, country=first["country"], actor1=first["actor1"], doc_id=NASTY[0]["id"])
     for hostile in ("' OR '1'='1", "'; DROP TABLE events; --", "%", "_", "Syria' --", RLO + ZWSP):
         assert api_rows(web, country=hostile, actor1=hostile) == []
+    for params in ({"country": "Syria", "country_where": "LIKE '%' OR 1=1"}, {"country": "Syria\x00"},
+                   {"limit": 10**9}, {"fields": "__class__"}):
+        r = web.get("/api/events", params=params)
+        assert r.status_code == 400 and r.json()["detail"], params  # refused with a reason, not run
     assert len(api_rows(web)) == len(everything)  # still there
 
 
