@@ -487,3 +487,18 @@ def test_storing_many_events_of_one_place_reads_rows_in_proportion(tmp_path):
     store.add_records([make_record("digest", [make_event("digest", k) for k in range(n)])])
     store.close()
     assert sum(fetched) <= 20 * n, f"{sum(fetched):,} rows read to store {n} events"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16-le", "utf-16-be", "utf-16", "utf-32"])
+def test_every_unicode_encoding_reads_the_same_text(encoding):
+    from eventcoder.ingest import read_bytes
+
+    (article,) = read_bytes("a.txt", f"Attack in Douma\n13 October 2015\n\n{GOOD}\n".encode(encoding))
+    assert article.text == GOOD and article.title == "Attack in Douma"
+
+
+def test_utf8_mark_on_a_windows_1252_file_is_not_read_as_text():
+    from eventcoder.ingest import read_bytes
+
+    warning, article = read_bytes("a.txt", b"\xef\xbb\xbf" + f"Caf\u00e9 \u2013 {GOOD}".encode("cp1252"))
+    assert warning.code == "W304" and article.text == f"Caf\u00e9 \u2013 {GOOD}"

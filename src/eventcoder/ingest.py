@@ -58,9 +58,10 @@ class Header:
 # office documents): refused even when their first bytes happen to hold no NUL.
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0",
                 b"RIFF", b"\x7fELF", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")
-# Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
-BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
+# Byte-order marks of the wide encodings, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+# UTF-8's mark is left to the UTF-8 path, which falls back to Windows-1252 for a file that is not UTF-8 after all.
+BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe", "utf-16-le"))
 # Control characters that are not layout: NUL and the other C0 codes but tab, newline, vertical tab, carriage
 # return and form feed (PostgreSQL refuses NUL in text; a terminal or browser mangles the rest).
 # Lone UTF-16 surrogates (JSON may spell them, "\ud800") are no characters: nothing can encode them to UTF-8.
@@ -115,13 +116,12 @@ def _decode(data: bytes, doc_id: str) -> tuple[Optional[str], list[Problem]]:
             return None, [Problem(code="W303", stage="ingest", doc_id=doc_id,
                                   message=f"document starts as {encoding} but is undecodable at byte {e.start}. "
                                           "Re-save it as UTF-8 text")]
-        if encoding.startswith(("utf-16", "utf-32")):
-            text = text.lstrip("\ufeff")
+        text = text.lstrip("\ufeff")
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            text = data.decode("cp1252", errors="replace")
+            text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
             controls = sum(1 for ch in text[:4000] if ord(ch) < 32 and ch not in "\n\r\t\f")
             if controls > len(text[:4000]) * 0.05 or text.count("\ufffd") > len(text) * 0.05:
                 return None, [Problem(code="W303", stage="ingest", doc_id=doc_id,
