@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,33 @@ def _settings(config: Optional[Path], overrides: Optional[List[str]]):
         return load_settings(config, overrides or [])
     except EvxError as e:
         typer.echo(str(e), err=True)
+        raise typer.Exit(2)
+
+
+# Line breaks to Python's str.splitlines and to JavaScript that JSON leaves raw: escaped, so one record stays
+# one line for every reader (the parsed value is the same).
+_JSONL_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl_line(obj) -> str:
+    """One JSON record and its newline, readable text (not ASCII-escaped) but never split by a line reader."""
+    return json.dumps(obj, ensure_ascii=False).translate(_JSONL_BREAKS) + "\n"
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _refuse_foreign_db(db: str) -> None:
+    """Exit 2 when --db names a file that is not an SQLite database: SQLite takes any file shorter than one
+    page (4 KB) for an empty database and overwrites it, so ``--db notes.txt`` would destroy the notes."""
+    path = Path(db)
+    if "://" in db or not path.is_file() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        typer.echo(f"[E211] {db} is not an eventcoder database (it holds other data); refusing to write into it. "
+                   "Give --db a new file name or an existing database", err=True)
         raise typer.Exit(2)
 
 
@@ -63,6 +91,14 @@ def extract(
             typer.echo(f"[E102] --published {published!r} is not a date. Write it as YYYY-MM-DD", err=True)
             raise typer.Exit(2)
     settings = _settings(config, set_)
+    _refuse_foreign_db(db)
+    try:
+        # Opened before the model loads: a wrong --out fails in a second, not after the first batch.
+        out_fh = open(out, "w", encoding="utf-8") if out else None
+    except OSError as e:
+        typer.echo(f"[E103] cannot write --out {out}: {e.strerror}. Check that its folder exists and is writable",
+                   err=True)
+        raise typer.Exit(2)
     console = Console(stderr=True)
     ray_pipeline = None
     try:
@@ -72,13 +108,16 @@ def extract(
             ray_pipeline = RayPipeline(settings, num_actors=ray_actors, batch_size=batch_size).__enter__()
             batch_size *= ray_actors  # one driver batch feeds every actor
         job = Extraction(settings, db, version=__version__, pipeline=ray_pipeline)
-    except EvxError as e:
-        typer.echo(str(e), err=True)
+    except (EvxError, sqlite3.DatabaseError) as e:
+        if out_fh:
+            out_fh.close()
+        message = str(e) if isinstance(e, EvxError) else (
+            f"[E210] cannot use the database {db}: {e}. Check it is an eventcoder database (or name a new file)")
+        typer.echo(message, err=True)
         raise typer.Exit(2)
     progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
                         TextColumn("{task.fields[events]} events"), TimeElapsedColumn(),
                         console=console, disable=quiet, transient=False)
-    out_fh = open(out, "w", encoding="utf-8") if out else None
     try:
         with progress:
             task = progress.add_task("extract", total=None, events=0)
@@ -87,10 +126,11 @@ def extract(
                 progress.update(task, advance=n_docs, events=job.summary.events)
 
             for ev in job.run(inputs, published=anchor, batch_size=batch_size, force=force, on_batch=on_batch,
-                              on_problem=lambda p: console.print(f"[red]✗[/red] {escape(str(p))}", highlight=False,
-                                                                 soft_wrap=True)):
+                              on_problem=lambda p: console.print(
+                                  f"[red]✗[/red] {escape(str(p))}" if p.severity == "error"
+                                  else f"[yellow]![/yellow] {escape(str(p))}", highlight=False, soft_wrap=True)):
                 if out_fh:
-                    out_fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+                    out_fh.write(jsonl_line(ev.spec_dict()))
     finally:
         if out_fh:
             out_fh.close()
@@ -113,6 +153,7 @@ def serve(db: str = DbOption, host: str = typer.Option("127.0.0.1", help="interf
     from .store import open_store
     from .web.app import create_app
 
+    _refuse_foreign_db(db)
     store = open_store(db)
     typer.echo(f"eventcoder serving {db} on http://{host}:{port}")
     uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
@@ -136,6 +177,7 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="acled-csv | geojso
     except QueryError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
+    _refuse_foreign_db(db)
     store = open_store(db)
     try:
         stats = write_export(store, fmt, out, query, per_report=per_report)
@@ -187,7 +229,7 @@ def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fie
         try:
             with open(pred, "w", encoding="utf-8") as fh:
                 for ev in job.run(inputs):
-                    fh.write(json.dumps(ev.spec_dict(), ensure_ascii=False) + "\n")
+                    fh.write(jsonl_line(ev.spec_dict()))
         finally:
             job.close()
         raise typer.Exit(evaluate_cli(str(gold), str(pred), km=km, as_json=as_json))

@@ -10,6 +10,10 @@ from ..types import Event, Record
 
 _WS = re.compile(r"\s+")
 NOTES_MAX_CHARS = 300
+# A long monitor digest lists a few dozen events; thousands from one document is a dump or a runaway rule, and
+# storing them clusters every pair of them into incidents (quadratic in the store). Beyond this many the rest go,
+# with a warning that says so.
+MAX_EVENTS_PER_DOCUMENT = 500
 
 
 def event_id(doc_id: str, event: Event) -> str:
@@ -53,5 +57,10 @@ class Finalizer:
                     # geometric-style mean: one weak field pulls the whole event down for review
                     ev.confidence = round(min(1.0, sum(scores) / len(scores) * (0.5 + 0.5 * min(scores))), 3)
                 kept.append(ev)
+            if len(kept) > MAX_EVENTS_PER_DOCUMENT:
+                record.problem("W391", "finalize", f"document yields {len(kept):,} events; only the first "
+                               f"{MAX_EVENTS_PER_DOCUMENT} were kept. Split it into articles to keep all of them",
+                               severity="warning")
+                kept = kept[:MAX_EVENTS_PER_DOCUMENT]
             record.events = kept
         return records
