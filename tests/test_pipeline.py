@@ -78,3 +78,12 @@ def test_process_keeps_input_order_across_batches():
     p = build("test_sentences", "test_shelling", "finalize")
     arts = [Article(doc_id=str(i), text=f"Unit {i} shelled a post.") for i in range(7)]
     assert [r.doc_id for r in p.process(arts, batch_size=3)] == [str(i) for i in range(7)]
+
+
+def test_event_ids_are_url_safe_whatever_the_document_id():
+    from eventcoder.stages.finalize import event_id
+
+    ev = Event(doc_id="x", event_type="Battles", sub_event_type="Armed clash", evidence=Span.of("a b", 0, 1))
+    a, b = event_id("wire/2015/10/13?id=7#top", ev), event_id("wire/2015/10/13?id=8#top", ev)
+    assert a.startswith("wire-2015-10-13-id-7-top-") and a != b
+    assert re.fullmatch(r"[A-Za-z0-9._~-]+", a) and event_id("دمشق", ev).startswith("doc-")

@@ -330,9 +330,6 @@ def test_review_pages_escape_article_text_titles_and_ids(web, nasty_db):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="web bug: the routes /events/{event_id} and /api/events/{event_id} take "
-                   "no '/', so an event of a document whose id holds one (a URL path, 'wire/2015/10/13') is a 404 "
-                   "in the review app and the API; use {event_id:path}")
 def test_event_of_a_document_id_with_slashes_opens(web, nasty_db):
     ((event_id,),) = rows(nasty_db, "SELECT event_id FROM events WHERE doc_id = ? LIMIT 1",
                           ("wire/2015/10/13?id=7#top",))
@@ -374,10 +371,6 @@ def test_uploaded_bytes_get_the_same_checks_as_files():
     assert codes("feed.jsonl", feed) == [("article", "a"), ("W308", "feed.jsonl:2"), ("W310", "c"), ("article", "c")]
 
 
-@pytest.mark.xfail(strict=True, reason="web bug: /upload decodes files itself (web/app.py _articles_from_file: "
-                   "utf-8 with errors='replace'), so a PNG uploaded as .txt is stored as a document of replacement "
-                   "characters and a UTF-16 file as mojibake; call ingest.read_bytes(name, data, doc_id, published) "
-                   "and show its problems")
 def test_upload_refuses_binary_and_decodes_utf16(tmp_path):
     from fastapi.testclient import TestClient
 
@@ -428,10 +421,6 @@ def test_unwritable_out_is_refused_before_any_work(tmp_path):
     assert not (tmp_path / "ev.db").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="store bug: open_store (store/db.py sqlite3.connect) turns any file shorter "
-                   "than one SQLite page (4 KB) into a database, overwriting it; check the 'SQLite format 3' header "
-                   "of a non-empty file and raise StoreError (the CLI now guards --db, the store's other callers "
-                   "do not)")
 def test_open_store_leaves_a_small_foreign_file_alone(tmp_path):
     from eventcoder.errors import StoreError
     from eventcoder.store import open_store
@@ -445,9 +434,6 @@ def test_open_store_leaves_a_small_foreign_file_alone(tmp_path):
     assert notes.read_text(encoding="utf-8") == "my own notes\n"
 
 
-@pytest.mark.xfail(strict=True, reason="export bug: export.py writes JSONL with json.dumps(ensure_ascii=False) and "
-                   "leaves U+2028/U+2029 raw, so a note quoting article text with a line separator splits one "
-                   "record over two lines for str.splitlines and JavaScript readers; escape them (cli.jsonl_line)")
 def test_exported_jsonl_keeps_one_record_per_line(tmp_path):
     from eventcoder.store import open_store
 
@@ -463,11 +449,6 @@ def test_exported_jsonl_keeps_one_record_per_line(tmp_path):
     assert len(lines) == 1 and json.loads(lines[0])["notes"] == "Shelling in Douma.\u2028Four killed."
 
 
-@pytest.mark.xfail(strict=True, reason="store bug: add_records regroups incidents with one neighbourhood query per "
-                   "new event (store/sql.py _neighbourhood), each returning every event of the same type, country "
-                   "and date window, so storing N events of one place and week reads about N*N rows (a 200,000-"
-                   "character report stored in minutes); query the neighbourhood once per (type, country, window) "
-                   "group of the batch")
 def test_storing_many_events_of_one_place_reads_rows_in_proportion(tmp_path):
     from eventcoder.store import open_store
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .config import Settings
+from .export import jsonl_line
 from .pipeline import Pipeline
-from .types import Article, Event, Problem, Record
+from .types import Article, Problem, Record
 
 
 class PipelineActor:
@@ -88,6 +89,6 @@ def write_events_jsonl(records: Iterable[Record], path: Path) -> tuple[int, list
         for r in records:
             problems.extend(r.problems)
             for e in r.events:
-                fh.write(json.dumps(Event.spec_dict(e), ensure_ascii=False) + "\n")
+                fh.write(jsonl_line(e.spec_dict()))
                 n += 1
     return n, problems

@@ -10,6 +10,8 @@ from typing import List, Optional
 
 import typer
 
+from .errors import EvxError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="eventcoder: conflict reporting in, a reviewed, geocoded, dated event database out.")
 
@@ -21,7 +23,6 @@ ConfigOption = typer.Option(None, "--config", help="settings file (default: ./ev
 
 def _settings(config: Optional[Path], overrides: Optional[List[str]]):
     from .config import load_settings
-    from .errors import EvxError
 
     try:
         return load_settings(config, overrides or [])
@@ -30,30 +31,14 @@ def _settings(config: Optional[Path], overrides: Optional[List[str]]):
         raise typer.Exit(2)
 
 
-# Line breaks to Python's str.splitlines and to JavaScript that JSON leaves raw: escaped, so one record stays
-# one line for every reader (the parsed value is the same).
-_JSONL_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
-
-
-def jsonl_line(obj) -> str:
-    """One JSON record and its newline, readable text (not ASCII-escaped) but never split by a line reader."""
-    return json.dumps(obj, ensure_ascii=False).translate(_JSONL_BREAKS) + "\n"
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 def _refuse_foreign_db(db: str) -> None:
-    """Exit 2 when --db names a file that is not an SQLite database: SQLite takes any file shorter than one
-    page (4 KB) for an empty database and overwrites it, so ``--db notes.txt`` would destroy the notes."""
-    path = Path(db)
-    if "://" in db or not path.is_file() or path.stat().st_size == 0:
-        return
-    with open(path, "rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        typer.echo(f"[E211] {db} is not an eventcoder database (it holds other data); refusing to write into it. "
-                   "Give --db a new file name or an existing database", err=True)
+    """Exit 2 when --db names a file that holds other data (the store refuses to overwrite it)."""
+    from .store.db import refuse_foreign_file
+
+    try:
+        refuse_foreign_file(db)
+    except EvxError as e:
+        typer.echo(str(e), err=True)
         raise typer.Exit(2)
 
 
@@ -80,6 +65,7 @@ def extract(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import __version__
+    from .export import jsonl_line
     from .errors import EvxError
     from .extract import Extraction
 
@@ -221,6 +207,7 @@ def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fie
     if len(inputs) == 1 and _is_event_file(inputs[0]):
         raise typer.Exit(evaluate_cli(str(gold), str(inputs[0]), km=km, as_json=as_json))
     from . import __version__
+    from .export import jsonl_line
     from .extract import Extraction
 
     with tempfile.TemporaryDirectory() as tmp:

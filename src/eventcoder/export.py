@@ -24,6 +24,16 @@ from .store.base import EventQuery, QueryError, make_filter
 from .store.sql import INCIDENT_FIELDS
 from .types import SPEC_FIELDS, StoredEvent
 
+# Line breaks to Python's str.splitlines and to JavaScript that JSON leaves raw: escaped, so one record stays
+# one line for every reader (the parsed value is the same).
+_JSONL_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl_line(obj: Any) -> str:
+    """One JSON record and its newline, readable text (not ASCII-escaped) but never split by a line reader."""
+    return json.dumps(obj, ensure_ascii=False).translate(_JSONL_BREAKS) + "\n"
+
+
 FORMATS = ("acled-csv", "geojson", "parquet", "jsonl", "csv")
 
 # ACLED's standard export columns, in ACLED's order.
@@ -345,10 +355,10 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
     with _open_out(out) as fh:
         if fmt == "jsonl":
             for rec in records:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                fh.write(jsonl_line(rec))
                 stats.rows += 1
             for d in deleted:
-                fh.write(json.dumps({"deleted": d}) + "\n")
+                fh.write(jsonl_line({"deleted": d}))
         elif fmt == "geojson":
             stats.rows = _write_geojson(fh, records, deleted)
         else:

@@ -16,10 +16,19 @@ NOTES_MAX_CHARS = 300
 MAX_EVENTS_PER_DOCUMENT = 500
 
 
+_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9._~-]+")
+ID_PREFIX_CHARS = 80
+
+
 def event_id(doc_id: str, event: Event) -> str:
-    """Stable id: the same document text gives the same ids (depends on the evidence and the type only)."""
+    """Stable id: the same document text gives the same ids (depends on the evidence and the type only).
+
+    The readable prefix is the document id with everything but URL-safe characters folded to '-', so an id
+    goes into a URL path or a file name as it is (a document id may be a URL); the hash keeps ids unique.
+    """
     key = f"{doc_id}\x00{event.evidence.start}\x00{event.evidence.end}\x00{event.sub_event_type}"
-    return f"{doc_id}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+    prefix = _UNSAFE_IN_ID.sub("-", doc_id).strip("-")[:ID_PREFIX_CHARS] or "doc"
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
 def summary_note(event: Event) -> str:

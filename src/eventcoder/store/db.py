@@ -18,6 +18,23 @@ from typing import Any, Iterator, Sequence
 from ..errors import StoreError
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def refuse_foreign_file(target: str | Path) -> None:
+    """Raise StoreError when ``target`` is an existing non-empty file that is not an SQLite database.
+
+    SQLite takes any file shorter than one page (4 KB) for an empty database and overwrites it, so
+    ``--db notes.txt`` would otherwise destroy the notes.
+    """
+    path = Path(str(target))
+    if "://" in str(target) or str(target) == ":memory:" or not path.is_file() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not an eventcoder database (it holds other data); refusing to write into it. "
+                         "Give --db a new file name or an existing database", code="E211")
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
@@ -42,6 +59,7 @@ class Database:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        refuse_foreign_file(self.path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -251,12 +251,17 @@ class SQLStore:
         seed, the members of every incident they or the seeds are in (and of ``stale`` incidents), and the
         reports a reviewer tied to them. One hop, which keeps a batch's work local."""
         ids = set(seeds)
+        # Seeds of one kind, country, day and precision share their candidates: read them once, so a report
+        # of 300 events at one place reads 300 rows, not 300 x 300.
+        by_key: dict[tuple, list[SimpleNamespace]] = {}
         for row in self._load_events(seeds):
             if row["review_status"] == "rejected":
                 continue
-            # Plain objects, not Events: building 50 validated models per seed cost more than matching.
-            candidates = [SimpleNamespace(**r) for r in self._candidates(row)
-                          if r["event_id"] != row["event_id"] and r["review_status"] != "rejected"]
+            key = (row["country"], row["disorder_type"], row["event_date"], row["time_precision"])
+            if key not in by_key:
+                # Plain objects, not Events: building 50 validated models per seed cost more than matching.
+                by_key[key] = [SimpleNamespace(**r) for r in self._candidates(row) if r["review_status"] != "rejected"]
+            candidates = [c for c in by_key[key] if c.event_id != row["event_id"]]
             ids.update(matching(row_to_event(row), candidates, self.dedup_settings))
         incident_ids = set(stale)
         for chunk in _chunks(sorted(ids), 500):

@@ -372,7 +372,9 @@ def create_app(store, settings=None) -> FastAPI:
             if len(data) > MAX_DOC_BYTES:
                 raise HTTPException(413, f"the pasted text is {len(data):,} bytes; the limit is {MAX_DOC_BYTES:,}")
             total += len(data)
-            articles.append(_article("paste", data, "pasted.txt", form.get("published")))
+            got, bad = _articles_from_upload("pasted.txt", data, form.get("published"), prefix="paste")
+            articles.extend(got)
+            problems.extend(bad)
         for f in form.getlist("files"):
             if not hasattr(f, "read"):
                 continue
@@ -383,7 +385,7 @@ def create_app(store, settings=None) -> FastAPI:
             total += len(data)
             if total > MAX_UPLOAD_BYTES:
                 raise HTTPException(413, f"the batch is over {MAX_UPLOAD_BYTES:,} bytes. Split it into smaller batches")
-            got, bad = _articles_from_file(f.filename or "upload.txt", data, form.get("published"))
+            got, bad = _articles_from_upload(f.filename or "upload.txt", data, form.get("published"))
             articles.extend(got)
             problems.extend(bad)
         if len(articles) > MAX_UPLOAD_DOCS:
@@ -557,45 +559,27 @@ def actor_suggestions(store, q: str, limit: int = 15) -> list[str]:
     return out[:limit]
 
 
-def _article(prefix: str, data: bytes, name: str, published) -> Any:
+def _articles_from_upload(name: str, data: bytes, published, prefix: str = "upload") -> tuple[list, list[str]]:
+    """Articles of one pasted text or uploaded file, read by ingest with the checks files on disk get
+    (encoding, binary, controls, sizes); a bad document becomes a problem line, the rest go on."""
     from datetime import date
 
-    from ..ingest import article_from_text
+    from ..ingest import read_bytes
+    from ..types import Article
 
-    text = data.decode("utf-8", errors="replace")
-    doc_id = f"{prefix}-{hashlib.sha256(data).hexdigest()[:16]}"
-    pub = None
-    if published:
-        try:
-            pub = date.fromisoformat(str(published))
-        except ValueError:
-            pub = None
-    return article_from_text(doc_id, text, path=name, published=pub)
-
-
-def _articles_from_file(name: str, data: bytes, published) -> tuple[list, list[str]]:
-    """Articles of one uploaded file (.txt, .html, .jsonl); unreadable ones become problem lines."""
-    from ..ingest import article_from_html, article_from_json
-
-    lower = name.lower()
     try:
-        if lower.endswith((".html", ".htm")):
-            return [article_from_html(f"upload-{hashlib.sha256(data).hexdigest()[:16]}",
-                                      data.decode("utf-8", errors="replace"), path=name)], []
-        if lower.endswith(".jsonl"):
-            out, bad = [], []
-            for i, line in enumerate(data.decode("utf-8", errors="replace").splitlines()):
-                if not line.strip():
-                    continue
-                try:
-                    out.append(article_from_json(json.loads(line), f"upload-{hashlib.sha256(line.encode()).hexdigest()[:16]}",
-                                                 path=name))
-                except (ValueError, TypeError, EvxError) as e:
-                    bad.append(f"{name} line {i + 1}: {e}")
-            return out, bad
-        return [_article("upload", data, name, published)], []
-    except (ValueError, EvxError) as e:
-        return [], [f"{name}: {e}"]
+        anchor = date.fromisoformat(str(published)) if published else None
+    except ValueError:
+        anchor = None
+    # Content-addressed ids: the same upload twice is the same document, whatever its file name.
+    doc_id = f"{prefix}-{hashlib.sha256(data).hexdigest()[:16]}"
+    articles, problems = [], []
+    for item in read_bytes(name, data, doc_id=doc_id, published=anchor):
+        if isinstance(item, Article):
+            articles.append(item)
+        elif item.severity == "error":
+            problems.append(f"{name}: {item}")
+    return articles, problems
 
 
 def extraction(app: FastAPI):
