@@ -1,6 +1,6 @@
 """Benchmark: the whole extraction (pipeline + SQLite store) against bare spaCy ``nlp.pipe`` on the same texts.
 
-Usage: python bench/bench_extract.py [--n 300] [--dev N]
+Usage: python bench/bench_extract.py [--n 300] [--dev N] [--workers 2]
 
 Prints documents/second and peak RSS of each, and the ratio to bare spaCy measured in the same run (these
 machines are noisy, so only the ratio is comparable across runs). Each phase runs in its own process so
@@ -51,24 +51,30 @@ def phase_bare(corpus: Path) -> dict:
     return {"docs": len(texts), "seconds": dt, "words": words, "rss_mb": peak_rss_mb()}
 
 
-def phase_extract(corpus: Path, db: Path, overrides: list[str]) -> dict:
+def phase_extract(corpus: Path, db: Path, overrides: list[str], workers: int = 1) -> dict:
     sys.path.insert(0, str(REPO / "src"))
     from eventcoder import load_settings
     from eventcoder.extract import Extraction
+    from eventcoder.parallel import ProcessPipeline
 
+    settings = load_settings(env={}, overrides=overrides)
     t_load = time.perf_counter()
-    job = Extraction(load_settings(env={}, overrides=overrides), db)
+    pool = ProcessPipeline(settings, workers=workers).__enter__() if workers > 1 else None
+    job = Extraction(settings, db, pipeline=pool)
     load_s = time.perf_counter() - t_load
     t0 = time.perf_counter()
     n_events = sum(1 for _ in job.run([corpus], batch_size=64))
     dt = time.perf_counter() - t0
     job.close()
+    if pool is not None:
+        pool.__exit__()
     return {"docs": job.summary.documents, "seconds": dt, "events": n_events, "load_seconds": load_s,
             "failed": job.summary.failed, "rss_mb": peak_rss_mb()}
 
 
-def run_phase(name: str, corpus: Path, tmp: Path, overrides: list[str]) -> dict:
-    cmd = [sys.executable, __file__, "--phase", name, "--corpus", str(corpus), "--tmp", str(tmp)]
+def run_phase(name: str, corpus: Path, tmp: Path, overrides: list[str], workers: int = 1) -> dict:
+    cmd = [sys.executable, __file__, "--phase", name, "--corpus", str(corpus), "--tmp", str(tmp),
+           "--workers", str(workers)]
     for o in overrides:
         cmd += ["--set", o]
     out = subprocess.run(cmd, capture_output=True, text=True)
@@ -85,18 +91,21 @@ def main() -> None:
     ap.add_argument("--corpus")
     ap.add_argument("--tmp")
     ap.add_argument("--set", action="append", default=[], help="settings override for the extract phase")
+    ap.add_argument("--workers", type=int, default=2, help="also run extract on this many local worker processes "
+                    "(eventcoder extract --workers); 1 to skip")
     a = ap.parse_args()
     if a.phase == "bare":
         print(json.dumps(phase_bare(Path(a.corpus))))
         return
     if a.phase == "extract":
-        print(json.dumps(phase_extract(Path(a.corpus), Path(a.tmp) / f"bench-{os.getpid()}.db", a.set)))
+        print(json.dumps(phase_extract(Path(a.corpus), Path(a.tmp) / f"bench-{os.getpid()}.db", a.set, a.workers)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus = build_corpus(tmp, a.n, a.dev)
         bare = run_phase("bare", corpus, tmp, [])
         ext = run_phase("extract", corpus, tmp, a.set)
+        par = run_phase("extract", corpus, tmp, a.set, a.workers) if a.workers > 1 else None
     bare_rate = bare["docs"] / bare["seconds"]
     ext_rate = ext["docs"] / ext["seconds"]
     print(f"corpus: {bare['docs']} documents, {bare['words']} tokens")
@@ -106,6 +115,11 @@ def main() -> None:
           f"peak RSS {ext['rss_mb']:.0f} MB   ({ext['events']} events, {ext['failed']} failed, "
           f"set-up {ext['load_seconds']:.1f} s)")
     print(f"ratio extract / bare spaCy: {ext_rate / bare_rate:.2f}x  (goal >= 3x)")
+    if par:
+        par_rate = par["docs"] / par["seconds"]
+        print(f"eventcoder extract --workers {a.workers} (set-up {par['load_seconds']:.1f} s, not counted): "
+              f"{par_rate:8.1f} docs/s -> {par_rate / bare_rate:.2f}x bare spaCy (one process), "
+              f"{par_rate / ext_rate:.2f}x extract in one process")
 
 
 if __name__ == "__main__":

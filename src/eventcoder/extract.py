@@ -56,6 +56,22 @@ class Extraction:
             force: bool = False, on_batch: Optional[Callable[[int, int], None]] = None,
             on_problem: Optional[Callable[[Problem], None]] = None) -> Iterator[Event]:
         """Yield every event of the inputs, storing as it goes."""
+        work = self._work(inputs, published, batch_size, force, on_problem)
+        # A pipeline that can keep batches in flight (ProcessPipeline) computes the next ones while this
+        # process stores the last; any other computes each batch when asked.
+        mapped = (self.pipeline.map_ordered(work) if hasattr(self.pipeline, "map_ordered")
+                  else ((("records", self.pipeline([Record(article=a) for a in payload])) if kind == "batch"
+                         else (kind, payload)) for kind, payload in work))
+        for kind, payload in mapped:
+            if kind == "stored":
+                yield from payload
+            else:
+                yield from self._flush(payload, on_batch, on_problem)
+        self.store.finish_run(self.run_id, self.summary.documents, self.summary.events,
+                              self.summary.failed + self.summary.warnings)
+
+    def _work(self, inputs, published, batch_size: int, force: bool, on_problem) -> Iterator[tuple[str, list]]:
+        """``("batch", [Article])`` to extract, and ``("stored", [Event])`` for a document stored unchanged."""
         batch: list[Article] = []
         for item in read_inputs(inputs, published=published):
             if isinstance(item, Problem):
@@ -67,29 +83,27 @@ class Extraction:
                 self.summary.skipped += 1
                 stored = self.store.query_events(EventQuery(doc_id=item.doc_id, limit=10_000))
                 self.summary.events += len(stored)
-                yield from (s.event for s in stored)
+                yield "stored", [s.event for s in stored]
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                yield from self._flush(batch, on_batch, on_problem)
+                yield "batch", batch
                 batch = []
         if batch:
-            yield from self._flush(batch, on_batch, on_problem)
-        self.store.finish_run(self.run_id, self.summary.documents, self.summary.events,
-                              self.summary.failed + self.summary.warnings)
+            yield "batch", batch
 
     def process_articles(self, articles: list[Article]) -> list[Record]:
         """Extract and store a list of articles (the upload path of the app)."""
-        return list(self._records(articles))
-
-    def _records(self, articles: list[Article]) -> list[Record]:
         records = self.pipeline([Record(article=a) for a in articles])
-        if records:
-            self.store.add_records(records, self.run_id)
+        self._store(records)
         return records
 
-    def _flush(self, batch: list[Article], on_batch, on_problem) -> Iterator[Event]:
-        records = self._records(batch)
+    def _store(self, records: list[Record]) -> None:
+        if records:
+            self.store.add_records(records, self.run_id)
+
+    def _flush(self, records: list[Record], on_batch, on_problem) -> Iterator[Event]:
+        self._store(records)
         n_events = 0
         for r in records:
             self._count(r.problems, on_problem)

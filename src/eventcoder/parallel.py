@@ -1,0 +1,99 @@
+"""The pipeline on local worker processes: one machine's cores, without a Ray cluster.
+
+Each worker builds the pipeline once (spaCy model, gazetteer: about 2 s) and then takes whole batches of
+articles; the parent keeps reading documents and storing finished batches while the workers compute, so
+the single SQLite writer and the stages overlap. Batches come back in input order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator, Optional
+
+from .config import Settings
+from .errors import ConfigError, ResourceError
+from .pipeline import Pipeline
+from .types import Article, Record
+
+_worker_pipeline: Optional[Pipeline] = None
+_READY_TIMEOUT_S = 300  # a worker's set-up takes about 2 s; this only keeps a broken start from hanging
+
+
+def _start_worker(settings_json: str, all_ready) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline.from_settings(Settings.model_validate_json(settings_json))
+    all_ready.wait(timeout=_READY_TIMEOUT_S)
+
+
+def _ready() -> bool:
+    return _worker_pipeline is not None
+
+
+def _run_batch(articles: list[Article]) -> list[Record]:
+    assert _worker_pipeline is not None, "worker started without _start_worker"
+    return _worker_pipeline([Record(article=a) for a in articles])
+
+
+class ProcessPipeline:
+    """A drop-in for ``Pipeline`` that runs batches on ``workers`` local processes.
+
+    Use as a context manager. ``__call__(records)`` computes one batch (no overlap); ``map_ordered`` keeps
+    up to two batches per worker in flight while the caller stores the earlier ones.
+    """
+
+    def __init__(self, settings: Settings, workers: int = 2):
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1 (got {workers}). Pass --workers 1 or more")
+        self.settings, self.workers = settings, workers
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def __enter__(self) -> "ProcessPipeline":
+        """Starts every worker and returns once all have built their pipeline, so that set-up errors (a
+        missing model) surface here and the first batch does not pay for the set-up."""
+        # spawn, not fork: the parent holds SQLite connections and progress-bar threads that a fork would copy
+        context = multiprocessing.get_context("spawn")
+        all_ready = context.Barrier(self.workers)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
+                                         initargs=(self.settings.model_dump_json(), all_ready))
+        # one task per worker: the pool spawns a process for each task that finds no idle worker
+        try:
+            for started in [self._pool.submit(_ready) for _ in range(self.workers)]:
+                started.result()
+        except BrokenProcessPool as e:
+            self.__exit__()
+            raise ResourceError(f"the pipeline's worker processes could not start ({e}); their error is printed "
+                                "above. Run `eventcoder check`, or extract without --workers to see it here",
+                                code="E230") from e
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _submit(self, articles: list[Article]) -> Future:
+        if self._pool is None:
+            raise RuntimeError("ProcessPipeline used outside its `with` block")
+        return self._pool.submit(_run_batch, articles)
+
+    def __call__(self, records: list[Record]) -> list[Record]:
+        """The batch's records as the workers return them (new objects: use the return value)."""
+        return self._submit([r.article for r in records]).result()
+
+    def map_ordered(self, items: Iterable[tuple[str, object]]) -> Iterator[tuple[str, object]]:
+        """``("batch", [Article])`` items come back as ``("records", [Record])``; any other item passes
+        through untouched, in its place in the input order."""
+        window: deque[tuple[str, object]] = deque()
+        for kind, payload in items:
+            window.append(("future", self._submit(payload)) if kind == "batch" else (kind, payload))
+            while len(window) > 2 * self.workers:
+                yield self._finished(window.popleft())
+        while window:
+            yield self._finished(window.popleft())
+
+    @staticmethod
+    def _finished(item: tuple[str, object]) -> tuple[str, object]:
+        kind, payload = item
+        return ("records", payload.result()) if kind == "future" else item
