@@ -89,6 +89,7 @@ def test_seed_requirements_of_the_issues(seed_events):
         assert ev.attribution == f"IS, according to {RBSS}"
     lead_advance = _one(events, r"^As rebels are", "Armed clash")
     assert (lead_advance.actor1, lead_advance.actor2) == ("Islamic State", "Opposition Rebels (Syria)")
+    assert (lead_advance.certainty, lead_advance.attribution) == ("reported", RBSS)  # his words in the lead
     # the answers are the interviewee's, of RBSS; the source names the outlet first
     for ev in (decree, desertions, leaders, moving):
         assert ev.attribution == RBSS

@@ -89,6 +89,12 @@ CASES = [
     ("Gunmen shot a teacher dead, the monitoring group said.", "shot", "", "", (), "reported",
      "the monitoring group"),
     ("Police have said that gunmen ambushed a bus near the border.", "ambushed", "", "", (), "reported", "Police"),
+    # a quote whose speaker closes the sentence with the outlet it talks to
+    ("As the army is busy in the north, the militia is \u201cstepping up its attacks on the port, and is trying to "
+     "advance there,\u201d Lina Saad, a member of the Coast Watch Collective, tells Harbour Monitor\u2019s Omar Aziz.",
+     "trying to advance", "", "", (), "reported", "Lina Saad, Coast Watch Collective"),
+    ("\u201cThe militia shelled the port,\u201d Lina Saad, a member of the Coast Watch Collective, told reporters in "
+     "the city.", "shelled", "", "", (), "reported", "Lina Saad, Coast Watch Collective"),
     ("However, police said gunmen ambushed a bus near the border.", "ambushed", "", "", (), "reported", "police"),
     # claimed: a claim cue, or a speaker who is a party to the event
     ("Al-Shabaab claimed responsibility for the attack on the base.", "attack", "", "", (), "claimed",

@@ -438,10 +438,19 @@ class Attributor:
             return own
         opening = _content_start(body, sentence)
         tail = body[sentence.start:sentence.end].rstrip(" .!?\"”'’")
+        end = sentence.start + len(tail)
         # 16 characters: room for "According to " before the speaker's name; a semicolon ends its reach
         return [s for s in found if (s.span.start < clause.start and s.span.start - opening <= 16
                                      and ";" not in body[s.span.end:clause.start])
-                or (s.span.start >= clause.end and sentence.start + len(tail) - s.span.end <= 25)]
+                or (s.span.start >= clause.end and (end - s.span.end <= 25 or (
+                    self._closes(body[s.span.end:end]) and ";" not in body[clause.end:s.span.start])))]
+
+    def _closes(self, rest: str) -> bool:
+        """Whether the words after a speaker who closes a sentence are only the speech verb and whom it is
+        said to ('"...," Mohammed al-Saleh, a member of RBSS, tells Syria Direct's Noura al-Hourani.')."""
+        rest = rest.lstrip(" ,")
+        m = self.reader.speech.match(rest)
+        return bool(m) and not re.search(r"[,;:“”\"]", rest[m.end():]) and len(rest) - m.end() <= 60
 
     @staticmethod
     def _is_party(record: Record, event: Event, speaker: Speaker) -> bool:
