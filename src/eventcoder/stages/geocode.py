@@ -17,7 +17,10 @@ How it reads a document:
    before others; possessives, "Nairobi police" and countries last); else one in its sentence; else the
    nearest earlier sentence that names a place, read the same way. A named town gives geo_precision 1, a
    place near or part of it 2, a district 2, a province or country alone 3. A toponym the gazetteer lacks
-   falls back to its resolved container (precision at least 2). With no place named, the capital of the
+   falls back to its resolved container (precision at least 2). An event placed no finer than its country
+   (or not at all) takes a place another clause ties to events of its type and actors ("the Russian strikes on
+   IS in A-Raqqa"; first the question an interview answer replies to), precision 2, flagged ``geo_tied``.
+   With no place named, the capital of the
    document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off),
    else ``location`` stays empty and the event is flagged ``geo_unresolved``.
 
