@@ -147,3 +147,35 @@ def test_fatalities_evidence_points_into_the_text():
     assert n == 4 and span is not None
     assert text[span.start - 100:span.end - 100] == span.text
     assert 0 < score <= 1
+
+
+@pytest.mark.parametrize("text,country,expected", [
+    # unnamed rebels in Syria are ACLED's Opposition Rebels (Syria); elsewhere, or with no country, the
+    # country's unidentified armed group, as before
+    ("Rebels shelled the village.", "Syria", "Opposition Rebels (Syria)"),
+    ("The rebels are preoccupied with the airstrikes.", "Syria", "Opposition Rebels (Syria)"),
+    ("Rebel fighters entered the town.", "Syria", "Opposition Rebels (Syria)"),
+    ("Rebels shelled the village.", "Mali", "Unidentified Armed Group (Mali)"),
+    ("Rebels shelled the village.", "", "Unidentified Armed Group (Unknown)"),
+    ("Gunmen shot a trader.", "Syria", "Unidentified Armed Group (Syria)"),
+])
+def test_a_country_bound_alias_falls_back_to_the_generic_actor(dictionary, text, country, expected):
+    assert expected in [n for _, n in names(dictionary, text, country)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Since the start of the Turkish strikes on the militia, prices rose.", "Military Forces of Turkey (2016-)"),
+    ("Russian bombs that have targeted the group drove it into the villages.", "Military Forces of Russia (2000-)"),
+    ("Israeli air raids hit the camp.", "Military Forces of Israel (2009-)"),
+])
+def test_a_nations_strikes_and_bombs_are_its_military(dictionary, text, expected):
+    assert expected in [n for _, n in names(dictionary, text)]
+
+
+def test_a_country_name_before_a_comma_shares_no_head_noun(dictionary):
+    """"in western Syria, Russian bombs": Syria is a place, not a second air force ("Turkish and Russian
+    forces" still is)."""
+    found = names(dictionary, "Strikes are hitting rebels in western Syria, Russian bombs are hitting IS.", "Syria")
+    assert not any(n.startswith("Military Forces of Syria") for _, n in found)
+    found = names(dictionary, "Turkish and Russian forces patrolled the road.", "Syria")
+    assert {"Military Forces of Turkey (2016-)", "Military Forces of Russia (2000-)"} <= {n for _, n in found}

@@ -89,6 +89,12 @@ CASES = [
     ("Gunmen shot a teacher dead, the monitoring group said.", "shot", "", "", (), "reported",
      "the monitoring group"),
     ("Police have said that gunmen ambushed a bus near the border.", "ambushed", "", "", (), "reported", "Police"),
+    # a quote whose speaker closes the sentence with the outlet it talks to
+    ("As the army is busy in the north, the militia is \u201cstepping up its attacks on the port, and is trying to "
+     "advance there,\u201d Lina Saad, a member of the Coast Watch Collective, tells Harbour Monitor\u2019s Omar Aziz.",
+     "trying to advance", "", "", (), "reported", "Lina Saad, Coast Watch Collective"),
+    ("\u201cThe militia shelled the port,\u201d Lina Saad, a member of the Coast Watch Collective, told reporters in "
+     "the city.", "shelled", "", "", (), "reported", "Lina Saad, Coast Watch Collective"),
     ("However, police said gunmen ambushed a bus near the border.", "ambushed", "", "", (), "reported", "police"),
     # claimed: a claim cue, or a speaker who is a party to the event
     ("Al-Shabaab claimed responsibility for the attack on the base.", "attack", "", "", (), "claimed",
@@ -120,6 +126,10 @@ CASES = [
     ("I don’t have any confirmed information about troops being moved to the city.", "moved", "", "", (),
      "unconfirmed", None),
     ("There is no confirmation that the bridge was destroyed.", "destroyed", "", "", (), "unconfirmed", None),
+    ("As of right now, I don't have any confirmed information about militia leaders being brought from the coast.",
+     "leaders being brought", "", "", (), "unconfirmed", None),
+    ("So far we have no verified reports of troops being redeployed to the valley.", "redeployed", "", "", (),
+     "unconfirmed", None),
     ("It is unclear whether the soldiers were killed in the blast.", "blast", "", "", (), "unconfirmed", None),
     ("Rumors spread that militants seized the dam.", "seized", "", "", (), "unconfirmed", None),
     ("The commander is believed to have been killed in the strike.", "strike", "", "", (), "unconfirmed", None),
@@ -198,6 +208,35 @@ def test_hedge_in_a_previous_sentence_does_not_reach_the_next():
     text = "As of now, I have no confirmed information about a raid on the camp. What I know is that police arrested two men."
     rec = run(build(text, ["raid", "arrested"]))
     assert [e.certainty for e in rec.events] == ["unconfirmed", "asserted"]
+
+
+HEDGED_ANSWER = (
+    "Lina Saad, a member of the Coast Watch Collective, tells Harbour Monitor about the militia.\n\n"
+    "Q: Are reports that the militia has brought its drone unit to the port from the hills true?\n\n"
+    "As of right now, I don't have any confirmed information about militia commanders being brought from the "
+    "hills. What I know is the opposite: they are moving fighters from the port to the hills. However, the "
+    "militia is saying that it is stepping up its drone attacks on the port.\n"
+)
+COAST = "Lina Saad, Coast Watch Collective"
+MILITIA = [("the militia", "Coast Militia"), ("militia", "Coast Militia")]
+
+# (trigger, actor1, certainty, attribution): the hedge reaches its own sentence only; the group's own word is
+# a claim, told by the interviewee
+HEDGED_CHECKS = [
+    ("commanders being brought", "Coast Militia", "unconfirmed", COAST),
+    ("moving fighters", "Coast Militia", "reported", COAST),
+    ("drone attacks", "Coast Militia", "claimed", f"the militia, according to {COAST}"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(HEDGED_CHECKS)), ids=[c[0] for c in HEDGED_CHECKS])
+def test_hedge_in_an_answer_reaches_its_clause_only(index):
+    rec = build(HEDGED_ANSWER, [c[0] for c in HEDGED_CHECKS], mentions=MILITIA)
+    for ev, check in zip(rec.events, HEDGED_CHECKS):
+        ev.actor1 = check[1]
+    ev = run(rec).events[index]
+    assert (ev.certainty, ev.attribution) == HEDGED_CHECKS[index][2:]
+    assert ev.source == "Harbour Monitor; Coast Watch Collective"
 
 
 def test_certainty_evidence_is_the_cue():

@@ -169,3 +169,34 @@ def test_a_clause_naming_no_actor_takes_the_group_just_named(extract):
     events = extract(text).events
     change = [e for e in events if e.sub_event_type == "Change to group/activity"]
     assert change and change[0].actor1 == "Islamic State"
+
+
+# Articles (longer than a note): who acts in each report. (sub-event type, actor1, actor2 or -, passage, the
+# clause of the event). The subject of "is trying to advance" acts, whatever the rebels are busy with.
+_ARTICLE_LEAD = ("Markets reopened in the old city on Monday. Teachers returned to the schools. Traders said "
+                 "prices had risen. Residents queued for bread at dawn. ")
+ARTICLE_ROLES = [
+    ("Armed clash", "Islamic State", "Opposition", _ARTICLE_LEAD + "As rebels are \u201cpreoccupied\u201d with the "
+     "airstrikes, the Islamic State is \u201cstepping up its roadside bomb attacks on the Hama front, and is trying "
+     "to advance there,\u201d an activist said.", "As rebels"),
+    ("Armed clash", "Islamic State", "Opposition", _ARTICLE_LEAD + "However, IS is saying that it is stepping up its "
+     "roadside bomb attacks on the Hama front, and is trying to advance there while rebels are preoccupied "
+     "fighting the army.", "However"),
+    ("Remote explosive/landmine/IED", "Islamic State", "Opposition", _ARTICLE_LEAD + "However, IS is saying that it "
+     "is stepping up its roadside bomb attacks on the Hama front, and is trying to advance there while rebels are "
+     "preoccupied fighting the army.", "However"),
+    ("Change to group/activity", "Islamic State", "-", _ARTICLE_LEAD + "As of now, I don't have any confirmed "
+     "information about IS commanders being brought from Mosul to Hama.", "As of now"),
+]
+
+
+@pytest.mark.parametrize("sub,actor1,actor2,text,clause", ARTICLE_ROLES,
+                         ids=[f"{r[0][:14]}-{r[4]}" for r in ARTICLE_ROLES])
+def test_article_roles(extract, sub, actor1, actor2, text, clause):
+    events = [e for e in extract(text).events if e.evidence.text.startswith(clause)]
+    typed = [e for e in events if e.sub_event_type == sub]
+    assert typed, [(e.sub_event_type, e.actor1) for e in events]
+    assert _actor_ok(actor1, typed[0].actor1), typed[0].actor1
+    assert _actor_ok(actor2, typed[0].actor2), typed[0].actor2
+    # a battle the rebels are "preoccupied" with is their state, not a report
+    assert not any(e.provenance["sub_event_type"].evidence.text == "fighting" for e in events)

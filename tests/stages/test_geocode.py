@@ -12,7 +12,7 @@ from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
 from eventcoder.stages.geocode import Geocoder
-from eventcoder.types import Article, Event, Record, Span
+from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -301,3 +301,79 @@ def test_namesakes_resolved_by_the_other_places(namesakes, town, expected):
     rec = record_with_events(f"Clashes erupted in {town}. Shelling later hit Qwertyabad.", [1])
     namesakes([rec])
     assert rec.events[0].geonameid == expected
+
+
+# ---- places tied to an event by another clause of the document -------------------------------------------
+
+MILITIA = "Valley Militia"
+TURKEY = "Military Forces of Turkey (2016-)"
+
+
+def tied_record(text: str, event_sentence: str, event_type: str, actor1: str, actor2: str = "",
+                mentions: tuple[tuple[str, str], ...] = ()) -> Record:
+    """Sentences split at . ? ! and blank lines; one event on the sentence that starts with ``event_sentence``;
+    actor mentions given by hand (surface -> name)."""
+    rec = Record(article=Article(doc_id="t", text=text))
+    rec.sentences = [Span.of(text, m.start(), m.end()) for m in re.finditer(r"[^.?!\n]+[.?!]?", text)
+                     if m.group().strip()]
+    for surface, name in mentions:
+        for m in re.finditer(rf"\b{re.escape(surface)}\b", text):
+            rec.actors.append(ActorMention(span=Span.of(text, m.start(), m.end()), name=name))
+    sentence = next(s for s in rec.sentences if s.text.strip().startswith(event_sentence))
+    sub = {"Strategic developments": "Change to group/activity", "Battles": "Armed clash",
+           "Explosions/Remote violence": "Air/drone strike"}[event_type]
+    rec.events = [Event(doc_id="t", event_type=event_type, sub_event_type=sub, evidence=sentence,
+                        actor1=actor1, actor2=actor2)]
+    return rec
+
+
+QUESTION = ("Q: Has the militia brought its commanders to Homs from Iraq?\n\n"
+            "I have no confirmed information about militia commanders being brought from Iraq. "
+            "What I know is that they are sending fighters to Idlib.\n")
+STRIKES = ("Turkish jets have hit targets across the north. Since the start of the Turkish strikes on the militia "
+           "in Idlib, its fighters have hidden in the villages. Turkish bombs that targeted the militia in Syria "
+           "drove its fighters into the hills.")
+
+# (text, event sentence, event type, actor1, actor2, mentions, expected location or "" for untied)
+TIES = [
+    # an answer that names only a country takes the place of the question it replies to
+    (QUESTION, "I have no confirmed", "Strategic developments", MILITIA, "", (("militia", MILITIA),), "Homs"),
+    # an answer's own town is kept
+    (QUESTION, "What I know", "Strategic developments", MILITIA, "", (("militia", MILITIA), ("they", MILITIA)),
+     "Idlib"),
+    # "the Turkish strikes on the militia in Idlib" ties Idlib to Turkish strikes on the militia
+    (STRIKES, "Turkish bombs", "Explosions/Remote violence", TURKEY, MILITIA,
+     (("Turkish jets", TURKEY), ("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)),
+     "Idlib"),
+    # other actors: no tie
+    (STRIKES, "Turkish bombs", "Explosions/Remote violence", TURKEY, "Islamic State",
+     (("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)), "Syria"),
+    # another type of event: no tie
+    (STRIKES, "Turkish bombs", "Battles", TURKEY, MILITIA,
+     (("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)), "Syria"),
+    # both named, but the militia is not the strikes' target: no tie
+    ("As the militia is busy with Turkish strikes, the army is moving on Idlib. Turkish bombs that targeted the "
+     "militia in Syria drove its fighters into the hills.", "Turkish bombs", "Explosions/Remote violence", TURKEY,
+     MILITIA, (("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)), "Syria"),
+]
+
+
+@pytest.mark.parametrize("text,sentence,event_type,actor1,actor2,mentions,expected", TIES,
+                         ids=[f"{t[1][:20]}-{t[2][:10]}-{t[4][:8]}" for t in TIES])
+def test_place_tied_by_another_clause(geocoder, text, sentence, event_type, actor1, actor2, mentions, expected):
+    rec = tied_record(text, sentence, event_type, actor1, actor2, mentions)
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == expected
+    if expected in ("Homs", "Idlib") and "geo_tied" in ev.flags:
+        assert ev.geo_precision == 2
+        assert ev.provenance["location"].note.startswith("tied")
+    assert ("geo_tied" in ev.flags) == (expected != "Syria" and sentence != "What I know")
+
+
+def test_a_tie_never_replaces_a_town_the_event_names(geocoder):
+    text = "Turkish strikes on the militia in Idlib killed two. Turkish bombs hit the militia in Homs."
+    rec = tied_record(text, "Turkish bombs", "Explosions/Remote violence", TURKEY, MILITIA,
+                      (("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)))
+    geocoder([rec])
+    assert rec.events[0].location == "Homs" and "geo_tied" not in rec.events[0].flags

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -84,6 +84,9 @@ class _Entry:
     country: str  # the group's home country, "" for transnational or document-bound entries
     kind: str
     bound: bool = False  # applies only when the document's country is `country`
+    # what a bound alias means elsewhere ("rebels": Opposition Rebels (Syria) in Syria, an unidentified armed
+    # group in any other country or where the country is unknown)
+    fallback: Optional["_Entry"] = None
 
 
 def _data_path(name: str) -> Path:
@@ -137,7 +140,7 @@ class ActorDictionary:
                     self.folded.setdefault(_fold(alias), e)
         for st in actors["state"]:
             for alias in st["bare"]:
-                self.folded.setdefault(_fold(alias), _Entry(st["name"], int(st["inter"]), "", st["kind"]))
+                self._add_folded(_fold(alias), _Entry(st["name"], int(st["inter"]), "", st["kind"]))
         for gen in actors["generic"]:
             for alias in gen["aliases"]:
                 key = _fold(alias)
@@ -145,7 +148,7 @@ class ActorDictionary:
                 if alias.isupper():
                     self.exact.setdefault(alias, e)
                 else:
-                    self.folded.setdefault(key, e)
+                    self._add_folded(key, e)
         self._last: Optional[tuple[str, list]] = None
         self.state_heads = {st["kind"]: st for st in actors["state"]}
         head_to_kind: dict[str, str] = {}
@@ -165,10 +168,20 @@ class ActorDictionary:
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
+        # (adjectives only: "in western Syria, Russian bombs" shares nothing)
         self.shared_head_re = re.compile(
-            r"\b(" + _alternation(nat_words) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
+            r"\b(" + _alternation(self.adjectives) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
             + _alternation(head_to_kind) + r")\b)", re.I)
         self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
+
+    def _add_folded(self, key: str, e: _Entry) -> None:
+        """A state or collective alias; behind a country-bound group alias of the same words it is that
+        alias's meaning outside the group's country."""
+        have = self.folded.get(key)
+        if have is None:
+            self.folded[key] = e
+        elif have.bound and have.fallback is None:
+            self.folded[key] = replace(have, fallback=e)
 
     @classmethod
     def load(cls, extra: Optional[str] = None, with_towns: bool = True) -> "ActorDictionary":
@@ -289,7 +302,9 @@ class ActorDictionary:
             st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
             add(m.start(1), m.end(1), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for start, end, e in self.alias_matches(text):
-            if e.bound and country and e.country != country:
+            if e.bound and e.fallback is not None and e.country != country:
+                e = e.fallback
+            elif e.bound and country and e.country != country:
                 continue
             if e.kind == "group":
                 add(start, end, e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)

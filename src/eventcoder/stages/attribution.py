@@ -253,19 +253,7 @@ class SourceReader:
         """Q:/A: structure: question paragraphs start with "Q:"; answers are the paragraphs until the next one.
         The interviewee is the speaker the lead (the text before the first question) names."""
         body = record.text
-        paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body) if body[m.start():m.end()].strip()]
-        questions, answers, answer_paragraphs, lead = [], [], [], []
-        seen_question = False
-        for s, e in paragraphs:
-            if _QUESTION.match(body, s):
-                questions.append((s, e))
-                seen_question = True
-            elif seen_question:
-                a = _ANSWER.match(body, s)
-                answers.append((a.end() if a else s, e))
-                answer_paragraphs.append((s, e))
-            else:
-                lead.append((s, e))
+        questions, answers, answer_paragraphs, lead = qa_blocks(body)
         if not questions or not answers:
             return None
         interviewee = None
@@ -281,6 +269,36 @@ class SourceReader:
                 break
         return Interview(questions=questions, answers=answers, answer_paragraphs=answer_paragraphs,
                          interviewee=interviewee)
+
+
+def qa_blocks(body: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]],
+                                  list[tuple[int, int]]]:
+    """The Q:/A: layout of a text: question paragraphs (they start "Q:"), answers (without their "A:"
+    label), answer paragraphs (with it), and the lead paragraphs before the first question."""
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body) if body[m.start():m.end()].strip()]
+    questions, answers, answer_paragraphs, lead = [], [], [], []
+    seen_question = False
+    for s, e in paragraphs:
+        if _QUESTION.match(body, s):
+            questions.append((s, e))
+            seen_question = True
+        elif seen_question:
+            a = _ANSWER.match(body, s)
+            answers.append((a.end() if a else s, e))
+            answer_paragraphs.append((s, e))
+        else:
+            lead.append((s, e))
+    return questions, answers, answer_paragraphs, lead
+
+
+def governing_question(body: str, offset: int) -> Optional[tuple[int, int]]:
+    """The question an answer at ``offset`` replies to (the last question paragraph before it), or None when
+    ``offset`` is in no answer."""
+    questions, _, answer_paragraphs, _ = qa_blocks(body)
+    if not any(s <= offset < e for s, e in answer_paragraphs):
+        return None
+    before = [q for q in questions if q[1] <= offset]
+    return before[-1] if before else None
 
 
 def _capitalised(text: str) -> bool:
@@ -420,10 +438,19 @@ class Attributor:
             return own
         opening = _content_start(body, sentence)
         tail = body[sentence.start:sentence.end].rstrip(" .!?\"”'’")
+        end = sentence.start + len(tail)
         # 16 characters: room for "According to " before the speaker's name; a semicolon ends its reach
         return [s for s in found if (s.span.start < clause.start and s.span.start - opening <= 16
                                      and ";" not in body[s.span.end:clause.start])
-                or (s.span.start >= clause.end and sentence.start + len(tail) - s.span.end <= 25)]
+                or (s.span.start >= clause.end and (end - s.span.end <= 25 or (
+                    self._closes(body[s.span.end:end]) and ";" not in body[clause.end:s.span.start])))]
+
+    def _closes(self, rest: str) -> bool:
+        """Whether the words after a speaker who closes a sentence are only the speech verb and whom it is
+        said to ('"...," Mohammed al-Saleh, a member of RBSS, tells Syria Direct's Noura al-Hourani.')."""
+        rest = rest.lstrip(" ,")
+        m = self.reader.speech.match(rest)
+        return bool(m) and not re.search(r"[,;:“”\"]", rest[m.end():]) and len(rest) - m.end() <= 60
 
     @staticmethod
     def _is_party(record: Record, event: Event, speaker: Speaker) -> bool:

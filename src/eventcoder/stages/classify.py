@@ -150,10 +150,14 @@ class EventClassifier:
                 cues = self.lexicon.find(text, clause.start, clause.end)
                 why = None
                 if cues:
-                    # every cue of the clause governed by a non-event cue (a plan, an appeal...): no event
+                    # every cue of the clause governed by a non-event cue (a plan, an appeal...): no event;
+                    # else the governed cues report nothing and are dropped ("IS is trying to advance while
+                    # rebels are preoccupied fighting the Russians": the advance, no battle of the rebels)
                     blocked = [self.lexicon.suppressed(text, clause, c) for c in cues]
                     if all(blocked):
                         why = blocked[0]
+                    else:
+                        cues = [c for c, b in zip(cues, blocked) if not b]
                 units.append((clause, cues, why))
         return units
 
@@ -228,7 +232,7 @@ class EventClassifier:
             seen_types = {ev.sub_event_type}
             for other in sorted(live, key=lambda c: c.start):
                 other_type = other.sub_event_type
-                if other.weight < 0.9 or other_type in seen_types or self.lexicon.suppressed(text, clause, other):
+                if other.weight < 0.9 or other_type in seen_types:
                     continue
                 seen_types.add(other_type)
                 extra = self._build(record, clause, other.sub_event_type, 0.5 * other.weight, 0.0, other,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..types import Span
+from ..vocab import SUB_EVENT_TO_EVENT
 
 # Clause boundaries inside a sentence: a semicolon, or a comma/dash before a conjunction that starts a
 # new report ("..., while the other struck ..."). Kept conservative: a wrong split loses the actor.
@@ -74,6 +75,10 @@ class Lexicon:
         self.window = int(ne.get("window", 80))
         self.non_event = re.compile(r"(?<![\w-])(?:" + "|".join(ne["cues"]) + r")", re.I)
         self.passive = re.compile(spec["passive"], re.I)
+        # words that name events of a type without reporting one: for tying places to events, never triggers
+        refs = {k: v for k, v in spec.get("references", {}).items() if not k.startswith("_")}
+        self.references = {t: re.compile(r"(?<![\w-])(?:" + "|".join(pats) + r")(?![\w-])", re.I)
+                           for t, pats in refs.items()}
         # decisive types in priority order (first wins when several are cued)
         self.decisive = {t: i for i, t in enumerate(spec.get("decisive", {}).get("types", []))}
 
@@ -93,6 +98,16 @@ class Lexicon:
         found += [Cue(sub, w, start + m.start(), start + m.end())
                   for sub, w, rx in self.cased for m in rx.finditer(chunk)]
         return found
+
+    def mentions_of(self, event_type: str, text: str, start: int, end: int) -> list[Span]:
+        """Where ``text[start:end]`` names an event of ``event_type``: its sub-types' trigger cues at any
+        weight, and the type's reference words ("the Russian strikes")."""
+        spans = [Span.of(text, c.start, c.end) for c in self.find(text, start, end)
+                 if SUB_EVENT_TO_EVENT.get(c.sub_event_type) == event_type]
+        rx = self.references.get(event_type)
+        if rx is not None:
+            spans += [Span.of(text, m.start(), m.end()) for m in rx.finditer(text, start, end)]
+        return sorted(spans, key=lambda s: s.start)
 
     def header(self, text: str) -> Optional[Cue]:
         """The sub-type label a coder wrote at the head of a note ("Arrests: ..."), if any."""

@@ -17,7 +17,10 @@ How it reads a document:
    before others; possessives, "Nairobi police" and countries last); else one in its sentence; else the
    nearest earlier sentence that names a place, read the same way. A named town gives geo_precision 1, a
    place near or part of it 2, a district 2, a province or country alone 3. A toponym the gazetteer lacks
-   falls back to its resolved container (precision at least 2). With no place named, the capital of the
+   falls back to its resolved container (precision at least 2). An event placed no finer than its country
+   (or not at all) takes a place another clause ties to events of its type and actors ("the Russian strikes on
+   IS in A-Raqqa"; first the question an interview answer replies to), precision 2, flagged ``geo_tied``.
+   With no place named, the capital of the
    document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off),
    else ``location`` stays empty and the event is flagged ``geo_unresolved``.
 
@@ -39,6 +42,9 @@ from ..config import GeocodeSettings
 from ..gazetteer import DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span
+from .actors import actor_kind
+from .attribution import governing_question
+from .clauses import Lexicon, clauses
 
 STAGE = "geocode"
 
@@ -110,6 +116,9 @@ _GAP_PARENT = re.compile(
     rf"^[\s,()\[\]\-–]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|vicinity|area|areas|region)\s+(?:of\s+)?)?[\s,()\[\]]*$", re.I)
 
+# what stands between a word for an attack and its target: "strikes on IS", "raids against the rebels"
+_OBJECT_GAP = re.compile(r"^\s*(?:on|against|targeting|that\s+(?:have\s+|had\s+)?targeted|hitting|at)\s+(?:the\s+)?$", re.I)
+
 
 @dataclass
 class Toponym:
@@ -147,6 +156,7 @@ class Geocoder:
         # Builds the index into the user cache on first use (about 30 s, once).
         self.gazetteer = gazetteer or default_gazetteer(self.settings.index_path)
         self._source_memo: dict[str, dict[str, int]] = {}
+        self.lexicon = Lexicon.load()
 
     # -- public helpers -------------------------------------------------------------------------
     def places_in(self, text: str, entities: list | None = None, source: str = "") -> list[Toponym]:
@@ -622,6 +632,9 @@ class Geocoder:
             if sent is not None:
                 in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
                 found = self._event_place(toponyms, in_sent, country)
+        if found is not None and found[0].chosen.kind == "country":
+            # no place finer than the country: one the document ties to events of this type and actors
+            found = self._tied_place(record, ev, toponyms, country) or found
         if found is None:
             # the nearest earlier sentence that names a place, read like the event's own ("in Paranaiba,
             # Mato Grosso do Sul, ... A man was arrested.": Paranaiba, not its state)
@@ -635,8 +648,12 @@ class Geocoder:
                 hit = self._event_place(toponyms, group, country)
                 if hit is not None:
                     found = (hit[0], hit[1], "nearest earlier place in the document")
+        if found is None:
+            found = self._tied_place(record, ev, toponyms, country)
         if found is not None:
             t, prec, note = found
+            if note.startswith("tied"):
+                ev.flag("geo_tied")
             self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
             if t.chosen.country_code != country and country:
                 ev.flag("geo_outside_document_country")
@@ -656,6 +673,54 @@ class Geocoder:
                 ev.flag("geo_country_only")
                 return
         ev.flag("geo_unresolved")
+
+    def _tied_place(self, record: Record, ev: Event, toponyms: list[Toponym],
+                    country: Optional[str]) -> Optional[tuple[Toponym, int, str]]:
+        """A place that another clause of the document gives events of the event's type and actors: actor1
+        is the last actor named at or before a word for such an event and actor2 (when the event has one) its
+        object ("the Russian strikes on IS in A-Raqqa"), and the clause names a place finer than a country.
+        The question an interview answer replies to comes first ("Has IS brought its officer to Deir e-Zor?"
+        -> "I have no confirmed information about IS leaders being brought"), then the nearest such clause.
+        Questions report no events but may place them; the place is at most as precise as "in the area" (2)."""
+        if not ev.actor1 or not ev.event_type:
+            return None
+        text = record.text
+        own = record.sentence_of(ev.evidence) or ev.evidence
+        question = governing_question(text, ev.evidence.start)
+        candidates: list[tuple[int, Span]] = []
+        for sentence in record.sentences:
+            if sentence.start <= own.start < sentence.end:
+                continue
+            in_question = question is not None and question[0] <= sentence.start < question[1]
+            distance = 0 if in_question else 1 + min(abs(sentence.start - own.start), abs(sentence.end - own.end))
+            for clause in clauses(text, sentence):
+                candidates.append((distance, clause))
+        candidates.sort(key=lambda c: (c[0], c[1].start))
+        for _, clause in candidates:
+            idx = [i for i, t in enumerate(toponyms) if clause.start <= t.start and t.end <= clause.end
+                   and t.chosen is not None and t.chosen.kind != "country"]
+            if not idx or not self._ties(record, ev, clause):
+                continue
+            found = self._event_place(toponyms, idx, country)
+            if found is not None and found[0].chosen.kind != "country":
+                target, prec, _ = found
+                return target, max(prec, 2), f"tied to the event by {clause.text[:80]!r}: same actors and event type"
+        return None
+
+    def _ties(self, record: Record, ev: Event, clause: Span) -> bool:
+        text = record.text
+        actors = [a for a in record.actors if clause.start <= a.span.start < clause.end
+                  and actor_kind(a.name) != "civilians"]
+        for cue in self.lexicon.mentions_of(ev.event_type, text, clause.start, clause.end):
+            before = [a for a in actors if a.span.start <= cue.start]
+            if not before or before[-1].name != ev.actor1:
+                continue
+            if not ev.actor2:
+                return True
+            after = [a for a in actors if a.span.start >= cue.end and a.name == ev.actor2]
+            if after and _OBJECT_GAP.match(text[cue.end:after[0].span.start]):
+                return True
+        return False
 
     @staticmethod
     def _placed_country(toponyms: list[Toponym]) -> Optional[str]:
