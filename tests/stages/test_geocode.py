@@ -59,12 +59,18 @@ def test_event_without_a_place_takes_the_nearest_earlier_one(geocoder):
     assert rec.events[0].location == "Idlib"
 
 
-def test_never_a_place_from_a_later_sentence(geocoder):
-    rec = record_with_events("Two fighters were killed. Officials later visited Homs.", [0])
+def test_a_headline_without_a_place_takes_the_first_later_one(geocoder):
+    # a headline or summary sentence first, the place in the body: a later place beats the capital
+    rec = record_with_events("Two fighters were killed in an ambush. The attack happened near Homs.", [0])
     geocoder([rec])
     ev = rec.events[0]
-    assert ev.location == "" and ev.latitude is None
-    assert "geo_unresolved" in ev.flags
+    assert ev.location == "Homs" and "later" in ev.provenance["location"].note
+
+
+def test_an_earlier_place_still_comes_before_a_later_one(geocoder):
+    rec = record_with_events("Fighting raged in Idlib. Two fighters were killed. Officials later visited Homs.", [1])
+    geocoder([rec])
+    assert rec.events[0].location == "Idlib"
 
 
 @pytest.mark.parametrize("text, precision, point", [
@@ -301,3 +307,51 @@ def test_namesakes_resolved_by_the_other_places(namesakes, town, expected):
     rec = record_with_events(f"Clashes erupted in {town}. Shelling later hit Qwertyabad.", [1])
     namesakes([rec])
     assert rec.events[0].geonameid == expected
+
+
+# --------------------------------------------------- lists, long container gaps, countries as neighbourhoods
+
+def test_a_long_container_phrase_still_links_the_village_to_its_container(geocoder):
+    rec = record_with_events("Militants attacked a post in Kafr Qwertz in the southern countryside of Idleb.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Idlib" and ev.geo_precision >= 2
+    assert "container" in ev.provenance["location"].note
+
+
+@pytest.mark.slow
+def test_a_list_of_places_is_not_a_chain(full_geocoder):
+    # "X, Y and Z" lists three places: Y is not X's container (X lies in another county than Y)
+    tops = {t.text: t for t in full_geocoder.places_in("Herders clashed with police in Moyale, Wajir and Isiolo.")}
+    assert tops["Moyale"].parent is None
+    assert tops["Moyale"].chosen is not None and tops["Moyale"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Youths torched shops in the Congo area of Kibera slums.",
+    "Youths torched shops in the Congo area of Kibera, Nairobi.",
+])
+def test_a_country_name_as_a_neighbourhood_is_not_the_country(full_geocoder, text):
+    tops = {t.text: t for t in full_geocoder.places_in(text)}
+    congo = tops["Congo"]
+    assert congo.chosen is None or congo.chosen.kind != "country"
+    assert tops["Kibera"].chosen is not None and tops["Kibera"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_transliterated_province_outvotes_an_actor_demonym(full_geocoder):
+    # "Turkish forces" name an actor; "Ar-Raqqa" (Ar Raqqah but for the final h) says where
+    rec = record_with_events("Turkish forces shelled Tal Qwertz in Ar-Raqqa.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Syria" and near(ev, RAQQA, 30)
+
+
+@pytest.mark.slow
+def test_a_named_town_beats_a_province_reached_through_an_unknown_village(full_geocoder):
+    rec = record_with_events("A mine hit a car on the road between Kafr Qwertz and Tell Abyad in the northern "
+                             "countryside of Ar-Raqqa.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Tall Abyad" and ev.geo_precision == 1

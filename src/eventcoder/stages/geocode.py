@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..config import GeocodeSettings
-from ..gazetteer import DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton
+from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton,
+                         strip_articles)
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span
 
@@ -109,6 +110,17 @@ _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 _GAP_PARENT = re.compile(
     rf"^[\s,()\[\]\-–]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|vicinity|area|areas|region)\s+(?:of\s+)?)?[\s,()\[\]]*$", re.I)
+
+
+_VOWEL_CLASSES = str.maketrans({"e": "a", "y": "i", "o": "u", "w": "u"})
+
+
+def _twin_key(name: str) -> str:
+    """A spelling that differs only in articles, hyphens, doubled letters, a final h or vowel shades
+    (Ar-Raqqa ~ Ar Raqqah, Ain Oussara ~ Ain Oussera), but keeps consonants as written (not Recke)."""
+    s = re.sub(r"(.)\1+", r"\1", strip_articles(fold(name)).replace(" ", ""))
+    s = re.sub(r"(?<=[aeiou])h$", "", s)
+    return s.translate(_VOWEL_CLASSES)
 
 
 @dataclass
@@ -259,8 +271,12 @@ class Geocoder:
         for i in range(len(toponyms) - 1):
             a, b = toponyms[i], toponyms[i + 1]
             gap = text[a.cue_end:b.start]
-            if len(gap) > 12 or "\n" in gap:
+            # "Bara in the southern countryside of Idleb": a longer gap only when it is all container words
+            if (len(gap) > 12 and not (len(gap) <= 40 and _GAP_PARENT.match(gap))) or "\n" in gap:
                 continue
+            if gap.strip() == "," and i + 2 < len(toponyms) and re.fullmatch(
+                    r"\s*,?\s*(?:and|&)\s+", text[b.cue_end:toponyms[i + 2].start]):
+                continue  # "Moyale, Wajir North and North Horr": a list of places, not a chain
             if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
                     b.role or _AFTER_RE.match(text, b.end + 1)):
                 # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container
@@ -319,7 +335,11 @@ class Geocoder:
         for t in toponyms:
             t.candidates = self._lookup(t)
             countries = [c for c in t.candidates if c.kind == "country" and c.matched == "exact"]
-            if countries:
+            if countries and (t.role in ("town", "part", "adm2") or t.cue in ("area", "areas")
+                              or fold(t.full).endswith((" area", " areas"))):
+                # "Kosovo area in Mathare", "Darfur village": a country's name given to a neighbourhood
+                t.candidates = [c for c in t.candidates if c.kind != "country"]
+            elif countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
         sources = self._source_countries(record.article.source)
         source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
@@ -425,27 +445,39 @@ class Geocoder:
                     c.kind != "city" or c.population >= 5000 for c in t.candidates):
                 continue  # "president Kibaki" would vote for Kybaky, a village in Ukraine
             best: dict[str, float] = {}
-            for c in t.candidates:
+            # the same spelling but for articles, hyphens and a final h (Ar-Raqqa ~ Ar Raqqah): as good as exact
+            twins = [c for c in t.candidates if c.matched == "skeleton" and _twin_key(c.name) == _twin_key(t.text)]
+            exact = any(c.matched == "exact" for c in t.candidates)
+            by_twins = not exact and len({c.country_code for c in twins}) == 1
+            pool = twins if by_twins else t.candidates
+            for c in pool:
+                twin = c in twins
                 # inexact spellings do not vote: over the world they find a namesake of almost anything
                 # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
-                if c.matched != "exact" and not (c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
+                if c.matched != "exact" and not twin and not (
+                        c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
                     continue  # near-exact transliterations (Lower Shabelle ~ Lower Shabeelle) still vote
                 w = c.score * (0.5 + math.log10(c.population + 10) / 7)
-                if c.matched != "exact":
+                if c.matched != "exact" and not twin:
                     w *= 0.5
                 if c.kind == "country":
                     w *= 1.5  # named outright, though often as an actor ("Turkey and Russia patrolled")
-                elif c.kind in ("adm1", "adm2"):
-                    w *= 1.5
+                elif c.kind in ("adm1", "adm2", "extra"):
+                    w *= 1.5  # extras: our own conflict toponyms (camps, slums), curated for this use
                 if t.role in ("adm1", "adm2", "admin") and c.kind in ("adm1", "adm2"):
                     w *= 2
                 best[c.country_code] = max(best.get(c.country_code, 0.0), w)
             # a name found in many countries says less about which one
             if not best:
                 continue
-            if not any(c.matched == "exact" for c in t.candidates) and len({c.country_code for c in t.candidates}) > 1:
+            if not exact and not by_twins and len({c.country_code for c in t.candidates}) > 1:
                 continue  # a transliteration that fits towns in several countries says nothing
             spread = 1.0 / math.sqrt(len(best))
+            if t.parent is not None and toponyms[t.parent].candidates:
+                # in "X area of Y" / "X, Y" both lie in one country: X's namesakes vote only in the countries
+                # where Y has one ("the Congo area of Kibera" says nothing for Brazil's Congo)
+                where = {c.country_code for c in toponyms[t.parent].candidates}
+                best = {cc: w for cc, w in best.items() if cc in where}
             for cc, w in best.items():
                 votes[cc] = votes.get(cc, 0.0) + w * spread
         if not votes:
@@ -484,7 +516,10 @@ class Geocoder:
             ranked.append((s, c))
         ranked.sort(key=lambda x: -x[0])
         s, best = ranked[0]
-        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > 0
+        # an inexact spelling needs a close fit to its container: a city 60 km away does not vouch for it
+        # ("Bara in the countryside of Idleb" is not Aleppo by a loose transliteration)
+        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > (
+            0 if best.matched == "exact" else 0.5)
         home = bool(country) and best.country_code == country
         # weak evidence: an inexact spelling, a place outside the document's country, a lone capitalised
         # word opening a sentence ("Grenade attack ...": Granada by skeleton)
@@ -599,9 +634,16 @@ class Geocoder:
                 rank = 2
             elif country and target.chosen.country_code != country:
                 rank = 1
-            found.append((rank, target, prec, note))
-        if found and min(r for r, *_ in found) < 3:
-            rank, target, prec, note = min(found, key=lambda f: f[0])
+            # an unknown village placed only at its province comes after a town named beside it ("between
+            # Unknownville and Suluk in the countryside of Raqqa": Suluk is nearer than the province's seat)
+            vague = j != i and prec >= 3
+            found.append((rank, target, prec, note, vague))
+        if found and min(f[0] for f in found) < 3:
+            rank, target, prec, note, vague = min(found, key=lambda f: f[0])
+            if vague:
+                for f in found:
+                    if f[0] == rank and not f[4] and self._same_province(f[1].chosen, target.chosen):
+                        return f[1], f[2], f[3]
             return target, prec, note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
@@ -609,9 +651,15 @@ class Geocoder:
             if t.chosen is not None and t.chosen.kind != "country":
                 return t, self._precision(t), "named in the event's text"
         if found:
-            _, target, prec, note = found[0]
+            _, target, prec, note, _ = found[0]
             return target, prec, note
         return None
+
+    @staticmethod
+    def _same_province(c: Candidate, p: Candidate) -> bool:
+        return c.country_code == p.country_code and (
+            (bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name))
+            or haversine_km(c.latitude, c.longitude, p.latitude, p.longitude) < 100)
 
     def _link(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
         span = ev.evidence
@@ -635,6 +683,19 @@ class Geocoder:
                 hit = self._event_place(toponyms, group, country)
                 if hit is not None:
                     found = (hit[0], hit[1], "nearest earlier place in the document")
+        if found is None:
+            # a headline or summary first, its place in a later sentence ("Two killed in grenade attack.
+            # The blast hit a bar in Garissa."): the first later sentence that names a place
+            later = [i for i, t in enumerate(toponyms) if t.start >= span.end and t.chosen is not None
+                     and t.chosen.kind != "country"]
+            if later:
+                first = toponyms[later[0]]
+                sent = record.sentence_of(Span.of(record.text, first.start, first.end))
+                hi = sent.end if sent is not None else first.end
+                group = [i for i, t in enumerate(toponyms) if span.end <= t.start and t.end <= hi]
+                hit = self._event_place(toponyms, group, country)
+                if hit is not None:
+                    found = (hit[0], hit[1], "nearest later place in the document")
         if found is not None:
             t, prec, note = found
             self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
