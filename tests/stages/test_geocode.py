@@ -355,3 +355,39 @@ def test_a_named_town_beats_a_province_reached_through_an_unknown_village(full_g
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Tall Abyad" and ev.geo_precision == 1
+
+
+# --------------------------------------------------- foreign namesakes, neighbours, countries as destinations
+
+@pytest.mark.slow
+def test_another_language_name_of_a_foreign_city_is_not_taken(full_geocoder):
+    # "Boni" is an alternate name of Bonn; a Kenyan report's forest is not there
+    tops = {t.text: t for t in full_geocoder.places_in("Soldiers raided a hideout in Boni Forest.",
+                                                       source="Daily Nation (Kenya)")}
+    assert tops["Boni"].chosen is None or tops["Boni"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_neighbourhood_across_the_border_beats_a_far_namesake(full_geocoder):
+    # a Somali outlet reporting from Nairobi's Eastleigh: Kenya borders Somalia, England does not
+    tops = {t.text: t for t in full_geocoder.places_in("Police in Eastleigh detained dozens of traders.",
+                                                       source="Shabelle Media Network")}
+    assert tops["Eastleigh"].chosen is not None and tops["Eastleigh"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_foreign_country_named_as_a_destination_yields_to_a_home_place(full_geocoder):
+    rec = record_with_events("Police stopped a bus in Garissa. Four youths were arrested while travelling to "
+                             "Somalia.", [1], source="Daily Nation (Kenya)")
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Kenya" and ev.location == "Garissa"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source, name", [
+    ("Protesters gathered outside the Saray in Tripoli.", "L'Orient-Le Jour", "Saray"),
+    ("A Canadian engineer was abducted by gunmen.", "", "Canadian"),
+])
+def test_words_that_are_not_places_here(full_geocoder, text, source, name):
+    assert not [t for t in full_geocoder.places_in(text, source=source) if t.text == name and t.chosen]

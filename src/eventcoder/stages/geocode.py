@@ -490,10 +490,14 @@ class Geocoder:
             t.reason = "not in the gazetteer"
             return
         ranked = []
+        near_by = self.gazetteer.neighbours(country) if country else frozenset()
         for c in t.candidates:
-            s = 2.0 * c.score + math.log10(c.population + 1) / 7
+            # our own toponyms (slums, camps) carry no population: count them as a small town
+            s = 2.0 * c.score + math.log10((c.population if c.kind != "extra" else max(c.population, 10_000)) + 1) / 7
             if country and c.country_code == country:
                 s += 1.5
+            elif c.country_code in near_by:
+                s += 0.5  # across the border before farther away (Eastleigh in Nairobi for a Somali outlet)
             if t.role == "town" or t.role == "part":
                 s += {"city": 1.0, "extra": 1.0, "adm2": 0.3}.get(c.kind, -1.0)
             elif t.role == "adm2":
@@ -534,17 +538,23 @@ class Geocoder:
             # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
             t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
             return
-        if country and not home and best.kind in ("adm2", "extra") and not supported:
+        neighbour = bool(country) and best.matched == "exact" and best.country_code in near_by
+        if country and not home and best.kind in ("adm2", "extra") and not supported and not (
+                best.kind == "extra" and neighbour):  # our own conflict toponyms: across a border too
             t.reason = f"{best.name} is a district outside the document's country"
             return
         if t.entity == "PERSON" and not (home or supported or t.role):
             t.reason = "a person's name"
             return
-        neighbour = bool(country) and best.matched == "exact" and best.country_code in self.gazetteer.neighbours(country)
         if country and not home and not neighbour and not supported and best.kind in ("city", "extra") and (
                 best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
             # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
             t.reason = f"{best.name} is a small place outside the document's country"
+            return
+        if country and not home and not neighbour and not supported and not best.main and best.kind in (
+                "city", "extra") and best.population < 1_000_000:
+            # "Boni Forest" in a Kenyan report is not Bonn, whose Latin name it is
+            t.reason = f"{t.text} is only another name of {best.name}, outside the document's country"
             return
         t.chosen = best
         t.score = min(1.0, best.score * (0.7 + 0.3 * min(1.0, s / 5)))
@@ -670,6 +680,13 @@ class Geocoder:
             if sent is not None:
                 in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
                 found = self._event_place(toponyms, in_sent, country)
+        abroad = None
+        if found is not None and found[0].chosen.kind == "country" and country \
+                and found[0].chosen.country_code != country:
+            # "arrested six while in transit to Somalia" in a Kenyan report: a foreign country alone is a
+            # destination or origin more often than the place; a place of the document's country named
+            # nearby comes first
+            abroad, found = found, None
         if found is None:
             # the nearest earlier sentence that names a place, read like the event's own ("in Paranaiba,
             # Mato Grosso do Sul, ... A man was arrested.": Paranaiba, not its state)
@@ -681,7 +698,7 @@ class Geocoder:
                 lo = sent.start if sent is not None else last.start
                 group = [i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= span.start]
                 hit = self._event_place(toponyms, group, country)
-                if hit is not None:
+                if hit is not None and not (abroad and hit[0].chosen.country_code != country):
                     found = (hit[0], hit[1], "nearest earlier place in the document")
         if found is None:
             # a headline or summary first, its place in a later sentence ("Two killed in grenade attack.
@@ -694,8 +711,10 @@ class Geocoder:
                 hi = sent.end if sent is not None else first.end
                 group = [i for i, t in enumerate(toponyms) if span.end <= t.start and t.end <= hi]
                 hit = self._event_place(toponyms, group, country)
-                if hit is not None:
+                if hit is not None and not (abroad and hit[0].chosen.country_code != country):
                     found = (hit[0], hit[1], "nearest later place in the document")
+        if found is None:
+            found = abroad
         if found is not None:
             t, prec, note = found
             self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
