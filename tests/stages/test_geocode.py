@@ -391,3 +391,36 @@ def test_a_foreign_country_named_as_a_destination_yields_to_a_home_place(full_ge
 ])
 def test_words_that_are_not_places_here(full_geocoder, text, source, name):
     assert not [t for t in full_geocoder.places_in(text, source=source) if t.text == name and t.chosen]
+
+
+# --------------------------------------------------- containers that disagree with their town
+
+@pytest.mark.slow
+def test_the_container_chosen_is_the_one_that_holds_the_town(full_geocoder):
+    # many Bolivars: the state that holds an El Callao
+    rec = record_with_events("Police shot a miner in El Callao, Bolivar state.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Venezuela" and ev.location == "El Callao" and ev.geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_large_city_stands_even_when_its_province_is_misnamed(full_geocoder):
+    rec = record_with_events("Nurses protested in Mariupol, Zaporizhia oblast.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Mariupol"
+
+
+@pytest.mark.slow
+def test_a_road_named_for_a_city_lies_in_its_container(full_geocoder):
+    rec = record_with_events("Gunmen seized a driver on Mombasa Road, Nairobi.", [0])
+    full_geocoder([rec])
+    assert "Nairobi" in rec.events[0].location
+
+
+@pytest.mark.slow
+def test_parenthesised_groups_in_a_list_are_not_one_chain(full_geocoder):
+    tops = full_geocoder.places_in("Houthi forces reinforced the Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib) and "
+                                   "Salh (Salh, Taizz) fronts.")
+    sanaa = [t for t in tops if t.text == "Sanaa"][0]
+    assert sanaa.parent is None and sanaa.chosen is not None and sanaa.chosen.country_code == "YE"

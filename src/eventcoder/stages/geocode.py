@@ -219,8 +219,10 @@ class Geocoder:
             return []
         full_end = words[-1][1]
         # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
+        cue_word = ""
         while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
             role = role or AFTER_CUES[folded_words[-1]]
+            cue_word = cue_word or folded_words[-1]
             words, folded_words = words[:-1], folded_words[:-1]
         while words and folded_words[-1] in NONPLACES and folded_words[-1] not in DIRECTIONS:
             words, folded_words = words[:-1], folded_words[:-1]
@@ -253,6 +255,7 @@ class Geocoder:
         if role:
             # "Burnt Forest", "Ghazni City": the type word may belong to the name; tried first
             t.full = text[s:full_end].rstrip(".,;:)")
+            t.cue = cue_word  # "Mombasa Road": a capitalised type word says as much as a lowercase one
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
@@ -274,6 +277,8 @@ class Geocoder:
             # "Bara in the southern countryside of Idleb": a longer gap only when it is all container words
             if (len(gap) > 12 and not (len(gap) <= 40 and _GAP_PARENT.match(gap))) or "\n" in gap:
                 continue
+            if ")" in gap and "(" not in gap and re.match(r"\s*\(", text[b.cue_end:]):
+                continue  # "Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib)": a list of groups, not a chain
             if gap.strip() == "," and i + 2 < len(toponyms) and re.fullmatch(
                     r"\s*,?\s*(?:and|&)\s+", text[b.cue_end:toponyms[i + 2].start]):
                 continue  # "Moyale, Wajir North and North Horr": a list of places, not a chain
@@ -358,6 +363,9 @@ class Geocoder:
                         seen = {c.place_id for c in home}
                         t.candidates = home + [c for c in t.candidates if c.place_id not in seen]
         containers = {t.parent for t in toponyms if t.parent is not None}
+
+        def kids(i: int) -> tuple[Candidate, ...]:
+            return tuple(c for o in toponyms if o.parent == i for c in o.candidates if c.matched == "exact")
         # containers first (they come later in a chain), then what they contain
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
@@ -369,7 +377,7 @@ class Geocoder:
                 parent, steps = toponyms[parent.parent], steps + 1
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
-            self._choose(t, country, parent, is_container=i in containers)
+            self._choose(t, country, parent, is_container=i in containers, children=kids(i))
         # a name several towns of the country share, with no container: the namesake near the document's
         # other places (Mykhaylivka near the other Donetsk villages)
         for i, t in enumerate(toponyms):
@@ -378,7 +386,7 @@ class Geocoder:
                 others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
                                and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
                 if others:
-                    self._choose(t, country, None, is_container=i in containers, neighbours=others)
+                    self._choose(t, country, None, is_container=i in containers, neighbours=others, children=kids(i))
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
@@ -485,7 +493,8 @@ class Geocoder:
         return max(votes.items(), key=lambda kv: kv[1])[0]
 
     def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
-                is_container: bool = False, neighbours: tuple[Candidate, ...] = ()) -> None:
+                is_container: bool = False, neighbours: tuple[Candidate, ...] = (),
+                children: tuple[Candidate, ...] = ()) -> None:
         if not t.candidates:
             t.reason = "not in the gazetteer"
             return
@@ -512,6 +521,8 @@ class Geocoder:
                 s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
             elif c.kind in ("city", "extra"):
                 s += 0.3  # "Homs" alone is the city, not the governorate
+            if children and c.kind != "country" and any(self._containment(k, c) >= 2.0 for k in children):
+                s += 1.0  # "El Callao, Bolivar state": the Bolivar that holds an El Callao
             if parent is not None and parent.chosen is not None:
                 s += self._containment(c, parent.chosen)
             elif neighbours and any(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) < 50
@@ -534,7 +545,12 @@ class Geocoder:
                 and not (best.matched == "exact" and best.main and (home or best.population >= 100_000)):
             t.reason = "a lone capitalised word opening a sentence"
             return
-        if parent is not None and parent.chosen is not None and not supported and best.kind != "country":
+        big = best.matched == "exact" and best.main and best.kind == "city" and best.population >= 100_000 \
+            and (home or not country) and t.cue not in ROAD_CUES and parent is not None \
+            and parent.chosen is not None and parent.chosen.kind in ("adm1", "country")
+        if parent is not None and parent.chosen is not None and not supported and best.kind != "country" \
+                and not big:  # "Mombasa [Coast Province]": a city that size is itself, whatever its container
+
             # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
             t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
             return
