@@ -278,6 +278,9 @@ def test_siblings_share_their_container(geocoder):
     ("Voice of Jihad; Pajhwok Afghan News", {"AF": 2}),
     ("Asian News International; New Indian Express", {"IN": 1}),
     ("OSCE SMM-Ukraine", {"UA": 1}),
+    ("Kenya Broadcasting Corporation", {"KE": 1}),  # a country as one word of the name
+    ("Nairobi Evening Herald", {"KE": 1}),  # a capital as one word of the name
+    ("Voice of America", {}),  # an international outlet: no prior
     ("", {}),
 ])
 def test_publisher_home_countries(geocoder, source, expected):
@@ -424,3 +427,17 @@ def test_parenthesised_groups_in_a_list_are_not_one_chain(full_geocoder):
                                    "Salh (Salh, Taizz) fronts.")
     sanaa = [t for t in tops if t.text == "Sanaa"][0]
     assert sanaa.parent is None and sanaa.chosen is not None and sanaa.chosen.country_code == "YE"
+
+
+def test_the_capital_named_as_such_is_the_capital_city(geocoder):
+    # country_fallback is off here: "in the capital" names a place, it is no fallback
+    rec = record_with_events("Two marches took place in the capital on Sunday.", [0], source="Daily Nation (Kenya)")
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Nairobi" and ev.geo_precision == 1 and "geo_country_only" not in ev.flags
+
+
+def test_the_capital_of_another_country_is_not_the_documents_capital(geocoder):
+    rec = record_with_events("Exiles met in the capital of Qwertystan.", [0], source="Daily Nation (Kenya)")
+    geocoder([rec])
+    assert rec.events[0].location != "Nairobi"

@@ -96,6 +96,9 @@ _AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER
                                                    key=len, reverse=True)) + r")\b", re.I)
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
+# "in the capital", "across the country's capital" (not "the capital of X", which names X)
+_CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
+                         r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
 _DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b")
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
@@ -422,19 +425,31 @@ class Geocoder:
     def _part_country(self, part: str) -> Optional[str]:
         if not part:
             return None
+        bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
+        if any(pat.fullmatch(bare) for pat, cc in PUBLISHERS if cc == "--"):
+            return None  # "Voice of America" reports from everywhere
         for m in re.finditer(r"\(([^)]+)\)|([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", part):
             for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
                 if c.kind == "country" and c.matched == "exact":
                     return c.country_code
-        bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
         for pat, cc in PUBLISHERS:
             if pat.fullmatch(bare):
                 return cc
         m = _DEMONYM_RE.search(part)
         if m:
             return DEMONYMS[m.group(1)]
+        # a country or a capital as one word of the outlet's name: "Kenya Broadcasting Corporation",
+        # "Baghdad Today", "Kabul Now"
+        for w in re.findall(r"[A-Z][a-z]{3,}", part):
+            for c in self.gazetteer.lookup(w, fuzzy=False, limit=5, exact_only=True):
+                if c.kind == "country":
+                    return c.country_code
+                if c.kind == "city" and c.main:
+                    cap = self.gazetteer.capital(c.country_code)
+                    if cap is not None and cap.geonameid == c.geonameid:
+                        return c.country_code
         for pat, cc in PUBLISHERS:  # "OSCE SMM-Ukraine", not "Asian News International"
-            if pat.match(part):
+            if pat.match(part) and cc != "--":
                 return cc
         return None
 
@@ -741,12 +756,20 @@ class Geocoder:
         sources = self._source_countries(record.article.source)
         cc = (self._placed_country(toponyms) or (max(sources.items(), key=lambda kv: kv[1])[0] if sources else None)
               or self._demonym_country(record.text))
-        if cc and self.settings.country_fallback:
+        sent = record.sentence_of(span)
+        named = _CAPITAL_RE.search(sent.text if sent is not None else span.text)
+        if cc and (self.settings.country_fallback or named):
             cap = self.gazetteer.capital(cc)
             if cap is not None:
                 place = Place(geonameid=cap.geonameid, location=cap.name, admin1=cap.admin1, admin2=cap.admin2,
                               country=cap.country, iso=cap.iso, latitude=cap.latitude, longitude=cap.longitude,
-                              geo_precision=3, feature="capital", population=cap.population)
+                              geo_precision=1 if named else 3, feature="capital", population=cap.population)
+                if named:
+                    # "marches took place in the capital": the capital city, named without its name
+                    evidence = Span.of(record.text, sent.start + named.start(1), sent.start + named.end(1)) \
+                        if sent is not None else None
+                    self._assign(ev, place, evidence, 0.5, f"'the capital' of {cap.country}, the document's country")
+                    return
                 self._assign(ev, place, None, 0.2, f"no place named; the capital of {cap.country}, the "
                              "document's country")
                 ev.flag("geo_country_only")
