@@ -441,3 +441,11 @@ def test_the_capital_of_another_country_is_not_the_documents_capital(geocoder):
     rec = record_with_events("Exiles met in the capital of Qwertystan.", [0], source="Daily Nation (Kenya)")
     geocoder([rec])
     assert rec.events[0].location != "Nairobi"
+
+
+@pytest.mark.slow
+def test_a_town_of_the_province_beats_the_province_named_first(full_geocoder):
+    rec = record_with_events("In Al Mahrah governorate, tribesmen clashed with soldiers at Hat.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Hat" and ev.geo_precision <= 2 and ev.country == "Yemen"

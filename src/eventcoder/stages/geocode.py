@@ -675,9 +675,10 @@ class Geocoder:
                 rank = 2
             elif country and target.chosen.country_code != country:
                 rank = 1
-            # an unknown village placed only at its province comes after a town named beside it ("between
-            # Unknownville and Suluk in the countryside of Raqqa": Suluk is nearer than the province's seat)
-            vague = j != i and prec >= 3
+            # a province (named, or reached through an unknown village) comes after a town of that province
+            # named beside it ("between Unknownville and Suluk in the countryside of Raqqa": Suluk is nearer
+            # than the province's seat)
+            vague = prec >= 3 and target.chosen.kind != "country"
             found.append((rank, target, prec, note, vague))
         if found and min(f[0] for f in found) < 3:
             rank, target, prec, note, vague = min(found, key=lambda f: f[0])
