@@ -449,3 +449,15 @@ def test_a_town_of_the_province_beats_the_province_named_first(full_geocoder):
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Hat" and ev.geo_precision <= 2 and ev.country == "Yemen"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", [
+    ("Residents rallied outside a hotel in Kilkis against 280 migrants (mostly from Afghanistan).", "Kilkis"),
+    ("Two students from Mombasa were arrested in Lamu.", "Lamu"),
+    ("A convoy of protesters set out from Beirut to Tripoli.", "Beirut"),
+])
+def test_where_people_come_from_is_not_where_the_event_is(full_geocoder, text, expected):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == expected

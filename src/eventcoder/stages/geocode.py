@@ -96,6 +96,11 @@ _AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER
                                                    key=len, reverse=True)) + r")\b", re.I)
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
+# "youths from Mombasa", "(mostly from Afghanistan)": the people's origin, not the event's place (but "withdrew
+# from X", "were evicted from X", "a march set out from X" happened at X)
+_FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )(?<!expelled )(?<!fled )"
+                      r"(?<!displaced )(?<!ousted )(?<!driven )(?<!pushed )(?<!out )(?<!started )(?<!departed )"
+                      r"(?<!began )(?<!marched )(?<!set off )\bfrom\s+(?:the\s+)?$", re.I)
 # "in the capital", "across the country's capital" (not "the capital of X", which names X)
 _CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
                          r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
@@ -140,6 +145,7 @@ class Toponym:
     parent: Optional[int] = None  # index of its container toponym
     alias_of: Optional[int] = None  # index of the toponym this one is another name of
     possessive: bool = False  # "Logar's provincial council": a place that qualifies something else
+    origin: bool = False  # "students from Mombasa", "migrants from Afghanistan": where people come from
     full: str = ""  # the phrase with its capitalised type word, when one was cut off
     cue: str = ""  # the type word after it, as written in lower case ("road", "district")
     cue_end: int = 0         # end of the phrase including its cue word
@@ -267,6 +273,8 @@ class Geocoder:
             t.cue_end = after.end()
         if _BEFORE_RE.search(text[max(0, s - 40):s]):
             t.near = True
+        if _FROM_RE.search(text[max(0, s - 40):s]):
+            t.origin = True
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
 
@@ -464,6 +472,8 @@ class Geocoder:
         for t in toponyms:
             if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
+            if t.origin and all(c.kind == "country" for c in t.candidates):
+                continue  # "migrants from Afghanistan" says nothing of where they are
             if t.entity == "PERSON" and not t.role and not any(
                     c.kind != "city" or c.population >= 5000 for c in t.candidates):
                 continue  # "president Kibaki" would vote for Kybaky, a village in Ukraine
@@ -671,7 +681,7 @@ class Geocoder:
             rank = 0
             if target.chosen.kind == "country":
                 rank = 3
-            elif t.possessive:
+            elif t.possessive or t.origin:
                 rank = 2
             elif country and target.chosen.country_code != country:
                 rank = 1
