@@ -250,6 +250,9 @@ class Geocoder:
         # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
         if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
             return []
+        first, _, rest = name.partition(" ")
+        if rest and fold(first) in ARTICLE_LIKE and (rest in DEMONYMS or fold(rest) in NONPLACES):
+            return []  # "A Kenyan official", "An Afghan soldier": the English article before a demonym
         label = ""
         for a, b, lab in ents:
             if a <= s < b or s <= a < e:
