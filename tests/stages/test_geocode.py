@@ -461,3 +461,9 @@ def test_where_people_come_from_is_not_where_the_event_is(full_geocoder, text, e
     rec = record_with_events(text, [0])
     full_geocoder([rec])
     assert rec.events[0].location == expected
+
+
+@pytest.mark.slow
+def test_an_article_before_a_demonym_is_no_place(full_geocoder):
+    tops = full_geocoder.places_in("A Kenyan official was killed near Elwak.", source="Daily Nation (Kenya)")
+    assert [t.text for t in tops if t.chosen] == ["Elwak"]
