@@ -467,3 +467,31 @@ def test_where_people_come_from_is_not_where_the_event_is(full_geocoder, text, e
 def test_an_article_before_a_demonym_is_no_place(full_geocoder):
     tops = full_geocoder.places_in("A Kenyan official was killed near Elwak.", source="Daily Nation (Kenya)")
     assert [t.text for t in tops if t.chosen] == ["Elwak"]
+
+
+# --------------------------------------------------- namesakes among many: the state, the seat, the phrase
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source, location, admin1, point", [
+    # "a" joins a name as "de" does
+    ("Soldiers destroyed an airstrip in Brus Laguna, Gracias a Dios.", "La Tribuna (Honduras)", "Brus Laguna",
+     "Gracias a Dios", None),
+    # the Brazilian state comes after 40 towns called Santa Catarina world-wide: looked up in the country too
+    ("Police seized cigarettes in Erval Velho, Santa Catarina.", "", "Erval Velho", "Santa Catarina", None),
+    # two El Saltos of one size in Jalisco: the seat of the El Salto municipality
+    ("Gunmen kidnapped a former mayor in El Salto, Jalisco.", "", "El Salto", "Jalisco", (20.52, -103.18)),
+])
+def test_namesakes_among_many(full_geocoder, text, source, location, admin1, point):
+    rec = record_with_events(text, [0], source=source)
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert (ev.location, ev.admin1) == (location, admin1)
+    assert point is None or near(ev, point, 10)
+
+
+@pytest.mark.slow
+def test_a_generic_contained_name_does_not_pick_its_containers_namesake(full_geocoder):
+    # "Central" is a town in many states: it must not pull "Sao Paulo" to a village of that other name
+    rec = record_with_events("Residents protested in the Central Zone of Sao Paulo, Sao Paulo.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].admin1 == "Sao Paulo"

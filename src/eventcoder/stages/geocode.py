@@ -109,7 +109,7 @@ _DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
 # Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
-_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
+_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|a|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
@@ -369,8 +369,10 @@ class Geocoder:
         # within it ("Majdel Aanjar" ~ "Majdal Anjar")
         if country:
             for t in toponyms:
-                if len(fold(t.text)) >= 4 and not any(c.country_code == country and c.matched == "exact"
-                                                       for c in t.candidates):
+                # (also when the world-wide list was cut at the limit: "Santa Catarina" names 40 towns
+                # before the Brazilian state)
+                if len(fold(t.text)) >= 4 and (len(t.candidates) >= self.settings.max_candidates or not any(
+                        c.country_code == country and c.matched == "exact" for c in t.candidates)):
                     home = self.gazetteer.lookup(t.text, country=country, fuzzy=True,
                                                  limit=self.settings.max_candidates)
                     if home:
@@ -379,7 +381,9 @@ class Geocoder:
         containers = {t.parent for t in toponyms if t.parent is not None}
 
         def kids(i: int) -> tuple[Candidate, ...]:
-            return tuple(c for o in toponyms if o.parent == i for c in o.candidates if c.matched == "exact")
+            # the exact namesakes of the places it contains, when those are few (not "Central Zone")
+            return tuple(c for o in toponyms if o.parent == i and len(o.candidates) <= 10
+                         for c in o.candidates if c.matched == "exact")
         # containers first (they come later in a chain), then what they contain
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
@@ -549,7 +553,10 @@ class Geocoder:
                 s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
             elif c.kind in ("city", "extra"):
                 s += 0.3  # "Homs" alone is the city, not the governorate
-            if children and c.kind != "country" and any(self._containment(k, c) >= 2.0 for k in children):
+            if c.kind == "city" and c.admin2 and skeleton(c.admin2) == skeleton(c.name):
+                s += 0.05  # of namesakes, the seat of the district named after it (El Salto, El Salto municipality)
+            if children and c.kind != "country" and (c.main or c.kind in ("adm1", "adm2")) and any(
+                    self._containment(k, c) >= 2.0 for k in children):
                 s += 1.0  # "El Callao, Bolivar state": the Bolivar that holds an El Callao
             if parent is not None and parent.chosen is not None:
                 s += self._containment(c, parent.chosen)
