@@ -495,3 +495,12 @@ def test_a_generic_contained_name_does_not_pick_its_containers_namesake(full_geo
     rec = record_with_events("Residents protested in the Central Zone of Sao Paulo, Sao Paulo.", [0])
     full_geocoder([rec])
     assert rec.events[0].admin1 == "Sao Paulo"
+
+
+@pytest.mark.slow
+def test_a_non_place_word_inside_a_name_is_kept(full_geocoder):
+    # "federal" alone is no place ("Federal Police"), but "Distrito Federal" is a state
+    rec = record_with_events("Police dismantled a lab in Sobradinho, Distrito Federal.", [0], source="G1")
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Sobradinho" and ev.admin1 == "Distrito Federal"

@@ -233,6 +233,7 @@ class Geocoder:
             role = role or AFTER_CUES[folded_words[-1]]
             cue_word = cue_word or folded_words[-1]
             words, folded_words = words[:-1], folded_words[:-1]
+        untrimmed = words[-1][1] if words else end
         while words and folded_words[-1] in NONPLACES and folded_words[-1] not in DIRECTIONS:
             words, folded_words = words[:-1], folded_words[:-1]
         if not words or (len(words) == 1 and folded_words[0] in AFTER_CUES):
@@ -268,6 +269,8 @@ class Geocoder:
             # "Burnt Forest", "Ghazni City": the type word may belong to the name; tried first
             t.full = text[s:full_end].rstrip(".,;:)")
             t.cue = cue_word  # "Mombasa Road": a capitalised type word says as much as a lowercase one
+        elif untrimmed > e and " " in text[s:untrimmed]:
+            t.full = text[s:untrimmed].rstrip(".,;:)")  # "Distrito Federal": a non-place word in a name
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
