@@ -504,3 +504,17 @@ def test_a_non_place_word_inside_a_name_is_kept(full_geocoder):
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Sobradinho" and ev.admin1 == "Distrito Federal"
+
+
+@pytest.mark.slow
+def test_a_long_list_of_districts_shares_the_province(full_geocoder):
+    tops = full_geocoder.places_in("Fighters joined the Taliban in Dawlat Abad, Balkh, Dihdadi, Kishindih, and Zari "
+                                   "districts of Balkh province.")
+    by = {}
+    for t in tops:
+        by.setdefault(t.text, []).append(t)
+    province = by["Balkh"][-1]
+    assert province.role == "adm1" and province.chosen is not None and province.chosen.kind == "adm1"
+    district = by["Balkh"][0]
+    assert district.parent == tops.index(province)  # every item's container is the province, not its neighbour
+    assert district.chosen is not None and district.chosen.kind == "adm2"

@@ -296,8 +296,7 @@ class Geocoder:
                 continue
             if ")" in gap and "(" not in gap and re.match(r"\s*\(", text[b.cue_end:]):
                 continue  # "Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib)": a list of groups, not a chain
-            if gap.strip() == "," and i + 2 < len(toponyms) and re.fullmatch(
-                    r"\s*,?\s*(?:and|&)\s+", text[b.cue_end:toponyms[i + 2].start]):
+            if gap.strip() == "," and Geocoder._in_list(text, toponyms, i + 1):
                 continue  # "Moyale, Wajir North and North Horr": a list of places, not a chain
             if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
                     b.role or _AFTER_RE.match(text, b.end + 1)):
@@ -326,6 +325,18 @@ class Geocoder:
                     a.parent = b.parent
                     if not a.role:
                         a.role = b.role
+
+    @staticmethod
+    def _in_list(text: str, toponyms: list[Toponym], j: int) -> bool:
+        """Whether toponym ``j`` (after a comma) is an item of a list that closes with 'and'/'or': "A, B, C
+        and D districts". A chain ("X, Y District, Z State") has no 'and'."""
+        for k in range(j, min(j + 12, len(toponyms) - 1)):
+            gap = text[toponyms[k].cue_end:toponyms[k + 1].start]
+            if re.fullmatch(r"\s*,?\s*(?:and|&|or)\s+", gap):
+                return True
+            if gap.strip() != ",":
+                return False
+        return False
 
     # -- resolution -----------------------------------------------------------------------------
     def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
@@ -413,6 +424,8 @@ class Geocoder:
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
         for t in toponyms:
             twin = with_parent.get(fold(t.text))
+            if twin is not None and {t.role, twin.role} == {"adm1", "adm2"}:
+                continue  # "Balkh district ... Balkh province": one name, two units
             if twin is not None and t.parent is None and twin is not t:
                 t.chosen, t.score, t.reason = twin.chosen, twin.score, f"as {twin.text!r} with its container"
                 if twin.chosen is None:
