@@ -518,3 +518,11 @@ def test_a_long_list_of_districts_shares_the_province(full_geocoder):
     district = by["Balkh"][0]
     assert district.parent == tops.index(province)  # every item's container is the province, not its neighbour
     assert district.chosen is not None and district.chosen.kind == "adm2"
+
+
+def test_a_quoted_name_keeps_its_type_word_and_container(geocoder):
+    # "the 'Kafr Qwertz' area of Idlib": the quotes do not cut the name from "area" nor from its container
+    rec = record_with_events("Gunmen attacked a post in the 'Kafr Qwertz' area of Idlib.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Idlib" and "container" in ev.provenance["location"].note

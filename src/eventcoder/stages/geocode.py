@@ -92,7 +92,7 @@ TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayo
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                         "upper", "lower", "new", "old", "greater"})
-_AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
+_AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
                                                    key=len, reverse=True)) + r")\b", re.I)
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
@@ -116,7 +116,7 @@ _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 # What may stand between a place and its container: "X (Y)", "X, Y", "X of Y", "X in the southern countryside
 # of Y", "X west of Y", "X under Y police station".
 _GAP_PARENT = re.compile(
-    rf"^[\s,()\[\]\-–]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
+    rf"^[\s,()\[\]\-–'’\"”]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|vicinity|area|areas|region)\s+(?:of\s+)?)?[\s,()\[\]]*$", re.I)
 
 
