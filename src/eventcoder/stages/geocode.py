@@ -14,12 +14,15 @@ How it reads a document:
    do not vote. Outside that country only exact names of large places, or of towns in a neighbouring
    country, are accepted.
 5. Each event takes the first place its own evidence names (chain heads first; the document's country
-   before others; possessives, "Nairobi police" and countries last); else one in its sentence; else the
-   nearest earlier sentence that names a place, read the same way. A named town gives geo_precision 1, a
-   place near or part of it 2, a district 2, a province or country alone 3. A toponym the gazetteer lacks
-   falls back to its resolved container (precision at least 2). With no place named, the capital of the
-   document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off),
-   else ``location`` stays empty and the event is flagged ``geo_unresolved``.
+   before others; possessives, "Nairobi police", places people come "from" and countries last; a province
+   after a town of that province); else one in its sentence; else the nearest earlier sentence that names
+   a place, read the same way; else the first later one (a headline before the body). A foreign country
+   alone in the event's sentence ("arrested on their way to Somalia") yields to a home place nearby. A
+   named town gives geo_precision 1, a place near or part of it 2, a district 2, a province or country
+   alone 3. A toponym the gazetteer lacks falls back to its resolved container (precision at least 2).
+   "In the capital" is the document country's capital (precision 1). With no place named, the capital of
+   the document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it
+   off), else ``location`` stays empty and the event is flagged ``geo_unresolved``.
 
 Every location field is set with ``event.set(..., evidence=<the toponym's span>, note=<why>)``;
 ``record.places`` lists every toponym with its place or the reason it has none.
