@@ -526,3 +526,28 @@ def test_a_quoted_name_keeps_its_type_word_and_container(geocoder):
     geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Idlib" and "container" in ev.provenance["location"].note
+
+
+# --------------------------------------------------- buildings, and spellings far from the document
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    # a university named for a person lies in the town named as its container
+    ("Residents blocked a road near the Simon Rodriguez University in El Vigia, Merida state.", "El Vigia"),
+    # a police station named for its town is at that town
+    ("Two groups clashed in Qwertzpur village under Dalsing Sarai police station (Samastipur, Bihar).",
+     "Dalsingh Sarai"),
+])
+def test_a_building_lies_where_its_name_or_container_says(full_geocoder, text, location):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == location
+
+
+@pytest.mark.slow
+def test_an_inexact_spelling_far_from_the_named_district_is_dropped(full_geocoder):
+    # "Adhaura" is no Sadhaura, 900 km away in Haryana: the district the note names places the event
+    rec = record_with_events("Police defused two bombs near Adhaura police station limits (Kaimur, Bihar).", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.admin1 == "Bihar" and "Kaimur" in ev.location

@@ -347,7 +347,7 @@ class Geocoder:
         if t.full and country is None:
             whole = self.gazetteer.lookup(t.full, limit=limit, exact_only=True)
             if whole:
-                if t.role in ("area", "part"):
+                if t.role in ("area", "part", "facility"):
                     t.role = ""  # "Burnt Forest" is a town; "Lamu County" stays a county
                 return whole
         cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
@@ -371,7 +371,7 @@ class Geocoder:
         for t in toponyms:
             t.candidates = self._lookup(t)
             countries = [c for c in t.candidates if c.kind == "country" and c.matched == "exact"]
-            if countries and (t.role in ("town", "part", "adm2") or t.cue in ("area", "areas")
+            if countries and (t.role in ("town", "part", "facility", "adm2") or t.cue in ("area", "areas")
                               or fold(t.full).endswith((" area", " areas"))):
                 # "Kosovo area in Mathare", "Darfur village": a country's name given to a neighbourhood
                 t.candidates = [c for c in t.candidates if c.kind != "country"]
@@ -422,6 +422,17 @@ class Geocoder:
                                and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
                 if others:
                     self._choose(t, country, None, is_container=i in containers, neighbours=others, children=kids(i))
+        # an inexact spelling with no container, far from every exactly named place of the document, is a
+        # namesake found by the spelling rules, not the place ("Adhaura ... (Kaimur, Bihar)" is no Sadhaura
+        # in Haryana)
+        anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
+                   and o.chosen.kind != "country"]
+        for t in toponyms:
+            c = t.chosen
+            if c is not None and c.matched in ("fuzzy", "skeleton") and c.kind in ("city", "extra") \
+                    and t.parent is None and anchors and all(
+                    haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
+                t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
@@ -558,7 +569,7 @@ class Geocoder:
                 s += 1.5
             elif c.country_code in near_by:
                 s += 0.5  # across the border before farther away (Eastleigh in Nairobi for a Somali outlet)
-            if t.role == "town" or t.role == "part":
+            if t.role in ("town", "part", "facility"):
                 s += {"city": 1.0, "extra": 1.0, "adm2": 0.3}.get(c.kind, -1.0)
             elif t.role == "adm2":
                 s += {"adm2": 1.0, "adm1": 0.3, "city": 0.2}.get(c.kind, -0.5)
@@ -694,16 +705,19 @@ class Geocoder:
                 j, steps = toponyms[j].parent, steps + 1
             if j is None or toponyms[j].chosen is None:
                 continue
-            road = toponyms[j].cue in ROAD_CUES and toponyms[j].parent is not None \
-                and toponyms[toponyms[j].parent].chosen is not None
+            # "on Murree road in Rawalpindi", "at the Simon Bolivar University in Merida": a road, or a building
+            # whose name is no town (a person's, a district's), lies in its container ("X police station"
+            # named for town X is at X)
+            road = (toponyms[j].cue in ROAD_CUES or (toponyms[j].role == "facility" and toponyms[j].chosen.kind
+                                                     not in ("city", "extra"))) \
+                and toponyms[j].parent is not None and toponyms[toponyms[j].parent].chosen is not None
             if road:
-                # "on Murree road in Rawalpindi": a road named for a town runs through its container
                 j = toponyms[j].parent
             target = toponyms[j]
             prec = self._precision(target)
             note = "named in the event's text"
             if road:
-                note = f"the {t.text} road lies in {target.text!r}"
+                note = f"the {t.text} {toponyms[i].cue or 'road'} lies in {target.text!r}"
             elif j != i:
                 prec = max(prec, 2)
                 note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
