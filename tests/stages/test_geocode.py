@@ -551,3 +551,15 @@ def test_an_inexact_spelling_far_from_the_named_district_is_dropped(full_geocode
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.admin1 == "Bihar" and "Kaimur" in ev.location
+
+
+def test_an_actors_home_country_is_the_last_hint_for_the_fallback(tiny):
+    from eventcoder.types import ActorMention
+
+    geocoder = Geocoder(GeocodeSettings(country_fallback=True), gazetteer=tiny)
+    text = "A sect leader was shot dead by unknown gunmen."
+    rec = record_with_events(text, [0], source="Wire Service")
+    rec.actors = [ActorMention(span=Span.of(text, 2, 6), name="Qwerty Sect Militia", country="Kenya")]
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Nairobi" and ev.geo_precision == 3 and "geo_country_only" in ev.flags

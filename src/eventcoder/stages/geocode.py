@@ -809,7 +809,7 @@ class Geocoder:
         # no place: the country the document names, at its capital (precision 3), or nothing
         sources = self._source_countries(record.article.source)
         cc = (self._placed_country(toponyms) or (max(sources.items(), key=lambda kv: kv[1])[0] if sources else None)
-              or self._demonym_country(record.text))
+              or self._demonym_country(record.text) or self._actor_country(record))
         sent = record.sentence_of(span)
         named = _CAPITAL_RE.search(sent.text if sent is not None else span.text)
         if cc and (self.settings.country_fallback or named):
@@ -836,6 +836,18 @@ class Geocoder:
         for t in toponyms:
             if t.chosen is not None:
                 counts[t.chosen.country_code] = counts.get(t.chosen.country_code, 0) + 1
+        return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
+
+    def _actor_country(self, record: Record) -> Optional[str]:
+        """The home country the actors stage gives the document's actors ("Mungiki Militia": Kenya), the last
+        hint when the text names no place, publisher or demonym."""
+        counts: dict[str, int] = {}
+        for a in record.actors:
+            if a.country:
+                for c in self.gazetteer.lookup(a.country, fuzzy=False, limit=3, exact_only=True):
+                    if c.kind == "country":
+                        counts[c.country_code] = counts.get(c.country_code, 0) + 1
+                        break
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
     @staticmethod
