@@ -563,3 +563,12 @@ def test_an_actors_home_country_is_the_last_hint_for_the_fallback(tiny):
     geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Nairobi" and ev.geo_precision == 3 and "geo_country_only" in ev.flags
+
+
+@pytest.mark.slow
+def test_an_offices_seat_is_not_the_event_place(full_geocoder):
+    # "the governor of Migori" qualifies the governor; the arrest happened in Nairobi
+    rec = record_with_events("The governor of Migori was arrested after police raided his house in Nairobi.", [0],
+                             source="Daily Nation (Kenya)")
+    full_geocoder([rec])
+    assert rec.events[0].location == "Nairobi"

@@ -97,7 +97,8 @@ DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern",
                         "upper", "lower", "new", "old", "greater"})
 _AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
                                                    key=len, reverse=True)) + r")\b", re.I)
-_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
+_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r != "title"),
+                                                   key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
 # "youths from Mombasa", "(mostly from Afghanistan)": the people's origin, not the event's place (but "withdrew
 # from X", "were evicted from X", "a march set out from X" happened at X)
@@ -107,6 +108,9 @@ _FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )
 # "in the capital", "across the country's capital" (not "the capital of X", which names X)
 _CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
                          r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
+# "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
+_TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
+                                                    key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
 _DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b")
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
@@ -284,6 +288,8 @@ class Geocoder:
             t.near = True
         if _FROM_RE.search(text[max(0, s - 40):s]):
             t.origin = True
+        if _TITLE_OF_RE.search(text[max(0, s - 40):s]):
+            t.possessive = True  # ranked like "Logar's governor"
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
 
