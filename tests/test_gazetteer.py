@@ -168,3 +168,16 @@ def test_full_index_loads_fast_and_is_compact(full):
     stats = full.stats()
     assert int(stats["places"]) > 200_000
     assert Path(full.path).stat().st_size < 150 * 2**20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, cc, gid", [
+    ("Saladin", "IQ", 91695),          # Salah ad Din
+    ("Thi-Qar", "IQ", 97019),          # Dhi Qar
+    ("Rural Damascus", "SY", 170652),  # Rif Dimashq
+    ("Karen State", "MM", 1320233),    # Kayin
+])
+def test_province_names_reporting_uses(full, name, cc, gid):
+    """admin_aliases.tsv: the province names ACLED prints that GeoNames lacks."""
+    assert gid in [c.geonameid for c in full.lookup(name, country=cc) if c.kind == "adm1"]
+    assert gid in [c.geonameid for c in full.lookup(name) if c.kind == "adm1"]  # world-wide too

@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -209,6 +209,13 @@ def default_index_path() -> Path:
     return base / "eventcoder" / f"gazetteer-{INDEX_VERSION}.sqlite"
 
 
+def _read_tsv(path: Path) -> Iterable[list[str]]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                yield line.rstrip("\n").split("\t")
+
+
 def _read_tsv_gz(path: Path) -> Iterable[list[str]]:
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
@@ -246,6 +253,10 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
     for sid, cc, level, gcode, gid, name, aliases in _read_tsv_gz(DATA_DIR / "subdivisions.tsv.gz"):
         subdivisions[int(sid)] = {"cc": cc, "level": int(level), "code": gcode, "gid": int(gid) if gid else None,
                                   "name": name, "aliases": [a for a in aliases.split("|") if a], "members": []}
+    by_code = {s["code"]: s for s in subdivisions.values() if s["code"]}
+    for code, *more in _read_tsv(DATA_DIR / "admin_aliases.tsv"):
+        if code in by_code:
+            by_code[code]["aliases"].extend(a for a in more if a)
     city_admin: dict[int, tuple[int | None, int | None]] = {}
     for gid, a1, a2 in _read_tsv_gz(DATA_DIR / "city_admin.tsv.gz"):
         city_admin[int(gid)] = (int(a1) if a1 else None, int(a2) if a2 else None)

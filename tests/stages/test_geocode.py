@@ -59,12 +59,18 @@ def test_event_without_a_place_takes_the_nearest_earlier_one(geocoder):
     assert rec.events[0].location == "Idlib"
 
 
-def test_never_a_place_from_a_later_sentence(geocoder):
-    rec = record_with_events("Two fighters were killed. Officials later visited Homs.", [0])
+def test_a_headline_without_a_place_takes_the_first_later_one(geocoder):
+    # a headline or summary sentence first, the place in the body: a later place beats the capital
+    rec = record_with_events("Two fighters were killed in an ambush. The attack happened near Homs.", [0])
     geocoder([rec])
     ev = rec.events[0]
-    assert ev.location == "" and ev.latitude is None
-    assert "geo_unresolved" in ev.flags
+    assert ev.location == "Homs" and "later" in ev.provenance["location"].note
+
+
+def test_an_earlier_place_still_comes_before_a_later_one(geocoder):
+    rec = record_with_events("Fighting raged in Idlib. Two fighters were killed. Officials later visited Homs.", [1])
+    geocoder([rec])
+    assert rec.events[0].location == "Idlib"
 
 
 @pytest.mark.parametrize("text, precision, point", [
@@ -272,6 +278,9 @@ def test_siblings_share_their_container(geocoder):
     ("Voice of Jihad; Pajhwok Afghan News", {"AF": 2}),
     ("Asian News International; New Indian Express", {"IN": 1}),
     ("OSCE SMM-Ukraine", {"UA": 1}),
+    ("Kenya Broadcasting Corporation", {"KE": 1}),  # a country as one word of the name
+    ("Nairobi Evening Herald", {"KE": 1}),  # a capital as one word of the name
+    ("Voice of America", {}),  # an international outlet: no prior
     ("", {}),
 ])
 def test_publisher_home_countries(geocoder, source, expected):
@@ -377,3 +386,265 @@ def test_a_tie_never_replaces_a_town_the_event_names(geocoder):
                       (("Turkish strikes", TURKEY), ("Turkish bombs", TURKEY), ("militia", MILITIA)))
     geocoder([rec])
     assert rec.events[0].location == "Homs" and "geo_tied" not in rec.events[0].flags
+
+
+# --------------------------------------------------- lists, long container gaps, countries as neighbourhoods
+
+def test_a_long_container_phrase_still_links_the_village_to_its_container(geocoder):
+    rec = record_with_events("Militants attacked a post in Kafr Qwertz in the southern countryside of Idleb.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Idlib" and ev.geo_precision >= 2
+    assert "container" in ev.provenance["location"].note
+
+
+@pytest.mark.slow
+def test_a_list_of_places_is_not_a_chain(full_geocoder):
+    # "X, Y and Z" lists three places: Y is not X's container (X lies in another county than Y)
+    tops = {t.text: t for t in full_geocoder.places_in("Herders clashed with police in Moyale, Wajir and Isiolo.")}
+    assert tops["Moyale"].parent is None
+    assert tops["Moyale"].chosen is not None and tops["Moyale"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Youths torched shops in the Congo area of Kibera slums.",
+    "Youths torched shops in the Congo area of Kibera, Nairobi.",
+])
+def test_a_country_name_as_a_neighbourhood_is_not_the_country(full_geocoder, text):
+    tops = {t.text: t for t in full_geocoder.places_in(text)}
+    congo = tops["Congo"]
+    assert congo.chosen is None or congo.chosen.kind != "country"
+    assert tops["Kibera"].chosen is not None and tops["Kibera"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_transliterated_province_outvotes_an_actor_demonym(full_geocoder):
+    # "Turkish forces" name an actor; "Ar-Raqqa" (Ar Raqqah but for the final h) says where
+    rec = record_with_events("Turkish forces shelled Tal Qwertz in Ar-Raqqa.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Syria" and near(ev, RAQQA, 30)
+
+
+@pytest.mark.slow
+def test_a_named_town_beats_a_province_reached_through_an_unknown_village(full_geocoder):
+    rec = record_with_events("A mine hit a car on the road between Kafr Qwertz and Tell Abyad in the northern "
+                             "countryside of Ar-Raqqa.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Tall Abyad" and ev.geo_precision == 1
+
+
+# --------------------------------------------------- foreign namesakes, neighbours, countries as destinations
+
+@pytest.mark.slow
+def test_another_language_name_of_a_foreign_city_is_not_taken(full_geocoder):
+    # "Boni" is an alternate name of Bonn; a Kenyan report's forest is not there
+    tops = {t.text: t for t in full_geocoder.places_in("Soldiers raided a hideout in Boni Forest.",
+                                                       source="Daily Nation (Kenya)")}
+    assert tops["Boni"].chosen is None or tops["Boni"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_neighbourhood_across_the_border_beats_a_far_namesake(full_geocoder):
+    # a Somali outlet reporting from Nairobi's Eastleigh: Kenya borders Somalia, England does not
+    tops = {t.text: t for t in full_geocoder.places_in("Police in Eastleigh detained dozens of traders.",
+                                                       source="Shabelle Media Network")}
+    assert tops["Eastleigh"].chosen is not None and tops["Eastleigh"].chosen.country_code == "KE"
+
+
+@pytest.mark.slow
+def test_a_foreign_country_named_as_a_destination_yields_to_a_home_place(full_geocoder):
+    rec = record_with_events("Police stopped a bus in Garissa. Four youths were arrested while travelling to "
+                             "Somalia.", [1], source="Daily Nation (Kenya)")
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Kenya" and ev.location == "Garissa"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source, name", [
+    ("Protesters gathered outside the Saray in Tripoli.", "L'Orient-Le Jour", "Saray"),
+    ("A Canadian engineer was abducted by gunmen.", "", "Canadian"),
+])
+def test_words_that_are_not_places_here(full_geocoder, text, source, name):
+    assert not [t for t in full_geocoder.places_in(text, source=source) if t.text == name and t.chosen]
+
+
+# --------------------------------------------------- containers that disagree with their town
+
+@pytest.mark.slow
+def test_the_container_chosen_is_the_one_that_holds_the_town(full_geocoder):
+    # many Bolivars: the state that holds an El Callao
+    rec = record_with_events("Police shot a miner in El Callao, Bolivar state.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Venezuela" and ev.location == "El Callao" and ev.geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_large_city_stands_even_when_its_province_is_misnamed(full_geocoder):
+    rec = record_with_events("Nurses protested in Mariupol, Zaporizhia oblast.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Mariupol"
+
+
+@pytest.mark.slow
+def test_a_road_named_for_a_city_lies_in_its_container(full_geocoder):
+    rec = record_with_events("Gunmen seized a driver on Mombasa Road, Nairobi.", [0])
+    full_geocoder([rec])
+    assert "Nairobi" in rec.events[0].location
+
+
+@pytest.mark.slow
+def test_parenthesised_groups_in_a_list_are_not_one_chain(full_geocoder):
+    tops = full_geocoder.places_in("Houthi forces reinforced the Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib) and "
+                                   "Salh (Salh, Taizz) fronts.")
+    sanaa = [t for t in tops if t.text == "Sanaa"][0]
+    assert sanaa.parent is None and sanaa.chosen is not None and sanaa.chosen.country_code == "YE"
+
+
+def test_the_capital_named_as_such_is_the_capital_city(geocoder):
+    # country_fallback is off here: "in the capital" names a place, it is no fallback
+    rec = record_with_events("Two marches took place in the capital on Sunday.", [0], source="Daily Nation (Kenya)")
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Nairobi" and ev.geo_precision == 1 and "geo_country_only" not in ev.flags
+
+
+def test_the_capital_of_another_country_is_not_the_documents_capital(geocoder):
+    rec = record_with_events("Exiles met in the capital of Qwertystan.", [0], source="Daily Nation (Kenya)")
+    geocoder([rec])
+    assert rec.events[0].location != "Nairobi"
+
+
+@pytest.mark.slow
+def test_a_town_of_the_province_beats_the_province_named_first(full_geocoder):
+    rec = record_with_events("In Al Mahrah governorate, tribesmen clashed with soldiers at Hat.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Hat" and ev.geo_precision <= 2 and ev.country == "Yemen"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", [
+    ("Residents rallied outside a hotel in Kilkis against 280 migrants (mostly from Afghanistan).", "Kilkis"),
+    ("Two students from Mombasa were arrested in Lamu.", "Lamu"),
+    ("A convoy of protesters set out from Beirut to Tripoli.", "Beirut"),
+])
+def test_where_people_come_from_is_not_where_the_event_is(full_geocoder, text, expected):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == expected
+
+
+@pytest.mark.slow
+def test_an_article_before_a_demonym_is_no_place(full_geocoder):
+    tops = full_geocoder.places_in("A Kenyan official was killed near Elwak.", source="Daily Nation (Kenya)")
+    assert [t.text for t in tops if t.chosen] == ["Elwak"]
+
+
+# --------------------------------------------------- namesakes among many: the state, the seat, the phrase
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source, location, admin1, point", [
+    # "a" joins a name as "de" does
+    ("Soldiers destroyed an airstrip in Brus Laguna, Gracias a Dios.", "La Tribuna (Honduras)", "Brus Laguna",
+     "Gracias a Dios", None),
+    # the Brazilian state comes after 40 towns called Santa Catarina world-wide: looked up in the country too
+    ("Police seized cigarettes in Erval Velho, Santa Catarina.", "", "Erval Velho", "Santa Catarina", None),
+    # two El Saltos of one size in Jalisco: the seat of the El Salto municipality
+    ("Gunmen kidnapped a former mayor in El Salto, Jalisco.", "", "El Salto", "Jalisco", (20.52, -103.18)),
+])
+def test_namesakes_among_many(full_geocoder, text, source, location, admin1, point):
+    rec = record_with_events(text, [0], source=source)
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert (ev.location, ev.admin1) == (location, admin1)
+    assert point is None or near(ev, point, 10)
+
+
+@pytest.mark.slow
+def test_a_generic_contained_name_does_not_pick_its_containers_namesake(full_geocoder):
+    # "Central" is a town in many states: it must not pull "Sao Paulo" to a village of that other name
+    rec = record_with_events("Residents protested in the Central Zone of Sao Paulo, Sao Paulo.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].admin1 == "Sao Paulo"
+
+
+@pytest.mark.slow
+def test_a_non_place_word_inside_a_name_is_kept(full_geocoder):
+    # "federal" alone is no place ("Federal Police"), but "Distrito Federal" is a state
+    rec = record_with_events("Police dismantled a lab in Sobradinho, Distrito Federal.", [0], source="G1")
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Sobradinho" and ev.admin1 == "Distrito Federal"
+
+
+@pytest.mark.slow
+def test_a_long_list_of_districts_shares_the_province(full_geocoder):
+    tops = full_geocoder.places_in("Fighters joined the Taliban in Dawlat Abad, Balkh, Dihdadi, Kishindih, and Zari "
+                                   "districts of Balkh province.")
+    by = {}
+    for t in tops:
+        by.setdefault(t.text, []).append(t)
+    province = by["Balkh"][-1]
+    assert province.role == "adm1" and province.chosen is not None and province.chosen.kind == "adm1"
+    district = by["Balkh"][0]
+    assert district.parent == tops.index(province)  # every item's container is the province, not its neighbour
+    assert district.chosen is not None and district.chosen.kind == "adm2"
+
+
+def test_a_quoted_name_keeps_its_type_word_and_container(geocoder):
+    # "the 'Kafr Qwertz' area of Idlib": the quotes do not cut the name from "area" nor from its container
+    rec = record_with_events("Gunmen attacked a post in the 'Kafr Qwertz' area of Idlib.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Idlib" and "container" in ev.provenance["location"].note
+
+
+# --------------------------------------------------- buildings, and spellings far from the document
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    # a university named for a person lies in the town named as its container
+    ("Residents blocked a road near the Simon Rodriguez University in El Vigia, Merida state.", "El Vigia"),
+    # a police station named for its town is at that town
+    ("Two groups clashed in Qwertzpur village under Dalsing Sarai police station (Samastipur, Bihar).",
+     "Dalsingh Sarai"),
+])
+def test_a_building_lies_where_its_name_or_container_says(full_geocoder, text, location):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == location
+
+
+@pytest.mark.slow
+def test_an_inexact_spelling_far_from_the_named_district_is_dropped(full_geocoder):
+    # "Adhaura" is no Sadhaura, 900 km away in Haryana: the district the note names places the event
+    rec = record_with_events("Police defused two bombs near Adhaura police station limits (Kaimur, Bihar).", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.admin1 == "Bihar" and "Kaimur" in ev.location
+
+
+def test_an_actors_home_country_is_the_last_hint_for_the_fallback(tiny):
+    from eventcoder.types import ActorMention
+
+    geocoder = Geocoder(GeocodeSettings(country_fallback=True), gazetteer=tiny)
+    text = "A sect leader was shot dead by unknown gunmen."
+    rec = record_with_events(text, [0], source="Wire Service")
+    rec.actors = [ActorMention(span=Span.of(text, 2, 6), name="Qwerty Sect Militia", country="Kenya")]
+    geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Nairobi" and ev.geo_precision == 3 and "geo_country_only" in ev.flags
+
+
+@pytest.mark.slow
+def test_an_offices_seat_is_not_the_event_place(full_geocoder):
+    # "the governor of Migori" qualifies the governor; the arrest happened in Nairobi
+    rec = record_with_events("The governor of Migori was arrested after police raided his house in Nairobi.", [0],
+                             source="Daily Nation (Kenya)")
+    full_geocoder([rec])
+    assert rec.events[0].location == "Nairobi"

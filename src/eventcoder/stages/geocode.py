@@ -14,15 +14,18 @@ How it reads a document:
    do not vote. Outside that country only exact names of large places, or of towns in a neighbouring
    country, are accepted.
 5. Each event takes the first place its own evidence names (chain heads first; the document's country
-   before others; possessives, "Nairobi police" and countries last); else one in its sentence; else the
-   nearest earlier sentence that names a place, read the same way. A named town gives geo_precision 1, a
-   place near or part of it 2, a district 2, a province or country alone 3. A toponym the gazetteer lacks
-   falls back to its resolved container (precision at least 2). An event placed no finer than its country
-   (or not at all) takes a place another clause ties to events of its type and actors ("the Russian strikes on
-   IS in A-Raqqa"; first the question an interview answer replies to), precision 2, flagged ``geo_tied``.
-   With no place named, the capital of the
-   document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off),
-   else ``location`` stays empty and the event is flagged ``geo_unresolved``.
+   before others; possessives, "Nairobi police", places people come "from" and countries last; a province
+   after a town of that province); else one in its sentence; else the nearest earlier sentence that names
+   a place, read the same way. An event placed no finer than its own country (or not at all) takes a place
+   another clause ties to events of its type and actors ("the Russian strikes on IS in A-Raqqa"; first the
+   question an interview answer replies to), precision 2, flagged ``geo_tied``; else the first later
+   sentence that names a place (a headline before the body). A foreign country alone in the event's
+   sentence ("arrested on their way to Somalia") yields to a home place nearby. A named town gives
+   geo_precision 1, a place near or part of it 2, a district 2, a province or country alone 3. A toponym
+   the gazetteer lacks falls back to its resolved container (precision at least 2). "In the capital" is
+   the document country's capital (precision 1). With no place named, the capital of the document's
+   country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off), else
+   ``location`` stays empty and the event is flagged ``geo_unresolved``.
 
 Every location field is set with ``event.set(..., evidence=<the toponym's span>, note=<why>)``;
 ``record.places`` lists every toponym with its place or the reason it has none.
@@ -39,7 +42,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..config import GeocodeSettings
-from ..gazetteer import DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton
+from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton,
+                         strip_articles)
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span
 from .actors import actor_kind
@@ -97,27 +101,50 @@ TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayo
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                         "upper", "lower", "new", "old", "greater"})
-_AFTER_RE = re.compile(r"\s*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
+_AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
                                                    key=len, reverse=True)) + r")\b", re.I)
-_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in BEFORE_CUES), key=len, reverse=True))
+_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r != "title"),
+                                                   key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
+# "youths from Mombasa", "(mostly from Afghanistan)": the people's origin, not the event's place (but "withdrew
+# from X", "were evicted from X", "a march set out from X" happened at X)
+_FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )(?<!expelled )(?<!fled )"
+                      r"(?<!displaced )(?<!ousted )(?<!driven )(?<!pushed )(?<!out )(?<!started )(?<!departed )"
+                      r"(?<!began )(?<!marched )(?<!set off )\bfrom\s+(?:the\s+)?$", re.I)
+# "in the capital", "across the country's capital" (not "the capital of X", which names X)
+_CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
+                         r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
+# "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
+_TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
+                                                    key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
 _DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b")
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
 # Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
-_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
+_JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|a|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 # What may stand between a place and its container: "X (Y)", "X, Y", "X of Y", "X in the southern countryside
 # of Y", "X west of Y", "X under Y police station".
 _GAP_PARENT = re.compile(
-    rf"^[\s,()\[\]\-–]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
+    rf"^[\s,()\[\]\-–'’\"”]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?(?:{_DIR}(?:ern)?\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|vicinity|area|areas|region)\s+(?:of\s+)?)?[\s,()\[\]]*$", re.I)
 
 # what stands between a word for an attack and its target: "strikes on IS", "raids against the rebels"
 _OBJECT_GAP = re.compile(r"^\s*(?:on|against|targeting|that\s+(?:have\s+|had\s+)?targeted|hitting|at)\s+(?:the\s+)?$", re.I)
+
+
+_VOWEL_CLASSES = str.maketrans({"e": "a", "y": "i", "o": "u", "w": "u"})
+
+
+def _twin_key(name: str) -> str:
+    """A spelling that differs only in articles, hyphens, doubled letters, a final h or vowel shades
+    (Ar-Raqqa ~ Ar Raqqah, Ain Oussara ~ Ain Oussera), but keeps consonants as written (not Recke)."""
+    s = re.sub(r"(.)\1+", r"\1", strip_articles(fold(name)).replace(" ", ""))
+    s = re.sub(r"(?<=[aeiou])h$", "", s)
+    return s.translate(_VOWEL_CLASSES)
 
 
 @dataclass
@@ -134,6 +161,7 @@ class Toponym:
     parent: Optional[int] = None  # index of its container toponym
     alias_of: Optional[int] = None  # index of the toponym this one is another name of
     possessive: bool = False  # "Logar's provincial council": a place that qualifies something else
+    origin: bool = False  # "students from Mombasa", "migrants from Afghanistan": where people come from
     full: str = ""  # the phrase with its capitalised type word, when one was cut off
     cue: str = ""  # the type word after it, as written in lower case ("road", "district")
     cue_end: int = 0         # end of the phrase including its cue word
@@ -217,9 +245,12 @@ class Geocoder:
             return []
         full_end = words[-1][1]
         # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
+        cue_word = ""
         while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
             role = role or AFTER_CUES[folded_words[-1]]
+            cue_word = cue_word or folded_words[-1]
             words, folded_words = words[:-1], folded_words[:-1]
+        untrimmed = words[-1][1] if words else end
         while words and folded_words[-1] in NONPLACES and folded_words[-1] not in DIRECTIONS:
             words, folded_words = words[:-1], folded_words[:-1]
         if not words or (len(words) == 1 and folded_words[0] in AFTER_CUES):
@@ -237,6 +268,9 @@ class Geocoder:
         # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
         if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
             return []
+        first, _, rest = name.partition(" ")
+        if rest and fold(first) in ARTICLE_LIKE and (rest in DEMONYMS or fold(rest) in NONPLACES):
+            return []  # "A Kenyan official", "An Afghan soldier": the English article before a demonym
         label = ""
         for a, b, lab in ents:
             if a <= s < b or s <= a < e:
@@ -251,6 +285,9 @@ class Geocoder:
         if role:
             # "Burnt Forest", "Ghazni City": the type word may belong to the name; tried first
             t.full = text[s:full_end].rstrip(".,;:)")
+            t.cue = cue_word  # "Mombasa Road": a capitalised type word says as much as a lowercase one
+        elif untrimmed > e and " " in text[s:untrimmed]:
+            t.full = text[s:untrimmed].rstrip(".,;:)")  # "Distrito Federal": a non-place word in a name
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
@@ -259,6 +296,10 @@ class Geocoder:
             t.cue_end = after.end()
         if _BEFORE_RE.search(text[max(0, s - 40):s]):
             t.near = True
+        if _FROM_RE.search(text[max(0, s - 40):s]):
+            t.origin = True
+        if _TITLE_OF_RE.search(text[max(0, s - 40):s]):
+            t.possessive = True  # ranked like "Logar's governor"
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
 
@@ -269,8 +310,13 @@ class Geocoder:
         for i in range(len(toponyms) - 1):
             a, b = toponyms[i], toponyms[i + 1]
             gap = text[a.cue_end:b.start]
-            if len(gap) > 12 or "\n" in gap:
+            # "Bara in the southern countryside of Idleb": a longer gap only when it is all container words
+            if (len(gap) > 12 and not (len(gap) <= 40 and _GAP_PARENT.match(gap))) or "\n" in gap:
                 continue
+            if ")" in gap and "(" not in gap and re.match(r"\s*\(", text[b.cue_end:]):
+                continue  # "Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib)": a list of groups, not a chain
+            if gap.strip() == "," and Geocoder._in_list(text, toponyms, i + 1):
+                continue  # "Moyale, Wajir North and North Horr": a list of places, not a chain
             if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
                     b.role or _AFTER_RE.match(text, b.end + 1)):
                 # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container
@@ -299,13 +345,25 @@ class Geocoder:
                     if not a.role:
                         a.role = b.role
 
+    @staticmethod
+    def _in_list(text: str, toponyms: list[Toponym], j: int) -> bool:
+        """Whether toponym ``j`` (after a comma) is an item of a list that closes with 'and'/'or': "A, B, C
+        and D districts". A chain ("X, Y District, Z State") has no 'and'."""
+        for k in range(j, min(j + 12, len(toponyms) - 1)):
+            gap = text[toponyms[k].cue_end:toponyms[k + 1].start]
+            if re.fullmatch(r"\s*,?\s*(?:and|&|or)\s+", gap):
+                return True
+            if gap.strip() != ",":
+                return False
+        return False
+
     # -- resolution -----------------------------------------------------------------------------
     def _lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
         limit = self.settings.max_candidates
         if t.full and country is None:
             whole = self.gazetteer.lookup(t.full, limit=limit, exact_only=True)
             if whole:
-                if t.role in ("area", "part"):
+                if t.role in ("area", "part", "facility"):
                     t.role = ""  # "Burnt Forest" is a town; "Lamu County" stays a county
                 return whole
         cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
@@ -329,7 +387,11 @@ class Geocoder:
         for t in toponyms:
             t.candidates = self._lookup(t)
             countries = [c for c in t.candidates if c.kind == "country" and c.matched == "exact"]
-            if countries:
+            if countries and (t.role in ("town", "part", "facility", "adm2") or t.cue in ("area", "areas")
+                              or fold(t.full).endswith((" area", " areas"))):
+                # "Kosovo area in Mathare", "Darfur village": a country's name given to a neighbourhood
+                t.candidates = [c for c in t.candidates if c.kind != "country"]
+            elif countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
         sources = self._source_countries(record.article.source)
         source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
@@ -340,14 +402,21 @@ class Geocoder:
         # within it ("Majdel Aanjar" ~ "Majdal Anjar")
         if country:
             for t in toponyms:
-                if len(fold(t.text)) >= 4 and not any(c.country_code == country and c.matched == "exact"
-                                                       for c in t.candidates):
+                # (also when the world-wide list was cut at the limit: "Santa Catarina" names 40 towns
+                # before the Brazilian state)
+                if len(fold(t.text)) >= 4 and (len(t.candidates) >= self.settings.max_candidates or not any(
+                        c.country_code == country and c.matched == "exact" for c in t.candidates)):
                     home = self.gazetteer.lookup(t.text, country=country, fuzzy=True,
                                                  limit=self.settings.max_candidates)
                     if home:
                         seen = {c.place_id for c in home}
                         t.candidates = home + [c for c in t.candidates if c.place_id not in seen]
         containers = {t.parent for t in toponyms if t.parent is not None}
+
+        def kids(i: int) -> tuple[Candidate, ...]:
+            # the exact namesakes of the places it contains, when those are few (not "Central Zone")
+            return tuple(c for o in toponyms if o.parent == i and len(o.candidates) <= 10
+                         for c in o.candidates if c.matched == "exact")
         # containers first (they come later in a chain), then what they contain
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
@@ -359,7 +428,7 @@ class Geocoder:
                 parent, steps = toponyms[parent.parent], steps + 1
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
-            self._choose(t, country, parent, is_container=i in containers)
+            self._choose(t, country, parent, is_container=i in containers, children=kids(i))
         # a name several towns of the country share, with no container: the namesake near the document's
         # other places (Mykhaylivka near the other Donetsk villages)
         for i, t in enumerate(toponyms):
@@ -368,12 +437,25 @@ class Geocoder:
                 others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
                                and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
                 if others:
-                    self._choose(t, country, None, is_container=i in containers, neighbours=others)
+                    self._choose(t, country, None, is_container=i in containers, neighbours=others, children=kids(i))
+        # an inexact spelling with no container, far from every exactly named place of the document, is a
+        # namesake found by the spelling rules, not the place ("Adhaura ... (Kaimur, Bihar)" is no Sadhaura
+        # in Haryana)
+        anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
+                   and o.chosen.kind != "country"]
+        for t in toponyms:
+            c = t.chosen
+            if c is not None and c.matched in ("fuzzy", "skeleton") and c.kind in ("city", "extra") \
+                    and t.parent is None and anchors and all(
+                    haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
+                t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
         for t in toponyms:
             twin = with_parent.get(fold(t.text))
+            if twin is not None and {t.role, twin.role} == {"adm1", "adm2"}:
+                continue  # "Balkh district ... Balkh province": one name, two units
             if twin is not None and t.parent is None and twin is not t:
                 t.chosen, t.score, t.reason = twin.chosen, twin.score, f"as {twin.text!r} with its container"
                 if twin.chosen is None:
@@ -404,19 +486,31 @@ class Geocoder:
     def _part_country(self, part: str) -> Optional[str]:
         if not part:
             return None
+        bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
+        if any(pat.fullmatch(bare) for pat, cc in PUBLISHERS if cc == "--"):
+            return None  # "Voice of America" reports from everywhere
         for m in re.finditer(r"\(([^)]+)\)|([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", part):
             for c in self.gazetteer.lookup(m.group(1) or m.group(2), fuzzy=False, limit=5):
                 if c.kind == "country" and c.matched == "exact":
                     return c.country_code
-        bare = re.sub(r"\s*\(.*?\)\s*$", "", part)
         for pat, cc in PUBLISHERS:
             if pat.fullmatch(bare):
                 return cc
         m = _DEMONYM_RE.search(part)
         if m:
             return DEMONYMS[m.group(1)]
+        # a country or a capital as one word of the outlet's name: "Kenya Broadcasting Corporation",
+        # "Baghdad Today", "Kabul Now"
+        for w in re.findall(r"[A-Z][a-z]{3,}", part):
+            for c in self.gazetteer.lookup(w, fuzzy=False, limit=5, exact_only=True):
+                if c.kind == "country":
+                    return c.country_code
+                if c.kind == "city" and c.main:
+                    cap = self.gazetteer.capital(c.country_code)
+                    if cap is not None and cap.geonameid == c.geonameid:
+                        return c.country_code
         for pat, cc in PUBLISHERS:  # "OSCE SMM-Ukraine", not "Asian News International"
-            if pat.match(part):
+            if pat.match(part) and cc != "--":
                 return cc
         return None
 
@@ -431,31 +525,45 @@ class Geocoder:
         for t in toponyms:
             if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
                 continue
+            if t.origin and all(c.kind == "country" for c in t.candidates):
+                continue  # "migrants from Afghanistan" says nothing of where they are
             if t.entity == "PERSON" and not t.role and not any(
                     c.kind != "city" or c.population >= 5000 for c in t.candidates):
                 continue  # "president Kibaki" would vote for Kybaky, a village in Ukraine
             best: dict[str, float] = {}
-            for c in t.candidates:
+            # the same spelling but for articles, hyphens and a final h (Ar-Raqqa ~ Ar Raqqah): as good as exact
+            twins = [c for c in t.candidates if c.matched == "skeleton" and _twin_key(c.name) == _twin_key(t.text)]
+            exact = any(c.matched == "exact" for c in t.candidates)
+            by_twins = not exact and len({c.country_code for c in twins}) == 1
+            pool = twins if by_twins else t.candidates
+            for c in pool:
+                twin = c in twins
                 # inexact spellings do not vote: over the world they find a namesake of almost anything
                 # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
-                if c.matched != "exact" and not (c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
+                if c.matched != "exact" and not twin and not (
+                        c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
                     continue  # near-exact transliterations (Lower Shabelle ~ Lower Shabeelle) still vote
                 w = c.score * (0.5 + math.log10(c.population + 10) / 7)
-                if c.matched != "exact":
+                if c.matched != "exact" and not twin:
                     w *= 0.5
                 if c.kind == "country":
                     w *= 1.5  # named outright, though often as an actor ("Turkey and Russia patrolled")
-                elif c.kind in ("adm1", "adm2"):
-                    w *= 1.5
+                elif c.kind in ("adm1", "adm2", "extra"):
+                    w *= 1.5  # extras: our own conflict toponyms (camps, slums), curated for this use
                 if t.role in ("adm1", "adm2", "admin") and c.kind in ("adm1", "adm2"):
                     w *= 2
                 best[c.country_code] = max(best.get(c.country_code, 0.0), w)
             # a name found in many countries says less about which one
             if not best:
                 continue
-            if not any(c.matched == "exact" for c in t.candidates) and len({c.country_code for c in t.candidates}) > 1:
+            if not exact and not by_twins and len({c.country_code for c in t.candidates}) > 1:
                 continue  # a transliteration that fits towns in several countries says nothing
             spread = 1.0 / math.sqrt(len(best))
+            if t.parent is not None and toponyms[t.parent].candidates:
+                # in "X area of Y" / "X, Y" both lie in one country: X's namesakes vote only in the countries
+                # where Y has one ("the Congo area of Kibera" says nothing for Brazil's Congo)
+                where = {c.country_code for c in toponyms[t.parent].candidates}
+                best = {cc: w for cc, w in best.items() if cc in where}
             for cc, w in best.items():
                 votes[cc] = votes.get(cc, 0.0) + w * spread
         if not votes:
@@ -463,16 +571,21 @@ class Geocoder:
         return max(votes.items(), key=lambda kv: kv[1])[0]
 
     def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
-                is_container: bool = False, neighbours: tuple[Candidate, ...] = ()) -> None:
+                is_container: bool = False, neighbours: tuple[Candidate, ...] = (),
+                children: tuple[Candidate, ...] = ()) -> None:
         if not t.candidates:
             t.reason = "not in the gazetteer"
             return
         ranked = []
+        near_by = self.gazetteer.neighbours(country) if country else frozenset()
         for c in t.candidates:
-            s = 2.0 * c.score + math.log10(c.population + 1) / 7
+            # our own toponyms (slums, camps) carry no population: count them as a small town
+            s = 2.0 * c.score + math.log10((c.population if c.kind != "extra" else max(c.population, 10_000)) + 1) / 7
             if country and c.country_code == country:
                 s += 1.5
-            if t.role == "town" or t.role == "part":
+            elif c.country_code in near_by:
+                s += 0.5  # across the border before farther away (Eastleigh in Nairobi for a Somali outlet)
+            if t.role in ("town", "part", "facility"):
                 s += {"city": 1.0, "extra": 1.0, "adm2": 0.3}.get(c.kind, -1.0)
             elif t.role == "adm2":
                 s += {"adm2": 1.0, "adm1": 0.3, "city": 0.2}.get(c.kind, -0.5)
@@ -486,6 +599,11 @@ class Geocoder:
                 s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
             elif c.kind in ("city", "extra"):
                 s += 0.3  # "Homs" alone is the city, not the governorate
+            if c.kind == "city" and c.admin2 and skeleton(c.admin2) == skeleton(c.name):
+                s += 0.05  # of namesakes, the seat of the district named after it (El Salto, El Salto municipality)
+            if children and c.kind != "country" and (c.main or c.kind in ("adm1", "adm2")) and any(
+                    self._containment(k, c) >= 2.0 for k in children):
+                s += 1.0  # "El Callao, Bolivar state": the Bolivar that holds an El Callao
             if parent is not None and parent.chosen is not None:
                 s += self._containment(c, parent.chosen)
             elif neighbours and any(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) < 50
@@ -494,7 +612,10 @@ class Geocoder:
             ranked.append((s, c))
         ranked.sort(key=lambda x: -x[0])
         s, best = ranked[0]
-        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > 0
+        # an inexact spelling needs a close fit to its container: a city 60 km away does not vouch for it
+        # ("Bara in the countryside of Idleb" is not Aleppo by a loose transliteration)
+        supported = parent is not None and parent.chosen is not None and self._containment(best, parent.chosen) > (
+            0 if best.matched == "exact" else 0.5)
         home = bool(country) and best.country_code == country
         # weak evidence: an inexact spelling, a place outside the document's country, a lone capitalised
         # word opening a sentence ("Grenade attack ...": Granada by skeleton)
@@ -505,21 +626,32 @@ class Geocoder:
                 and not (best.matched == "exact" and best.main and (home or best.population >= 100_000)):
             t.reason = "a lone capitalised word opening a sentence"
             return
-        if parent is not None and parent.chosen is not None and not supported and best.kind != "country":
+        big = best.matched == "exact" and best.main and best.kind == "city" and best.population >= 100_000 \
+            and (home or not country) and t.cue not in ROAD_CUES and parent is not None \
+            and parent.chosen is not None and parent.chosen.kind in ("adm1", "country")
+        if parent is not None and parent.chosen is not None and not supported and best.kind != "country" \
+                and not big:  # "Mombasa [Coast Province]": a city that size is itself, whatever its container
+
             # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
             t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
             return
-        if country and not home and best.kind in ("adm2", "extra") and not supported:
+        neighbour = bool(country) and best.matched == "exact" and best.country_code in near_by
+        if country and not home and best.kind in ("adm2", "extra") and not supported and not (
+                best.kind == "extra" and neighbour):  # our own conflict toponyms: across a border too
             t.reason = f"{best.name} is a district outside the document's country"
             return
         if t.entity == "PERSON" and not (home or supported or t.role):
             t.reason = "a person's name"
             return
-        neighbour = bool(country) and best.matched == "exact" and best.country_code in self.gazetteer.neighbours(country)
         if country and not home and not neighbour and not supported and best.kind in ("city", "extra") and (
                 best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
             # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
             t.reason = f"{best.name} is a small place outside the document's country"
+            return
+        if country and not home and not neighbour and not supported and not best.main and best.kind in (
+                "city", "extra") and best.population < 1_000_000:
+            # "Boni Forest" in a Kenyan report is not Bonn, whose Latin name it is
+            t.reason = f"{t.text} is only another name of {best.name}, outside the document's country"
             return
         t.chosen = best
         t.score = min(1.0, best.score * (0.7 + 0.3 * min(1.0, s / 5)))
@@ -589,29 +721,40 @@ class Geocoder:
                 j, steps = toponyms[j].parent, steps + 1
             if j is None or toponyms[j].chosen is None:
                 continue
-            road = toponyms[j].cue in ROAD_CUES and toponyms[j].parent is not None \
-                and toponyms[toponyms[j].parent].chosen is not None
+            # "on Murree road in Rawalpindi", "at the Simon Bolivar University in Merida": a road, or a building
+            # whose name is no town (a person's, a district's), lies in its container ("X police station"
+            # named for town X is at X)
+            road = (toponyms[j].cue in ROAD_CUES or (toponyms[j].role == "facility" and toponyms[j].chosen.kind
+                                                     not in ("city", "extra"))) \
+                and toponyms[j].parent is not None and toponyms[toponyms[j].parent].chosen is not None
             if road:
-                # "on Murree road in Rawalpindi": a road named for a town runs through its container
                 j = toponyms[j].parent
             target = toponyms[j]
             prec = self._precision(target)
             note = "named in the event's text"
             if road:
-                note = f"the {t.text} road lies in {target.text!r}"
+                note = f"the {t.text} {toponyms[i].cue or 'road'} lies in {target.text!r}"
             elif j != i:
                 prec = max(prec, 2)
                 note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
             rank = 0
             if target.chosen.kind == "country":
                 rank = 3
-            elif t.possessive:
+            elif t.possessive or t.origin:
                 rank = 2
             elif country and target.chosen.country_code != country:
                 rank = 1
-            found.append((rank, target, prec, note))
-        if found and min(r for r, *_ in found) < 3:
-            rank, target, prec, note = min(found, key=lambda f: f[0])
+            # a province (named, or reached through an unknown village) comes after a town of that province
+            # named beside it ("between Unknownville and Suluk in the countryside of Raqqa": Suluk is nearer
+            # than the province's seat)
+            vague = prec >= 3 and target.chosen.kind != "country"
+            found.append((rank, target, prec, note, vague))
+        if found and min(f[0] for f in found) < 3:
+            rank, target, prec, note, vague = min(found, key=lambda f: f[0])
+            if vague:
+                for f in found:
+                    if f[0] == rank and not f[4] and self._same_province(f[1].chosen, target.chosen):
+                        return f[1], f[2], f[3]
             return target, prec, note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
@@ -619,9 +762,15 @@ class Geocoder:
             if t.chosen is not None and t.chosen.kind != "country":
                 return t, self._precision(t), "named in the event's text"
         if found:
-            _, target, prec, note = found[0]
+            _, target, prec, note, _ = found[0]
             return target, prec, note
         return None
+
+    @staticmethod
+    def _same_province(c: Candidate, p: Candidate) -> bool:
+        return c.country_code == p.country_code and (
+            (bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name))
+            or haversine_km(c.latitude, c.longitude, p.latitude, p.longitude) < 100)
 
     def _link(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
         span = ev.evidence
@@ -632,8 +781,14 @@ class Geocoder:
             if sent is not None:
                 in_sent = [i for i, t in enumerate(toponyms) if sent.start <= t.start < sent.end]
                 found = self._event_place(toponyms, in_sent, country)
+        abroad = None
         if found is not None and found[0].chosen.kind == "country":
-            # no place finer than the country: one the document ties to events of this type and actors
+            if country and found[0].chosen.country_code != country:
+                # "arrested six while in transit to Somalia" in a Kenyan report: a foreign country alone is a
+                # destination or origin more often than the place; a place of the document's country named
+                # nearby comes first
+                abroad, found = found, None
+            # no place finer than a country: one the document ties to events of this type and actors
             found = self._tied_place(record, ev, toponyms, country) or found
         if found is None:
             # the nearest earlier sentence that names a place, read like the event's own ("in Paranaiba,
@@ -646,10 +801,25 @@ class Geocoder:
                 lo = sent.start if sent is not None else last.start
                 group = [i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= span.start]
                 hit = self._event_place(toponyms, group, country)
-                if hit is not None:
+                if hit is not None and not (abroad and hit[0].chosen.country_code != country):
                     found = (hit[0], hit[1], "nearest earlier place in the document")
-        if found is None:
+        if found is None and abroad is None:
             found = self._tied_place(record, ev, toponyms, country)
+        if found is None:
+            # a headline or summary first, its place in a later sentence ("Two killed in grenade attack.
+            # The blast hit a bar in Garissa."): the first later sentence that names a place
+            later = [i for i, t in enumerate(toponyms) if t.start >= span.end and t.chosen is not None
+                     and t.chosen.kind != "country"]
+            if later:
+                first = toponyms[later[0]]
+                sent = record.sentence_of(Span.of(record.text, first.start, first.end))
+                hi = sent.end if sent is not None else first.end
+                group = [i for i, t in enumerate(toponyms) if span.end <= t.start and t.end <= hi]
+                hit = self._event_place(toponyms, group, country)
+                if hit is not None and not (abroad and hit[0].chosen.country_code != country):
+                    found = (hit[0], hit[1], "nearest later place in the document")
+        if found is None:
+            found = abroad
         if found is not None:
             t, prec, note = found
             if note.startswith("tied"):
@@ -661,13 +831,21 @@ class Geocoder:
         # no place: the country the document names, at its capital (precision 3), or nothing
         sources = self._source_countries(record.article.source)
         cc = (self._placed_country(toponyms) or (max(sources.items(), key=lambda kv: kv[1])[0] if sources else None)
-              or self._demonym_country(record.text))
-        if cc and self.settings.country_fallback:
+              or self._demonym_country(record.text) or self._actor_country(record))
+        sent = record.sentence_of(span)
+        named = _CAPITAL_RE.search(sent.text if sent is not None else span.text)
+        if cc and (self.settings.country_fallback or named):
             cap = self.gazetteer.capital(cc)
             if cap is not None:
                 place = Place(geonameid=cap.geonameid, location=cap.name, admin1=cap.admin1, admin2=cap.admin2,
                               country=cap.country, iso=cap.iso, latitude=cap.latitude, longitude=cap.longitude,
-                              geo_precision=3, feature="capital", population=cap.population)
+                              geo_precision=1 if named else 3, feature="capital", population=cap.population)
+                if named:
+                    # "marches took place in the capital": the capital city, named without its name
+                    evidence = Span.of(record.text, sent.start + named.start(1), sent.start + named.end(1)) \
+                        if sent is not None else None
+                    self._assign(ev, place, evidence, 0.5, f"'the capital' of {cap.country}, the document's country")
+                    return
                 self._assign(ev, place, None, 0.2, f"no place named; the capital of {cap.country}, the "
                              "document's country")
                 ev.flag("geo_country_only")
@@ -728,6 +906,18 @@ class Geocoder:
         for t in toponyms:
             if t.chosen is not None:
                 counts[t.chosen.country_code] = counts.get(t.chosen.country_code, 0) + 1
+        return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
+
+    def _actor_country(self, record: Record) -> Optional[str]:
+        """The home country the actors stage gives the document's actors ("Mungiki Militia": Kenya), the last
+        hint when the text names no place, publisher or demonym."""
+        counts: dict[str, int] = {}
+        for a in record.actors:
+            if a.country:
+                for c in self.gazetteer.lookup(a.country, fuzzy=False, limit=3, exact_only=True):
+                    if c.kind == "country":
+                        counts[c.country_code] = counts.get(c.country_code, 0) + 1
+                        break
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
     @staticmethod
