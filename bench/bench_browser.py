@@ -108,9 +108,9 @@ def fill(store, n_events: int, seed: int = 7) -> None:
                              [[r[c] for c in cols] for r in rows])
 
 
-def login(page, url: str) -> None:
+def login(page, url: str, user: str = "bench") -> None:
     page.goto(url + "/login")
-    page.fill("input[name=username]", "bench")
+    page.fill("input[name=username]", user)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state()
@@ -162,29 +162,32 @@ def round_trip(page, url: str, runs: int) -> list[float]:
 
 
 def shots(out: Path) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from web.conftest import LiveServer, make_record
-    from web.test_app import XSS  # noqa: F401  (the page must show payloads as text; see the tests)
-
+    """The queue and an event page from the bundled samples run through the real pipeline (so every field
+    shows the span it came from); the map over 3,000 synthetic events at real towns."""
     from playwright.sync_api import sync_playwright
+
+    from eventcoder import load_settings
+    from eventcoder.extract import Extraction
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from web.conftest import LiveServer
 
     out.mkdir(parents=True, exist_ok=True)
     store = open_store(Path(tempfile.mkdtemp()) / "shots.db")
-    store.add_records([make_record(i, n_events=3) for i in range(30)])
-    fill(store, 3000)  # real towns, so the map shows clusters across the region
-    # Flag a few so the queue shows why they come first.
-    store.db.execute("UPDATE events SET flags_json='[\"actor_unknown\"]' WHERE event_id LIKE 'ev00001%'")
-    users_mod.add_user(store.db, "bench", PASSWORD, "reviewer")
+    events = list(Extraction(load_settings(env={}), "", store=store).run([ROOT / "samples"]))
+    shown = next(e for e in events if e.attribution and e.location)  # an attributed, placed event
+    users_mod.add_user(store.db, "analyst", PASSWORD, "reviewer")
     with LiveServer(create_app(store)) as srv, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = b.new_page(viewport={"width": 1280, "height": 860})
-        login(page, srv.url)
+        login(page, srv.url, "analyst")
         page.goto(srv.url + "/queue")
         page.wait_for_selector("#card:not([hidden])")
         page.screenshot(path=str(out / "review-queue.png"))
-        page.goto(srv.url + "/events/ev000012-0")
-        page.hover("#fields tr.has-span")
+        page.goto(srv.url + f"/events/{shown.event_id}")
+        page.locator("#fields tr.has-span:visible").first.hover(force=True)
         page.screenshot(path=str(out / "review-event.png"), full_page=True)
+        fill(store, 3000)  # real towns, so the map shows clusters across the region
         page.goto(srv.url + "/map?brush=2019-01-01..2020-12-31")
         page.wait_for_selector("#map[data-ready=yes]")
         page.wait_for_timeout(800)
