@@ -295,6 +295,7 @@ class ActorDictionary:
                 add(start, end, e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)
             else:
                 add(start, end, self.fill(e.name, country), e.inter, country, score=0.9 if country else 0.5)
+                found[-1][2].from_document = True
         # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
         for m in _ACRONYM_ACTOR.finditer(text):
             if m.group(1) not in self.exact and m.group(1) not in self.nationality_upper:
@@ -318,6 +319,20 @@ class ActorDictionary:
                 kept.append((s, e, a))
         kept.sort(key=lambda t: t[0])
         return [a for _, _, a in kept]
+
+
+_DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
+
+
+def recountry(name: str, country: str, period: str = "") -> str:
+    """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
+    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)". Names of another shape come back unchanged."""
+    m = _DOC_COUNTRY_NAME.match(name)
+    if not m:
+        return name
+    if m.group("h2"):
+        return f"{m.group('h2')}{country})"
+    return f"{m.group('head')}{country}{f' ({period})' if period else ''}{m.group('tail') or ''}"
 
 
 def _fold(s: str) -> str:
