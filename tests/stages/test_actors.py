@@ -78,6 +78,47 @@ def test_ambiguous_alias_applies_only_in_its_country(dictionary):
     assert not any(n.startswith("NAF") for _, n in elsewhere)
 
 
+@pytest.mark.parametrize("text,country,expected", [
+    ("Jukun militiamen burnt two hamlets near Wukari.", "Nigeria", "Jukun Ethnic Militia (Nigeria)"),
+    ("Clashes broke out between Al Ruwais tribesmen and a police patrol.", "Yemen", "Al Ruwais Tribal Militia (Yemen)"),
+    ("Gunmen from the Marehan clan raided a water point.", "Somalia", "Marehan Clan Militia (Somalia)"),
+    ("Kalenjin youths blocked the road and stoned cars.", "", "Kalenjin Ethnic Militia (Kenya)"),
+    ("Cattle rustlers drove off 200 goats.", "Kenya", "Unidentified Communal Militia (Kenya)"),
+    ("Hundreds of armed tribesmen gathered at the crossroads.", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+])
+def test_identity_militias_are_named_after_their_community(dictionary, text, country, expected):
+    assert expected in [n for _, n in names(dictionary, text, country)]
+
+
+@pytest.mark.parametrize("text", [
+    "Houthi militia shelled the market.",          # a group the dictionary knows keeps its name
+    "Several militiamen were seen near the well.",  # no community named
+    "Somali militia crossed the border.",           # a nationality is not a community name
+])
+def test_identity_militia_needs_a_community_name(dictionary, text):
+    assert not any("Ethnic Militia" in n for _, n in names(dictionary, text, "Kenya"))
+
+
+def test_community_name_is_a_country_cue(dictionary):
+    record = Record(article=Article(doc_id="p", text="Pokot herders and Samburu youths traded fire overnight."))
+    assert dictionary.infer_country(record)["name"] == "Kenya"
+
+
+@pytest.mark.parametrize("text,first,later", [
+    ("ADF rebels raided a village on Monday. The rebels later torched a clinic.", "ADF rebels", "rebels"),
+    ("Abu Sayyaf militants seized two fishermen. The militants demanded ransom.", "Abu Sayyaf", "militants"),
+])
+def test_definite_generic_mention_stands_for_the_group_just_named(dictionary, text, first, later):
+    found = {a.span.text: a.name for a in dictionary.find(text, "")}  # the last mention of a text wins
+    assert found[later] == found[first] and not found[later].startswith("Unidentified")
+
+
+def test_indefinite_generic_mention_stays_unidentified(dictionary):
+    found = {a.span.text: a.name for a in dictionary.find(
+        "Taliban fighters seized a checkpoint. Elsewhere, gunmen shot a trader.", "Afghanistan")}
+    assert found["gunmen"] == "Unidentified Armed Group (Afghanistan)"
+
+
 def test_unknown_organisation_is_kept_as_written(dictionary):
     text = "The Martyr Sadiq Brigade attacked a checkpoint."
     ent = Mention(span=Span.of(text, 4, 25), label="ORG")

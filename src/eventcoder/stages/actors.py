@@ -49,6 +49,10 @@ W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelli
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
+W_PEOPLE = 1.0  # a community's name ("Kikuyu", "Tiv") where it lives in one country
+
+# the name of a community: one or two capitalised words ("Tiv", "Al Hayash", "Habar Gedir", "Pro-Houthi")
+_IM_NAME = r"[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?"
 
 # Words that make an unknown organisation read as an armed or political actor ("... Brigade").
 GROUP_HEADS = re.compile(
@@ -169,6 +173,28 @@ class ActorDictionary:
             r"\b(" + _alternation(nat_words) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
             + _alternation(head_to_kind) + r")\b)", re.I)
         self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
+        # identity militias named after their community ("Tiv militias", "militiamen from the Ayr clan")
+        im = actors.get("identity_militias", {})
+        self.im_inter = int(im.get("inter", 4))
+        self.im_heads = {_fold(k): v for k, v in im.get("heads", {}).items()}
+        self.im_unnamed = {_fold(k): v for k, v in im.get("unnamed", {}).items()}
+        self.im_of = {_fold(k): v for k, v in im.get("of_community", {}).items()}
+        self.peoples: dict[str, str] = dict(im.get("peoples", {}))
+        self.im_not_names = set(im.get("not_names", []))
+        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = None
+        if self.im_heads:
+            self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads)
+                                          + r"))(?![\w-])")
+        if self.im_of:
+            self.im_of_re = re.compile(r"(?i:militia(?:s|men)?|fighters|gunmen|youths?|men|members)\s+(?:from|of)\s+"
+                                       r"(?:the\s+)?(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_of) + r"))(?!\w)")
+        if self.im_unnamed:
+            self.im_unnamed_re = re.compile(r"(?<![\w-])(" + _alternation(self.im_unnamed) + r")(?![\w-])")
+        if self.peoples:
+            self.peoples_re = re.compile(r"(?<![\w'’-])(" + _alternation(self.peoples) + r")s?\s+(?i:("
+                                         + _alternation(im.get("people_heads", [])) + r"))(?![\w-])")
+            self.peoples_cue_re = re.compile(r"(?<![\w'’-])(" + _alternation([k for k, v in self.peoples.items() if v])
+                                             + r")s?(?![\w'’-])")
 
     @classmethod
     def load(cls, extra: Optional[str] = None, with_towns: bool = True) -> "ActorDictionary":
@@ -235,6 +261,12 @@ class ActorDictionary:
             country = self.towns.get(key)
             if country and key not in self.country_words and key not in self.folded:
                 vote(country, W_TOWN, start, end)
+        if self.peoples:
+            named_peoples: set[str] = set()  # a community's home counts once, like a group's
+            for m in self.peoples_cue_re.finditer(text):
+                if m.group(1) not in named_peoples:
+                    named_peoples.add(m.group(1))
+                    vote(self.peoples[m.group(1)], W_PEOPLE, m.start(), m.end())
         homes: set[str] = set()  # a group's home counts once, however often it is named
         for start, end, e in self.alias_matches(text):
             if e.kind == "group" and e.country and not e.bound and e.name not in homes:
@@ -296,6 +328,7 @@ class ActorDictionary:
             else:
                 add(start, end, self.fill(e.name, country), e.inter, country, score=0.9 if country else 0.5)
                 found[-1][2].from_document = True
+        self._identity_militias(text, country, add, found)
         # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
         for m in _ACRONYM_ACTOR.finditer(text):
             if m.group(1) not in self.exact and m.group(1) not in self.nationality_upper:
@@ -318,7 +351,95 @@ class ActorDictionary:
             if all(e <= ks or s >= ke for ks, ke, _ in kept):
                 kept.append((s, e, a))
         kept.sort(key=lambda t: t[0])
-        return [a for _, _, a in kept]
+        mentions = [a for _, _, a in kept]
+        _resolve_anaphora(text, mentions)
+        return mentions
+
+
+    def community_name(self, name: str) -> str:
+        """The community a capitalised phrase names, "" if it names none (an opener like "Armed", a
+        nationality, a country, a group the dictionary knows)."""
+        words = re.split(r"[ -]", name)
+        while words and words[0] in self.im_not_names:
+            words = words[1:]
+        name = " ".join(words)
+        if not name or name in self.im_not_names:
+            return ""
+        key = _fold(name)
+        if key in self.nationality or key in self.country_words or key in self.folded or name in self.exact \
+                or name.upper() in self.nationality_upper or key in self.head_to_kind:
+            return ""
+        return name
+
+    def _identity_militias(self, text: str, country: str, add, found) -> None:
+        """Identity militias: named after a community ("Tiv militias", "Al Hayash tribesmen", "militiamen
+        from the Ayr clan", "Kikuyu youths"), or unnamed ("clan militia", "cattle rustlers")."""
+        def name_of(community: str, kind: str) -> tuple[str, str, bool]:
+            home = self.peoples.get(community) or country
+            return f"{community} {kind} Militia ({home or 'Unknown'})", home, not self.peoples.get(community)
+
+        spans = []
+        known = [(s, e) for s, e, a in self.alias_matches(text) if a.kind == "group"]
+        if self.im_named_re is not None:
+            for m in self.im_named_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community:
+                    start = m.start(1) + m.group(1).rfind(community)
+                    spans.append((start, m.end(), community, self.im_heads[_fold(m.group(2))]))
+        if self.im_of_re is not None:
+            for m in self.im_of_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community:
+                    spans.append((m.start(), m.end(), community, self.im_of[_fold(m.group(2))]))
+        if self.peoples_re is not None:
+            for m in self.peoples_re.finditer(text):
+                spans.append((m.start(), m.end(), m.group(1), "Ethnic"))
+        for start, end, community, kind in spans:
+            if any(s < end and start < e for s, e in known):
+                continue  # part of a name the dictionary knows ("Raia Mutomboki-Lukoba militiamen")
+            name, home, from_doc = name_of(community, kind)
+            add(start, end, name, self.im_inter, home, score=0.7)
+            found[-1][2].from_document = from_doc
+        if self.im_unnamed_re is not None:
+            for m in self.im_unnamed_re.finditer(text.lower()):
+                kind = self.im_unnamed[_fold(m.group(1))]
+                add(m.start(1), m.end(1), f"Unidentified {kind} Militia ({country or 'Unknown'})", self.im_inter,
+                    country, score=0.6)
+                found[-1][2].from_document = True
+
+
+_DEFINITE = re.compile(r"\b(?:the|these|those|this|its|their)\s+(?:[\w-]+\s+)?$", re.I)
+ANAPHORA_CHARS = 400  # how far back a definite "the rebels" looks for the named group it stands for
+
+
+def _unnamed_kind(name: str) -> str:
+    """"Tribal" for "Unidentified Tribal Militia (Yemen)", "" for any other name."""
+    m = re.match(r"Unidentified (\w+) Militia \(", name)
+    return m.group(1) if m else ""
+
+
+def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
+    """A definite generic mention stands for the armed group just named: in "NAS rebels attacked the base.
+    The rebels claimed ..." the second mention is NAS, not an unidentified group; "tribesmen" after "Al Hayash
+    tribesmen" are the same militia. Mentions are rewritten in place (their spans stay)."""
+    for i, g in enumerate(mentions):
+        kind = actor_kind(g.name)
+        unnamed = _unnamed_kind(g.name)
+        if kind not in ("unidentified", "gang") and not unnamed:
+            continue
+        definite = bool(_DEFINITE.search(text[max(0, g.span.start - 30):g.span.start]))
+        groups = [n for n in mentions[:i] if g.span.start - n.span.end <= ANAPHORA_CHARS
+                  and actor_kind(n.name) == "group" and n.inter in (2, 3, 4) and not _unnamed_kind(n.name)]
+        if not groups:
+            continue
+        # the group named with the same noun ("NAS rebels ... the rebels") before the one named last
+        head = g.span.text.lower().split()[-1]
+        same_noun = [n for n in groups if re.match(r"[ \t]*(?:-|'s)?[ \t]*(?:[\w-]+[ \t]+)?" + re.escape(head) + r"\b",
+                                                   text[n.span.end:n.span.end + 40], re.I)]
+        n = (same_noun or groups)[-1]
+        if definite or same_noun or (unnamed and f" {unnamed} Militia" in n.name):
+            mentions[i] = g.model_copy(update={"name": n.name, "inter": n.inter, "country": n.country,
+                                               "known": n.known, "from_document": n.from_document})
 
 
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
@@ -333,6 +454,7 @@ def recountry(name: str, country: str, period: str = "") -> str:
     if m.group("h2"):
         return f"{m.group('h2')}{country})"
     return f"{m.group('head')}{country}{f' ({period})' if period else ''}{m.group('tail') or ''}"
+
 
 
 def _fold(s: str) -> str:
