@@ -71,6 +71,7 @@ _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|suppor
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
 _OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
+TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 
 
@@ -134,6 +135,10 @@ class EventClassifier:
             return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], cue
         ranked = self.model.predict(model_features(text, cues, actors))
         sub, p = ranked[0]
+        cued = {c.sub_event_type for c in cues if not c.header}
+        if sub not in cued and len(ranked) > 1 and ranked[1][0] in cued and p - ranked[1][1] < TIE_MARGIN:
+            # the model hesitates between two types and the text cues only one of them: take that one
+            sub, p = ranked[1]
         decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
         if decisive and not any(c.sub_event_type == sub for c in decisive):
             # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
@@ -327,6 +332,11 @@ class EventClassifier:
             if sub == "Arrests":
                 # the side that arrests is a state force (or a group acting as one); the arrested are actor2
                 actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
+                               and id(a) not in victims), None)
+            elif sub == "Government regains territory":
+                # "the army recaptured X after it was taken over by militants": the state force named before
+                # the trigger retakes it, not the side of the subordinate "by" phrase
+                actor1 = next((a for a in before if actor_kind(a.name) in ("police", "military", "government")
                                and id(a) not in victims), None)
             elif sub == "Disrupted weapons use":
                 # a seizure or a defusal is coded to the force that makes it, the owner of the weapons (often
