@@ -188,3 +188,23 @@ def test_fatalities_evidence_points_into_the_text():
     assert n == 4 and span is not None
     assert text[span.start - 100:span.end - 100] == span.text
     assert 0 < score <= 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On 3 June, Sheikh Omar Brigade fighters looted two shops in Azaz.", "Sheikh Omar Brigade"),
+    ("The Martyr Hassan Vengeance Units claimed an arson attack on a depot.", "Martyr Hassan Vengeance Units"),
+    ("Los Tucanes members set fire to a bar in Celaya.", "Los Tucanes Gang"),
+    ("KRF combatants ambushed a supply convoy.", "KRF"),
+])
+def test_armed_group_named_as_written_without_ner(dictionary, text, expected):
+    found = dictionary.find(text, "")
+    assert any(a.name == expected and not a.known for a in found), [(a.span.text, a.name) for a in found]
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya Defence Forces repulsed an attack near the border.",  # a state's force
+    "The 4th Marine Brigade was moved to the port.",              # a numbered unit of an army
+    "Police in Los Angeles arrested two men.",                     # a town, not a gang
+])
+def test_state_units_and_towns_are_not_kept_as_written(dictionary, text):
+    assert all(a.known for a in dictionary.find(text, "")), [(a.span.text, a.name) for a in dictionary.find(text, "")]

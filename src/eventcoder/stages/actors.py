@@ -49,6 +49,9 @@ W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelli
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
+_OPENERS = {"on", "in", "at", "after", "when", "while", "during", "near", "from", "by", "with", "and", "but", "as",
+            "of", "for", "to", "since", "following", "around", "reportedly", "meanwhile", "elements", "members",
+            "fighters", "militants", "forces", "units", "soldiers"}
 W_PEOPLE = 1.0  # a community's name ("Kikuyu", "Tiv") where it lives in one country
 
 # the name of a community: one or two capitalised words ("Tiv", "Al Hayash", "Habar Gedir", "Pro-Houthi")
@@ -59,7 +62,13 @@ GROUP_HEADS = re.compile(
     r"\b(brigades?|battalions?|front|army|militias?|movement|forces|units?|cartel|gang|liberation|"
     r"mujahideen|jihad|resistance|guards?|party|council|division|regiment|legion|rebels|group)\b", re.I)
 
-_ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebels|insurgents|gunmen|militia|militiamen|members|forces)\b")
+_ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebels|insurgents|gunmen|militia|militiamen|members|forces|"
+                            r"combatants|elements|operatives|cadres|guerrillas)\b")
+# without NER, an organisation named as written: capitalised words ending in a word that makes it an armed
+# group ("Sultan Suleiman Shah Brigade", "Martyr X Vengeance Units"); Spanish "Los X" names a gang
+_NAMED_UNIT = re.compile(r"\b((?:[A-Z][\w'’-]+\s+(?:(?:al|el|of|the|de|del|la)[ -])?){1,5}(?:Brigades?|Battalions?|Front|Movement|"
+                         r"Units|Regiment|Legion|Division|Militia|Army|Gang|Cartel|Commandos?))\b")
+_LOS_GANG = re.compile(r"\b((?:Los|Las)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:\s+(?:gang|cartel|members|criminal group|hitmen)\b)?")
 # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
 _CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
@@ -333,6 +342,17 @@ class ActorDictionary:
         for m in _ACRONYM_ACTOR.finditer(text):
             if m.group(1) not in self.exact and m.group(1) not in self.nationality_upper:
                 add(m.start(1), m.end(1), m.group(1), 2, country, known=False, score=0.5)
+        for m in _NAMED_UNIT.finditer(text):
+            if re.search(r"\b(?:\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth)\s+$", text[max(0, m.start() - 10):m.start()]):
+                continue  # "the 1st Marine Brigade": a numbered unit of a state's army
+            name = self.unit_name(m.group(1))
+            if name:
+                start = m.start(1) + m.group(1).find(name)
+                add(start, start + len(name), name, 2, country, known=False, score=0.4)
+        for m in _LOS_GANG.finditer(text):
+            key = _fold(m.group(1))
+            if key not in self.towns and key not in self.folded and m.group(1) not in self.regions:
+                add(m.start(), m.end(), m.group(1) + " Gang", 3, country, known=False, score=0.4)
         for ent in entities:
             if ent.label in ("ORG", "NORP") and GROUP_HEADS.search(ent.span.text):
                 name = re.sub(r"^the\s+", "", ent.span.text, flags=re.I).strip()
@@ -355,6 +375,20 @@ class ActorDictionary:
         _resolve_anaphora(text, mentions)
         return mentions
 
+
+    def unit_name(self, phrase: str) -> str:
+        """The name of an armed unit the text writes out ("Sultan Suleiman Shah Brigade"), "" when the phrase
+        is a state's force ("Kenya Defence Forces", "Syrian Arab Army"), a known group, or no name at all."""
+        words = phrase.split()
+        while words and (words[0] in self.im_not_names or words[0].lower() in _OPENERS):
+            words = words[1:]
+        if len(words) < 2:
+            return ""
+        name = " ".join(words)
+        if _fold(name) in self.folded or any(w.lower().strip("'’s") in self.nationality or w.lower() in self.country_words
+                                              for w in words):
+            return ""
+        return name
 
     def community_name(self, name: str) -> str:
         """The community a capitalised phrase names, "" if it names none (an opener like "Armed", a
@@ -433,9 +467,9 @@ def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
         if not groups:
             continue
         # the group named with the same noun ("NAS rebels ... the rebels") before the one named last
-        head = g.span.text.lower().split()[-1]
-        same_noun = [n for n in groups if re.match(r"[ \t]*(?:-|'s)?[ \t]*(?:[\w-]+[ \t]+)?" + re.escape(head) + r"\b",
-                                                   text[n.span.end:n.span.end + 40], re.I)]
+        stem = re.escape(g.span.text.lower().split()[-1][:6])  # "militias" ... "militiamen"
+        same_noun = [n for n in groups if re.search(stem, n.span.text, re.I) or re.match(
+            r"[ \t]*(?:-|'s)?[ \t]*(?:[\w-]+[ \t]+)?" + stem, text[n.span.end:n.span.end + 40], re.I)]
         n = (same_noun or groups)[-1]
         if definite or same_noun or (unnamed and f" {unnamed} Militia" in n.name):
             mentions[i] = g.model_copy(update={"name": n.name, "inter": n.inter, "country": n.country,
