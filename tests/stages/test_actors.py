@@ -132,6 +132,8 @@ def test_unknown_organisation_is_kept_as_written(dictionary):
     ("Shelling hit Idlib countryside.", "", "Syria"),
     ("Protesters blocked a road.", "Daily Nation (Kenya)", "Kenya"),
     ("Protesters blocked a road.", "Voice of Jihad", "Afghanistan"),
+    ("Protesters blocked a road.", "Lusaka Evening Post", "Zambia"),      # an outlet named after its city
+    ("Protesters blocked a road.", "Radio Tanzania Online", "Tanzania"),  # ... or its country
     ("Dozens of us protested against the US dollar rate in Beirut.", "", "Lebanon"),
 ])
 def test_document_country(dictionary, text, source, country):

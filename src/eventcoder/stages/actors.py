@@ -300,6 +300,18 @@ class ActorDictionary:
             c = self.publishers.get(part.lower())
             if c:
                 return c
+        # an outlet named after its country or city: "Kenya Broadcasting Corporation", "Nairobi News"
+        for part in re.split(r"[;,]", source or ""):
+            m = self.country_re.search(part)
+            if m and self.country_words[m.group(1).lower()][1] >= W_COUNTRY_NAME:
+                return self.country_words[m.group(1).lower()][0]
+            m = self.region_re.search(part)
+            if m:
+                return self.regions[m.group(1)]
+            words = part.split()
+            for n in (2, 1):
+                if len(words) > n and _fold(" ".join(words[:n])) in self.towns:
+                    return self.towns[_fold(" ".join(words[:n]))]
         return ""
 
     # -- mentions -------------------------------------------------------------------------------
