@@ -365,7 +365,8 @@ class EventClassifier:
                 cands = [a for a in actors if actor_kind(a.name) != "civilians" and id(a) not in victims]
                 named = [a for a in cands if actor_kind(a.name) == "group"]
                 in_pool = [a for a in cands if a in pool]
-                actor1 = (named or in_pool or [None])[0]
+                # a note may name the side that acts in another sentence than the trigger's
+                actor1 = (named or in_pool or (cands if note else []) or [None])[0]
             if actor1 is None and not any(actor_kind(a.name) != "civilians" for a in in_clause):
                 # "They also made an announcement...": the group the previous sentences were about
                 earlier = [a for a in record.actors
