@@ -119,6 +119,8 @@ class ActorMention(BaseModel):
     country: str = ""
     known: bool = True
     score: float = 1.0
+    from_document: bool = Field(default=False, description="the country in the name is the document's inferred "
+                                "country (a generic actor: 'Protesters (Kenya)', 'soldiers'), not one the mention names")
 
 
 class Place(BaseModel):

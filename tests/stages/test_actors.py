@@ -78,6 +78,47 @@ def test_ambiguous_alias_applies_only_in_its_country(dictionary):
     assert not any(n.startswith("NAF") for _, n in elsewhere)
 
 
+@pytest.mark.parametrize("text,country,expected", [
+    ("Jukun militiamen burnt two hamlets near Wukari.", "Nigeria", "Jukun Ethnic Militia (Nigeria)"),
+    ("Clashes broke out between Al Ruwais tribesmen and a police patrol.", "Yemen", "Al Ruwais Tribal Militia (Yemen)"),
+    ("Gunmen from the Marehan clan raided a water point.", "Somalia", "Marehan Clan Militia (Somalia)"),
+    ("Kalenjin youths blocked the road and stoned cars.", "", "Kalenjin Ethnic Militia (Kenya)"),
+    ("Cattle rustlers drove off 200 goats.", "Kenya", "Unidentified Communal Militia (Kenya)"),
+    ("Hundreds of armed tribesmen gathered at the crossroads.", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+])
+def test_identity_militias_are_named_after_their_community(dictionary, text, country, expected):
+    assert expected in [n for _, n in names(dictionary, text, country)]
+
+
+@pytest.mark.parametrize("text", [
+    "Houthi militia shelled the market.",          # a group the dictionary knows keeps its name
+    "Several militiamen were seen near the well.",  # no community named
+    "Somali militia crossed the border.",           # a nationality is not a community name
+])
+def test_identity_militia_needs_a_community_name(dictionary, text):
+    assert not any("Ethnic Militia" in n for _, n in names(dictionary, text, "Kenya"))
+
+
+def test_community_name_is_a_country_cue(dictionary):
+    record = Record(article=Article(doc_id="p", text="Pokot herders and Samburu youths traded fire overnight."))
+    assert dictionary.infer_country(record)["name"] == "Kenya"
+
+
+@pytest.mark.parametrize("text,first,later", [
+    ("ADF rebels raided a village on Monday. The rebels later torched a clinic.", "ADF rebels", "rebels"),
+    ("Abu Sayyaf militants seized two fishermen. The militants demanded ransom.", "Abu Sayyaf", "militants"),
+])
+def test_definite_generic_mention_stands_for_the_group_just_named(dictionary, text, first, later):
+    found = {a.span.text: a.name for a in dictionary.find(text, "")}  # the last mention of a text wins
+    assert found[later] == found[first] and not found[later].startswith("Unidentified")
+
+
+def test_indefinite_generic_mention_stays_unidentified(dictionary):
+    found = {a.span.text: a.name for a in dictionary.find(
+        "Taliban fighters seized a checkpoint. Elsewhere, gunmen shot a trader.", "Afghanistan")}
+    assert found["gunmen"] == "Unidentified Armed Group (Afghanistan)"
+
+
 def test_unknown_organisation_is_kept_as_written(dictionary):
     text = "The Martyr Sadiq Brigade attacked a checkpoint."
     ent = Mention(span=Span.of(text, 4, 25), label="ORG")
@@ -91,6 +132,8 @@ def test_unknown_organisation_is_kept_as_written(dictionary):
     ("Shelling hit Idlib countryside.", "", "Syria"),
     ("Protesters blocked a road.", "Daily Nation (Kenya)", "Kenya"),
     ("Protesters blocked a road.", "Voice of Jihad", "Afghanistan"),
+    ("Protesters blocked a road.", "Lusaka Evening Post", "Zambia"),      # an outlet named after its city
+    ("Protesters blocked a road.", "Radio Tanzania Online", "Tanzania"),  # ... or its country
     ("Dozens of us protested against the US dollar rate in Beirut.", "", "Lebanon"),
 ])
 def test_document_country(dictionary, text, source, country):
@@ -179,3 +222,23 @@ def test_a_country_name_before_a_comma_shares_no_head_noun(dictionary):
     assert not any(n.startswith("Military Forces of Syria") for _, n in found)
     found = names(dictionary, "Turkish and Russian forces patrolled the road.", "Syria")
     assert {"Military Forces of Turkey (2016-)", "Military Forces of Russia (2000-)"} <= {n for _, n in found}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On 3 June, Sheikh Omar Brigade fighters looted two shops in Azaz.", "Sheikh Omar Brigade"),
+    ("The Martyr Hassan Vengeance Units claimed an arson attack on a depot.", "Martyr Hassan Vengeance Units"),
+    ("Los Tucanes members set fire to a bar in Celaya.", "Los Tucanes Gang"),
+    ("KRF combatants ambushed a supply convoy.", "KRF"),
+])
+def test_armed_group_named_as_written_without_ner(dictionary, text, expected):
+    found = dictionary.find(text, "")
+    assert any(a.name == expected and not a.known for a in found), [(a.span.text, a.name) for a in found]
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya Defence Forces repulsed an attack near the border.",  # a state's force
+    "The 4th Marine Brigade was moved to the port.",              # a numbered unit of an army
+    "Police in Los Angeles arrested two men.",                     # a town, not a gang
+])
+def test_state_units_and_towns_are_not_kept_as_written(dictionary, text):
+    assert all(a.known for a in dictionary.find(text, "")), [(a.span.text, a.name) for a in dictionary.find(text, "")]

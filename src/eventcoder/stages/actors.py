@@ -49,13 +49,26 @@ W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelli
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
+_OPENERS = {"on", "in", "at", "after", "when", "while", "during", "near", "from", "by", "with", "and", "but", "as",
+            "of", "for", "to", "since", "following", "around", "reportedly", "meanwhile", "elements", "members",
+            "fighters", "militants", "forces", "units", "soldiers"}
+W_PEOPLE = 1.0  # a community's name ("Kikuyu", "Tiv") where it lives in one country
+
+# the name of a community: one or two capitalised words ("Tiv", "Al Hayash", "Habar Gedir", "Pro-Houthi")
+_IM_NAME = r"[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?"
 
 # Words that make an unknown organisation read as an armed or political actor ("... Brigade").
 GROUP_HEADS = re.compile(
     r"\b(brigades?|battalions?|front|army|militias?|movement|forces|units?|cartel|gang|liberation|"
     r"mujahideen|jihad|resistance|guards?|party|council|division|regiment|legion|rebels|group)\b", re.I)
 
-_ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebels|insurgents|gunmen|militia|militiamen|members|forces)\b")
+_ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebels|insurgents|gunmen|militia|militiamen|members|forces|"
+                            r"combatants|elements|operatives|cadres|guerrillas)\b")
+# without NER, an organisation named as written: capitalised words ending in a word that makes it an armed
+# group ("Sultan Suleiman Shah Brigade", "Martyr X Vengeance Units"); Spanish "Los X" names a gang
+_NAMED_UNIT = re.compile(r"\b((?:[A-Z][\w'’-]+\s+(?:(?:al|el|of|the|de|del|la)[ -])?){1,5}(?:Brigades?|Battalions?|Front|Movement|"
+                         r"Units|Regiment|Legion|Division|Militia|Army|Gang|Cartel|Commandos?))\b")
+_LOS_GANG = re.compile(r"\b((?:Los|Las)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:\s+(?:gang|cartel|members|criminal group|hitmen)\b)?")
 # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
 _CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
@@ -173,6 +186,28 @@ class ActorDictionary:
             r"\b(" + _alternation(self.adjectives) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
             + _alternation(head_to_kind) + r")\b)", re.I)
         self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
+        # identity militias named after their community ("Tiv militias", "militiamen from the Ayr clan")
+        im = actors.get("identity_militias", {})
+        self.im_inter = int(im.get("inter", 4))
+        self.im_heads = {_fold(k): v for k, v in im.get("heads", {}).items()}
+        self.im_unnamed = {_fold(k): v for k, v in im.get("unnamed", {}).items()}
+        self.im_of = {_fold(k): v for k, v in im.get("of_community", {}).items()}
+        self.peoples: dict[str, str] = dict(im.get("peoples", {}))
+        self.im_not_names = set(im.get("not_names", []))
+        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = None
+        if self.im_heads:
+            self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads)
+                                          + r"))(?![\w-])")
+        if self.im_of:
+            self.im_of_re = re.compile(r"(?i:militia(?:s|men)?|fighters|gunmen|youths?|men|members)\s+(?:from|of)\s+"
+                                       r"(?:the\s+)?(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_of) + r"))(?!\w)")
+        if self.im_unnamed:
+            self.im_unnamed_re = re.compile(r"(?<![\w-])(" + _alternation(self.im_unnamed) + r")(?![\w-])")
+        if self.peoples:
+            self.peoples_re = re.compile(r"(?<![\w'’-])(" + _alternation(self.peoples) + r")s?\s+(?i:("
+                                         + _alternation(im.get("people_heads", [])) + r"))(?![\w-])")
+            self.peoples_cue_re = re.compile(r"(?<![\w'’-])(" + _alternation([k for k, v in self.peoples.items() if v])
+                                             + r")s?(?![\w'’-])")
 
     def _add_folded(self, key: str, e: _Entry) -> None:
         """A state or collective alias; behind a country-bound group alias of the same words it is that
@@ -248,6 +283,12 @@ class ActorDictionary:
             country = self.towns.get(key)
             if country and key not in self.country_words and key not in self.folded:
                 vote(country, W_TOWN, start, end)
+        if self.peoples:
+            named_peoples: set[str] = set()  # a community's home counts once, like a group's
+            for m in self.peoples_cue_re.finditer(text):
+                if m.group(1) not in named_peoples:
+                    named_peoples.add(m.group(1))
+                    vote(self.peoples[m.group(1)], W_PEOPLE, m.start(), m.end())
         homes: set[str] = set()  # a group's home counts once, however often it is named
         for start, end, e in self.alias_matches(text):
             if e.kind == "group" and e.country and not e.bound and e.name not in homes:
@@ -272,6 +313,18 @@ class ActorDictionary:
             c = self.publishers.get(part.lower())
             if c:
                 return c
+        # an outlet named after its country or city: "Kenya Broadcasting Corporation", "Nairobi News"
+        for part in re.split(r"[;,]", source or ""):
+            m = self.country_re.search(part)
+            if m and self.country_words[m.group(1).lower()][1] >= W_COUNTRY_NAME:
+                return self.country_words[m.group(1).lower()][0]
+            m = self.region_re.search(part)
+            if m:
+                return self.regions[m.group(1)]
+            words = part.split()
+            for n in (2, 1):
+                if len(words) > n and _fold(" ".join(words[:n])) in self.towns:
+                    return self.towns[_fold(" ".join(words[:n]))]
         return ""
 
     # -- mentions -------------------------------------------------------------------------------
@@ -310,10 +363,23 @@ class ActorDictionary:
                 add(start, end, e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)
             else:
                 add(start, end, self.fill(e.name, country), e.inter, country, score=0.9 if country else 0.5)
+                found[-1][2].from_document = True
+        self._identity_militias(text, country, add, found)
         # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
         for m in _ACRONYM_ACTOR.finditer(text):
             if m.group(1) not in self.exact and m.group(1) not in self.nationality_upper:
                 add(m.start(1), m.end(1), m.group(1), 2, country, known=False, score=0.5)
+        for m in _NAMED_UNIT.finditer(text):
+            if re.search(r"\b(?:\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth)\s+$", text[max(0, m.start() - 10):m.start()]):
+                continue  # "the 1st Marine Brigade": a numbered unit of a state's army
+            name = self.unit_name(m.group(1))
+            if name:
+                start = m.start(1) + m.group(1).find(name)
+                add(start, start + len(name), name, 2, country, known=False, score=0.4)
+        for m in _LOS_GANG.finditer(text):
+            key = _fold(m.group(1))
+            if key not in self.towns and key not in self.folded and m.group(1) not in self.regions:
+                add(m.start(), m.end(), m.group(1) + " Gang", 3, country, known=False, score=0.4)
         for ent in entities:
             if ent.label in ("ORG", "NORP") and GROUP_HEADS.search(ent.span.text):
                 name = re.sub(r"^the\s+", "", ent.span.text, flags=re.I).strip()
@@ -332,7 +398,124 @@ class ActorDictionary:
             if all(e <= ks or s >= ke for ks, ke, _ in kept):
                 kept.append((s, e, a))
         kept.sort(key=lambda t: t[0])
-        return [a for _, _, a in kept]
+        mentions = [a for _, _, a in kept]
+        _resolve_anaphora(text, mentions)
+        return mentions
+
+
+    def unit_name(self, phrase: str) -> str:
+        """The name of an armed unit the text writes out ("Sultan Suleiman Shah Brigade"), "" when the phrase
+        is a state's force ("Kenya Defence Forces", "Syrian Arab Army"), a known group, or no name at all."""
+        words = phrase.split()
+        while words and (words[0] in self.im_not_names or words[0].lower() in _OPENERS):
+            words = words[1:]
+        if len(words) < 2:
+            return ""
+        name = " ".join(words)
+        if _fold(name) in self.folded or any(w.lower().strip("'’s") in self.nationality or w.lower() in self.country_words
+                                              for w in words):
+            return ""
+        return name
+
+    def community_name(self, name: str) -> str:
+        """The community a capitalised phrase names, "" if it names none (an opener like "Armed", a
+        nationality, a country, a group the dictionary knows)."""
+        words = re.split(r"[ -]", name)
+        while words and words[0] in self.im_not_names:
+            words = words[1:]
+        name = " ".join(words)
+        if not name or name in self.im_not_names:
+            return ""
+        key = _fold(name)
+        if key in self.nationality or key in self.country_words or key in self.folded or name in self.exact \
+                or name.upper() in self.nationality_upper or key in self.head_to_kind:
+            return ""
+        return name
+
+    def _identity_militias(self, text: str, country: str, add, found) -> None:
+        """Identity militias: named after a community ("Tiv militias", "Al Hayash tribesmen", "militiamen
+        from the Ayr clan", "Kikuyu youths"), or unnamed ("clan militia", "cattle rustlers")."""
+        def name_of(community: str, kind: str) -> tuple[str, str, bool]:
+            home = self.peoples.get(community) or country
+            return f"{community} {kind} Militia ({home or 'Unknown'})", home, not self.peoples.get(community)
+
+        spans = []
+        known = [(s, e) for s, e, a in self.alias_matches(text) if a.kind == "group"]
+        if self.im_named_re is not None:
+            for m in self.im_named_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community:
+                    start = m.start(1) + m.group(1).rfind(community)
+                    spans.append((start, m.end(), community, self.im_heads[_fold(m.group(2))]))
+        if self.im_of_re is not None:
+            for m in self.im_of_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community:
+                    spans.append((m.start(), m.end(), community, self.im_of[_fold(m.group(2))]))
+        if self.peoples_re is not None:
+            for m in self.peoples_re.finditer(text):
+                spans.append((m.start(), m.end(), m.group(1), "Ethnic"))
+        for start, end, community, kind in spans:
+            if any(s < end and start < e for s, e in known):
+                continue  # part of a name the dictionary knows ("Raia Mutomboki-Lukoba militiamen")
+            name, home, from_doc = name_of(community, kind)
+            add(start, end, name, self.im_inter, home, score=0.7)
+            found[-1][2].from_document = from_doc
+        if self.im_unnamed_re is not None:
+            for m in self.im_unnamed_re.finditer(text.lower()):
+                kind = self.im_unnamed[_fold(m.group(1))]
+                add(m.start(1), m.end(1), f"Unidentified {kind} Militia ({country or 'Unknown'})", self.im_inter,
+                    country, score=0.6)
+                found[-1][2].from_document = True
+
+
+_DEFINITE = re.compile(r"\b(?:the|these|those|this|its|their)\s+(?:[\w-]+\s+)?$", re.I)
+ANAPHORA_CHARS = 400  # how far back a definite "the rebels" looks for the named group it stands for
+
+
+def _unnamed_kind(name: str) -> str:
+    """"Tribal" for "Unidentified Tribal Militia (Yemen)", "" for any other name."""
+    m = re.match(r"Unidentified (\w+) Militia \(", name)
+    return m.group(1) if m else ""
+
+
+def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
+    """A definite generic mention stands for the armed group just named: in "NAS rebels attacked the base.
+    The rebels claimed ..." the second mention is NAS, not an unidentified group; "tribesmen" after "Al Hayash
+    tribesmen" are the same militia. Mentions are rewritten in place (their spans stay)."""
+    for i, g in enumerate(mentions):
+        kind = actor_kind(g.name)
+        unnamed = _unnamed_kind(g.name)
+        if kind not in ("unidentified", "gang") and not unnamed:
+            continue
+        definite = bool(_DEFINITE.search(text[max(0, g.span.start - 30):g.span.start]))
+        groups = [n for n in mentions[:i] if g.span.start - n.span.end <= ANAPHORA_CHARS
+                  and actor_kind(n.name) == "group" and n.inter in (2, 3, 4) and not _unnamed_kind(n.name)]
+        if not groups:
+            continue
+        # the group named with the same noun ("NAS rebels ... the rebels") before the one named last
+        stem = re.escape(g.span.text.lower().split()[-1][:6])  # "militias" ... "militiamen"
+        same_noun = [n for n in groups if re.search(stem, n.span.text, re.I) or re.match(
+            r"[ \t]*(?:-|'s)?[ \t]*(?:[\w-]+[ \t]+)?" + stem, text[n.span.end:n.span.end + 40], re.I)]
+        n = (same_noun or groups)[-1]
+        if definite or same_noun or (unnamed and f" {unnamed} Militia" in n.name):
+            mentions[i] = g.model_copy(update={"name": n.name, "inter": n.inter, "country": n.country,
+                                               "known": n.known, "from_document": n.from_document})
+
+
+_DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
+
+
+def recountry(name: str, country: str, period: str = "") -> str:
+    """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
+    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)". Names of another shape come back unchanged."""
+    m = _DOC_COUNTRY_NAME.match(name)
+    if not m:
+        return name
+    if m.group("h2"):
+        return f"{m.group('h2')}{country})"
+    return f"{m.group('head')}{country}{f' ({period})' if period else ''}{m.group('tail') or ''}"
+
 
 
 def _fold(s: str) -> str:

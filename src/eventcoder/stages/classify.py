@@ -48,6 +48,9 @@ from .fatalities import count_fatalities
 from .typemodel import TypeModel, entropy_margin, text_features
 
 STAGE = "classify"
+# provenance note of an actor named for the document's inferred country (the finalize stage may move it to the
+# country the geocoder placed the event in)
+DOCUMENT_COUNTRY_NOTE = "country of the document"
 MODEL_FILE = "type_model.json.gz"
 
 PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
@@ -66,6 +69,9 @@ _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassis
                  r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
+# "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
+_OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
+TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 
 
@@ -129,6 +135,10 @@ class EventClassifier:
             return top.sub_event_type, min(1.0, top.weight), ranked[0] - ranked[1], cue
         ranked = self.model.predict(model_features(text, cues, actors))
         sub, p = ranked[0]
+        cued = {c.sub_event_type for c in cues if not c.header}
+        if sub not in cued and len(ranked) > 1 and ranked[1][0] in cued and p - ranked[1][1] < TIE_MARGIN:
+            # the model hesitates between two types and the text cues only one of them: take that one
+            sub, p = ranked[1]
         decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
         if decisive and not any(c.sub_event_type == sub for c in decisive):
             # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
@@ -327,8 +337,23 @@ class EventClassifier:
                 # the side that arrests is a state force (or a group acting as one); the arrested are actor2
                 actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
                                and id(a) not in victims), None)
+            elif sub == "Government regains territory":
+                # "the army recaptured X after it was taken over by militants": the state force named before
+                # the trigger retakes it, not the side of the subordinate "by" phrase
+                actor1 = next((a for a in before if actor_kind(a.name) in ("police", "military", "government")
+                               and id(a) not in victims), None)
+            elif sub == "Disrupted weapons use":
+                # a seizure or a defusal is coded to the force that makes it, the owner of the weapons (often
+                # "planted by X", "belonging to X") is actor2: a state force named before the trigger acts
+                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
+                               and id(a) not in victims and not _OWNER.search(text[max(0, a.span.start - 30):a.span.start])),
+                              None)
+            planters = [a for a in by if _OWNER.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             if actor1 is not None:
                 pass
+            elif planters and ev.event_type == "Explosions/Remote violence":
+                # "the device was likely planted by X": X set the bomb off, whoever hit it
+                actor1 = planters[0]
             elif by_in_clause:
                 actor1 = by_in_clause[0]
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
@@ -344,7 +369,8 @@ class EventClassifier:
                 cands = [a for a in actors if actor_kind(a.name) != "civilians" and id(a) not in victims]
                 named = [a for a in cands if actor_kind(a.name) == "group"]
                 in_pool = [a for a in cands if a in pool]
-                actor1 = (named or in_pool or [None])[0]
+                # a note may name the side that acts in another sentence than the trigger's
+                actor1 = (named or in_pool or (cands if note else []) or [None])[0]
             if actor1 is None and not any(actor_kind(a.name) != "civilians" for a in in_clause):
                 # "They also made an announcement...": the group the previous sentences were about
                 earlier = [a for a in record.actors
@@ -385,14 +411,23 @@ class EventClassifier:
         subject of a passive one ("2 policemen were killed")?"""
         before = text[max(0, actor.span.start - 40):actor.span.start]
         after = text[actor.span.end:actor.span.end + 40]
+        if re.match(r"-(?:planted|laid|placed|made|claimed|led|backed|affiliated|linked|controlled|held|run|manned)\b",
+                    after, re.I):
+            # "hit a Taliban-planted bomb": the mention modifies the weapon or place, it is not the target
+            return False
+        if re.match(r"^\s*(?:[\w'-]+\s+){0,2}?(?:vehicles?|convoys?|cars?|trucks?|patrols?|tanks?)\s+(?:\w+ly\s+)?"
+                    r"(?:struck|hit|ran over|drove over|stepped on|triggered|detonated)\b", after, re.I):
+            # "an army vehicle struck an IED": the vehicle's side is hit
+            return True
         if re.search(r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
                      r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"
                      # up to three words between verb and mention, none opening a new clause
                      r"(?:(?!(?:when|while|after|as|during|by|with|and|but|in|at|near|from|before|because)\b)"
                      r"[\w'-]+\s+){0,3}$", before, re.I):
             return True
-        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:was|were|had been|have been|got)\s+(?:\w+\s+)?"
-                             r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|hit|ambushed)",
+        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:was|were|had been|have been|got)\s+(?:\w+\s+)?"
+                             r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|hit|ambushed)|"
+                             r"(?:died|perished|lost (?:their|his|her) lives?)\b)",
                              after, re.I))
 
     @staticmethod
@@ -410,7 +445,8 @@ class EventClassifier:
         }
         template, inter = names.get(kind, names["unidentified"])
         name = self.fill(template, country)
-        return ActorMention(span=evidence, name=name, inter=inter, country=country, known=True, score=0.4)
+        return ActorMention(span=evidence, name=name, inter=inter, country=country, known=True, score=0.4,
+                            from_document=True)
 
     def fill(self, template: str, country: str) -> str:
         period = self.periods.get(country, "")
@@ -420,7 +456,8 @@ class EventClassifier:
     def _set_actor(ev: Event, field: str, inter_field: str, actor: Optional[ActorMention]) -> None:
         if actor is None:
             return
-        ev.set(field, actor.name, stage=STAGE, evidence=actor.span, score=round(min(1.0, actor.score), 3))
+        ev.set(field, actor.name, stage=STAGE, evidence=actor.span, score=round(min(1.0, actor.score), 3),
+               note=DOCUMENT_COUNTRY_NOTE if actor.from_document else "")
         ev.set(inter_field, actor.inter, stage=STAGE, evidence=actor.span, score=round(min(1.0, actor.score), 3))
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from functools import lru_cache
 
 from ..config import FinalizeSettings
 from ..registry import stage
@@ -31,6 +33,38 @@ def event_id(doc_id: str, event: Event) -> str:
     return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """(ISO alpha-2 -> country name, country name -> ACLED period) of the actors' country table."""
+    from .actors import _data_path
+    rows = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
+    return {c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows}
+
+
+def place_actors(record: Record, event: Event) -> None:
+    """A generic actor named for the document's inferred country ("Rioters (Unknown)", "soldiers" read as
+    the document's country) takes the country the geocoder placed the document in, when the actors stage
+    found none: the gazetteer knows far more towns than the actors stage."""
+    from .actors import recountry
+    from .classify import DOCUMENT_COUNTRY_NOTE
+    by_iso, periods = _countries()
+    geo = by_iso.get(str(record.annotations.get("geo_country") or ""), "")
+    doc = str((record.annotations.get("country") or {}).get("name") or "")
+    # where the two disagree neither is reliably better (a foreign suspect's nationality misleads one, a
+    # town's namesake abroad the other): only a missing country is filled
+    if not geo or doc:
+        return
+    for field in ("actor1", "actor2"):
+        prov = event.provenance.get(field)
+        name = getattr(event, field, "")
+        if prov is None or prov.note != DOCUMENT_COUNTRY_NOTE or not name:
+            continue
+        moved = recountry(name, geo, periods.get(geo, ""))
+        if moved != name:
+            setattr(event, field, moved)
+            prov.note += f"; moved to {geo}, the geocoded country"
+
+
 def summary_note(event: Event) -> str:
     """One plain sentence: the evidence clause, whitespace-normalised and bounded."""
     text = _WS.sub(" ", event.evidence.text).strip().strip('"“”')
@@ -57,6 +91,7 @@ class Finalizer:
                 if ev.event_id in seen:
                     continue
                 seen.add(ev.event_id)
+                place_actors(record, ev)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
