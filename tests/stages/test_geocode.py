@@ -648,3 +648,65 @@ def test_an_offices_seat_is_not_the_event_place(full_geocoder):
                              source="Daily Nation (Kenya)")
     full_geocoder([rec])
     assert rec.events[0].location == "Nairobi"
+
+
+# --------------------------------------------------- towns that share their name with their province
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, geonameid", [
+    # something lies near the city: the city, not the province or district of the same name and seat
+    ("Gunmen attacked the village of Qwertzabad near Maiduguri on Monday.", 2331447),
+    ("Militias of the Government of National Accord clashed near Tripoli international airport.", 2210247),
+    # a quarter of a large city: the city holds it
+    ("A shell hit a house in the Qwertz Salim district of Tripoli, Libya.", 2210247),
+])
+def test_a_place_near_or_in_a_city_is_at_the_city_not_its_province(full_geocoder, text, geonameid):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.geonameid == geonameid and ev.geo_precision == 2
+
+
+@pytest.mark.slow
+def test_an_organisations_name_is_no_chain_link(full_geocoder):
+    # "the Government of National Accord near Tripoli": "Accord" is part of a name, not a place in Tripoli
+    tops = full_geocoder.places_in("Militias of the Government of National Accord clashed near Tripoli.")
+    accord = [t for t in tops if t.text == "Accord"]
+    assert not accord or accord[0].parent is None
+
+
+@pytest.mark.slow
+def test_the_town_of_x_is_the_town_not_its_district(full_geocoder):
+    # GeoNames has a district of the same name and seat, with more people than the town's (unknown) count
+    rec = record_with_events("Jets bombed a bakery in the town of Maarrat al-Numan overnight.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.geonameid == 167611 and ev.geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_city_named_in_a_civil_defence_team_is_the_city(full_geocoder):
+    # "Syria Civil Defence" names an organisation: Halab is no container of it, and alone it is the city
+    rec = record_with_events("A volunteer with the Syria Civil Defence in eastern Halab spoke. Jets hit a bakery.", [1])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.geonameid == 170063 and ev.geo_precision == 2
+
+
+def test_an_unknown_quarter_of_the_event_puts_the_earlier_town_at_precision_2(geocoder):
+    rec = record_with_events("Reporters visited Aleppo last week. Shells hit the Qwertzani district on Thursday. "
+                             "Hundreds protested in Bab Qwertz on Friday. Shells hit a bakery on Saturday.", [1, 2, 3])
+    geocoder([rec])
+    quarter, square, bakery = rec.events
+    assert quarter.location == square.location == bakery.location == "Aleppo"
+    assert quarter.geo_precision == square.geo_precision == 2
+    assert bakery.geo_precision == 1  # no other place named: the town itself
+
+
+@pytest.mark.slow
+def test_a_village_whose_namesakes_are_all_far_away_is_not_placed_at_one(full_geocoder):
+    # the Piskys of Poltava and Mykolaiv are 300+ km from a report on the Donetsk front
+    rec = record_with_events("Shelling hit Avdiivka, north of Donetsk. Troops clashed near the village of Pisky.", [1])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.admin1 == "Donetska oblast" and ev.geo_precision == 2

@@ -5,10 +5,16 @@ How it reads a document:
    (``data/gazetteer/nonplaces.txt``), acronyms, demonyms and organisation names ("... Forces"). spaCy's
    labels only veto number-like entities: spaCy-sm calls many towns NORP, PERSON or PRODUCT.
 2. Words around a toponym (``data/gazetteer/cues.tsv``) say its kind and precision: "X village", "Y district",
-   "Z province", "the X front", "outskirts of X", "neighbourhood of X".
+   "Z province", "the town of X", "the X front", "outskirts of X", "neighbourhood of X". A name after an
+   organisation's "... of" ("the Government of National Accord") is part of that name: no chain, no vote.
 3. Chains: "X (Y, Z)", "X, Y", "X area of Y district, Z", "X west of Y" make Y the container of X and Z of Y;
    a candidate inside its container (admin names agree, or within about a district's reach) wins, and one
-   outside it is dropped. "X (Y) district" makes Y another name of X.
+   outside it is dropped. "X (Y) district" makes Y another name of X. A container is more often a province
+   than a town, but a province or district that shares its name and seat with a town is that town when
+   something lies near it ("X near Maiduguri", "in eastern Halab") or it is a city of 500,000 whose quarter
+   is named ("the X district of Tripoli"); with no word saying which, such a unit weighs as its seat town.
+   A village name several small towns of the country share, none within 100 km of the document's other
+   places, is a namesake the gazetteer lacks.
 4. The document's country is the one its toponyms agree on, with the publisher's home country
    (``publishers.tsv``, or a country named in the source) and demonyms as extra votes; inexact spellings
    do not vote. Outside that country only exact names of large places, or of towns in a neighbouring
@@ -22,7 +28,9 @@ How it reads a document:
    sentence that names a place (a headline before the body). A foreign country alone in the event's
    sentence ("arrested on their way to Somalia") yields to a home place nearby. A named town gives
    geo_precision 1, a place near or part of it 2, a district 2, a province or country alone 3. A toponym
-   the gazetteer lacks falls back to its resolved container (precision at least 2). "In the capital" is
+   the gazetteer lacks falls back to its resolved container (precision at least 2); an event whose own text
+   names such a place ("hit the X district", "protested in X") and takes a place from elsewhere gets
+   precision at least 2. "In the capital" is
    the document country's capital (precision 1). With no place named, the capital of the document's
    country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns it off), else
    ``location`` stays empty and the event is flagged ``geo_unresolved``.
@@ -103,7 +111,7 @@ DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern",
                         "upper", "lower", "new", "old", "greater"})
 _AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
                                                    key=len, reverse=True)) + r")\b", re.I)
-_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r != "title"),
+_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "near"),
                                                    key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
 # "youths from Mombasa", "(mostly from Afghanistan)": the people's origin, not the event's place (but "withdrew
@@ -114,6 +122,12 @@ _FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )
 # "in the capital", "across the country's capital" (not "the capital of X", which names X)
 _CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
                          r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
+# "the town of X", "the province of X": a kind word before the name says its kind
+KIND_BEFORE = {w: r for w, r in BEFORE_CUES.items() if r in ("town", "adm1", "adm2", "admin", "part")}
+_KIND_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, KIND_BEFORE), key=len, reverse=True))
+                             + r")\s+$", re.I)
+# "the Government of National Accord", "the Army of Conquest": the name of an organisation, not a place
+_ORG_OF_RE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+)*$")
 # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
 _TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
                                                     key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
@@ -165,6 +179,7 @@ class Toponym:
     full: str = ""  # the phrase with its capitalised type word, when one was cut off
     cue: str = ""  # the type word after it, as written in lower case ("road", "district")
     cue_end: int = 0         # end of the phrase including its cue word
+    named_org: bool = False  # "Government of National Accord": part of an organisation's name, in no chain
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
     score: float = 0.0
@@ -296,6 +311,12 @@ class Geocoder:
             t.cue_end = after.end()
         if _BEFORE_RE.search(text[max(0, s - 40):s]):
             t.near = True
+        kind = _KIND_BEFORE_RE.search(text[max(0, s - 40):s])
+        if kind and not t.role:
+            t.role = KIND_BEFORE[kind.group(1).lower()]
+        org_of = _ORG_OF_RE.search(text[max(0, s - 30):s])
+        if org_of and fold(org_of.group(1)) in ORG_WORDS:
+            t.possessive = t.named_org = True
         if _FROM_RE.search(text[max(0, s - 40):s]):
             t.origin = True
         if _TITLE_OF_RE.search(text[max(0, s - 40):s]):
@@ -309,6 +330,8 @@ class Geocoder:
         'X (Y) district' makes Y another name of X; 'X and Y areas of Z' gives X the container of Y."""
         for i in range(len(toponyms) - 1):
             a, b = toponyms[i], toponyms[i + 1]
+            if a.named_org or b.named_org:
+                continue
             gap = text[a.cue_end:b.start]
             # "Bara in the southern countryside of Idleb": a longer gap only when it is all container words
             if (len(gap) > 12 and not (len(gap) <= 40 and _GAP_PARENT.match(gap))) or "\n" in gap:
@@ -417,6 +440,9 @@ class Geocoder:
             # the exact namesakes of the places it contains, when those are few (not "Central Zone")
             return tuple(c for o in toponyms if o.parent == i and len(o.candidates) <= 10
                          for c in o.candidates if c.matched == "exact")
+        # "the X district of Y", "the X neighbourhood of Y": Y holds quarters, as a city does
+        quarters = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "adm2", "facility")
+                    and re.fullmatch(r"\s*of\s+(?:the\s+)?", record.text[t.cue_end:toponyms[t.parent].start])}
         # containers first (they come later in a chain), then what they contain
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
@@ -428,7 +454,7 @@ class Geocoder:
                 parent, steps = toponyms[parent.parent], steps + 1
             if parent is not None and skeleton(parent.text) == skeleton(t.text):
                 parent = None  # "Nouakchott (Nouakchott)": the town and its district share the name
-            self._choose(t, country, parent, is_container=i in containers, children=kids(i))
+            self._choose(t, country, parent, is_container=i in containers, children=kids(i), quarters=i in quarters)
         # a name several towns of the country share, with no container: the namesake near the document's
         # other places (Mykhaylivka near the other Donetsk villages)
         for i, t in enumerate(toponyms):
@@ -437,7 +463,22 @@ class Geocoder:
                 others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
                                and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
                 if others:
-                    self._choose(t, country, None, is_container=i in containers, neighbours=others, children=kids(i))
+                    self._choose(t, country, None, is_container=i in containers, neighbours=others, children=kids(i),
+                                 quarters=i in quarters)
+        # a village name several small towns of the country share, none of them within 100 km of the
+        # document's other places: a namesake the gazetteer lacks ("the village of Pisky" in a report on the
+        # Donetsk front is none of the Piskys of Poltava or Mykolaiv)
+        for t in toponyms:
+            c = t.chosen
+            homes = [k for k in t.candidates if k.country_code == country and k.kind == "city"]
+            if c is None or t.parent is not None or c.kind != "city" or c.country_code != country \
+                    or len({(k.latitude, k.longitude) for k in homes}) < 2 or any(k.population >= 10_000 for k in homes):
+                continue
+            others = [o.chosen for o in toponyms if o.chosen is not None and fold(o.text) != fold(t.text)
+                      and o.chosen.matched == "exact" and o.chosen.kind in ("city", "adm2", "extra")]
+            if others and all(haversine_km(k.latitude, k.longitude, o.latitude, o.longitude) > 100
+                              for k in homes for o in others):
+                t.chosen, t.reason = None, f"{len(homes)} small namesakes, none near the document's other places"
         # an inexact spelling with no container, far from every exactly named place of the document, is a
         # namesake found by the spelling rules, not the place ("Adhaura ... (Kaimur, Bihar)" is no Sadhaura
         # in Haryana)
@@ -523,7 +564,7 @@ class Geocoder:
             # each publisher weighs like a well-known place; several agreeing weigh more (at most 2)
             votes[cc] = votes.get(cc, 0.0) + 2.5 * min(n, 2)
         for t in toponyms:
-            if not t.candidates or (t.sentence_start and not t.role and " " not in t.text):
+            if not t.candidates or (t.sentence_start and not t.role and " " not in t.text) or t.named_org:
                 continue
             if t.origin and all(c.kind == "country" for c in t.candidates):
                 continue  # "migrants from Afghanistan" says nothing of where they are
@@ -572,15 +613,22 @@ class Geocoder:
 
     def _choose(self, t: Toponym, country: Optional[str], parent: Optional[Toponym],
                 is_container: bool = False, neighbours: tuple[Candidate, ...] = (),
-                children: tuple[Candidate, ...] = ()) -> None:
+                children: tuple[Candidate, ...] = (), quarters: bool = False) -> None:
         if not t.candidates:
             t.reason = "not in the gazetteer"
             return
         ranked = []
         near_by = self.gazetteer.neighbours(country) if country else frozenset()
+        seats = self._seats(t, is_container, quarters) if t.role not in ("adm1", "adm2", "admin") else {}
         for c in t.candidates:
-            # our own toponyms (slums, camps) carry no population: count them as a small town
-            s = 2.0 * c.score + math.log10((c.population if c.kind != "extra" else max(c.population, 10_000)) + 1) / 7
+            # our own toponyms (slums, camps) carry no population: count them as a small town; a district or
+            # province named after its seat town, with no word saying which, weighs as that town (the unit's
+            # population is no reason to prefer it: "Maarrat al-Numan" is the town, not its district)
+            seat = seats.get(c.place_id)
+            pop = c.population if c.kind != "extra" else max(c.population, 10_000)
+            if seat is not None:
+                pop = seat.population
+            s = 2.0 * c.score + math.log10(pop + 1) / 7
             if country and c.country_code == country:
                 s += 1.5
             elif c.country_code in near_by:
@@ -595,7 +643,9 @@ class Geocoder:
                 s += {"adm1": 0.8, "adm2": 0.8, "city": 0.1}.get(c.kind, -0.5)
             elif c.kind == "country":
                 s += 0.5
-            elif is_container and c.kind in ("adm1", "adm2"):
+            elif is_container and c.kind in ("adm1", "adm2") and seat is None:
+                # (a unit whose seat town shares its name is that town: "a district of Tripoli", "X near
+                # Maiduguri", "in eastern Halab")
                 s += 0.8  # "X, Herat" / "(Kech, Balochistan)": a container is usually a district or province
             elif c.kind in ("city", "extra"):
                 s += 0.3  # "Homs" alone is the city, not the governorate
@@ -658,6 +708,27 @@ class Geocoder:
         t.reason = f"{best.matched} match, {best.kind}"
 
     @staticmethod
+    def _seats(t: Toponym, is_container: bool = False, quarters: bool = False) -> dict:
+        """For each province or district candidate of ``t`` whose seat is a town among the candidates (same
+        country, equally well matched, within 15 km): that town. A container ("X, Herat", "X district of
+        Balkh") is more often the province; only one that something lies near ("X near Maiduguri", "in eastern
+        Halab"), or a city of 500,000 whose quarter or district is named ("the Abu Salim district of Tripoli"),
+        counts as its town."""
+        towns = [c for c in t.candidates if c.kind == "city"]
+        out = {}
+        if not towns:
+            return out
+        for c in t.candidates:
+            if c.kind in ("adm1", "adm2"):
+                for town in towns:
+                    if town.country_code == c.country_code and town.score >= c.score and haversine_km(
+                            town.latitude, town.longitude, c.latitude, c.longitude) < 15 and (
+                            not is_container or t.near or (quarters and town.population >= 500_000)):
+                        out[c.place_id] = town
+                        break
+        return out
+
+    @staticmethod
     def _containment(c: Candidate, p: Candidate) -> float:
         """Bonus for a candidate inside its container: admin names agree, or it lies within reach (about a
         district's width, 30 km, of a town or district seat). Negative: it is not there."""
@@ -667,6 +738,8 @@ class Geocoder:
             return 1.0
         same_a1 = bool(c.admin1) and skeleton(c.admin1) == skeleton(p.admin1 or p.name)
         d = haversine_km(c.latitude, c.longitude, p.latitude, p.longitude)
+        if p.kind == "city" and c.admin2 and p.admin2 and skeleton(c.admin2) == skeleton(p.admin2):
+            return 2.5 if same_a1 else 2.0  # a town's own district, as for a district container
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
@@ -822,6 +895,11 @@ class Geocoder:
             found = abroad
         if found is not None:
             t, prec, note = found
+            if prec < 2 and not (span.start <= t.start and t.end <= span.end) and any(
+                    self._unknown_place(record.text, toponyms[i]) for i in inside):
+                # "hit the al-Shaar district", "protested in Bustan al-Qasr": the event names a place the
+                # gazetteer lacks; the place found elsewhere is near it or holds it, not the place itself
+                prec = 2
             if note.startswith("tied"):
                 ev.flag("geo_tied")
             self._assign(ev, self._place(t, prec), Span.of(record.text, t.start, t.end), t.score, note)
@@ -851,6 +929,14 @@ class Geocoder:
                 ev.flag("geo_country_only")
                 return
         ev.flag("geo_unresolved")
+
+    @staticmethod
+    def _unknown_place(text: str, t: Toponym) -> bool:
+        """An unresolved toponym that a kind word or a locative preposition marks as a place."""
+        if t.chosen is not None or t.named_org or t.possessive or t.origin or t.sentence_start:
+            return False
+        return t.role in ("town", "part", "adm2", "area", "facility") or bool(
+            re.search(r"\b(?:in|at|into|near)\s+(?:the\s+)?$", text[max(0, t.start - 12):t.start]))
 
     def _tied_place(self, record: Record, ev: Event, toponyms: list[Toponym],
                     country: Optional[str]) -> Optional[tuple[Toponym, int, str]]:
