@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from pathlib import Path
 from typing import Optional
 
@@ -223,8 +224,16 @@ class EventClassifier:
                 if ev is not None:
                     out.append(ev)
             return out
+        starts = [s.start for s in sentences]
+        last: Optional[tuple[Event, int, Span]] = None  # the last event, its sentence, its clause
         for clause, cues, why in units:
             live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
+            if not why and last is not None and (not live or self.lexicon.casualty_only(live)) \
+                    and self._follows(text, starts, last, clause):
+                # "A roadside bomb struck a convoy. The army reported two soldiers wounded.": the sentence
+                # after an event that only gives its casualties is no event of its own; its dead are that event's
+                self._add_fatalities(last[0], text, clause)
+                continue
             if why or not live:
                 continue
             sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
@@ -233,12 +242,21 @@ class EventClassifier:
                 # the model learnt from monitors' notes; in an article's clause a type no cue supports is a
                 # guess, and the clause's own strongest cue the better one
                 sub, p, margin, cue = top.sub_event_type, 0.6 * top.weight, 0.0, top
+            for _ in range(3):
+                # one clause, one real event: the most specific type cued absorbs the others (shelling that
+                # kills civilians is no Attack besides; a protest the police disperse no Peaceful protest)
+                over = self.lexicon.absorber(sub, live)
+                if over is None:
+                    break
+                sub, p, margin, cue = over.sub_event_type, max(p, 0.6 * over.weight), 0.0, over
             ev = self._build(record, clause, sub, p, margin, cue, cues, country)
             if ev is None:
                 continue
             out.append(ev)
+            last = (ev, bisect_right(starts, clause.start) - 1, clause)
             # one clause, several reports ("intensifying its car-bomb operations ... and trying to
-            # advance"): each further defining cue of another event type is an event of its own
+            # advance"): each further defining cue of another event type is an event of its own, unless the
+            # event already coded absorbs it for the same actors
             seen_types = {ev.sub_event_type}
             for other in sorted(live, key=lambda c: c.start):
                 other_type = other.sub_event_type
@@ -247,10 +265,33 @@ class EventClassifier:
                 seen_types.add(other_type)
                 extra = self._build(record, clause, other.sub_event_type, 0.5 * other.weight, 0.0, other,
                                     [other], country)
-                if extra is not None:
-                    extra.flag("split_from_clause")
-                    out.append(extra)
+                if extra is None:
+                    continue
+                if any(self.lexicon.absorbed(other_type, e.sub_event_type) and self._same_actors(e, extra)
+                       for e in out if e.evidence == ev.evidence):
+                    continue
+                extra.flag("split_from_clause")
+                out.append(extra)
         return out
+
+    @staticmethod
+    def _same_actors(a: Event, b: Event) -> bool:
+        """Are two events of one clause coded to the same side (an actor left to the default matches any)?"""
+        return a.actor1 == b.actor1 or "actor1_default" in a.flags or "actor1_default" in b.flags
+
+    @staticmethod
+    def _follows(text: str, starts: list[int], last: tuple[Event, int, Span], clause: Span) -> bool:
+        """Is ``clause`` in the sentence right after the last event's, in the same paragraph?"""
+        _, sent, ev_clause = last
+        return bisect_right(starts, clause.start) - 1 == sent + 1 and "\n\n" not in text[ev_clause.end:clause.start]
+
+    @staticmethod
+    def _add_fatalities(ev: Event, text: str, clause: Span) -> None:
+        n, fev, fscore = count_fatalities(clause.text, offset=clause.start)
+        if n > (ev.fatalities or 0):
+            ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
+            if fscore < 0.7:
+                ev.flag("vague_fatalities")
 
     @staticmethod
     def _actors_in(record: Record, clause: Span) -> list[ActorMention]:
@@ -305,7 +346,9 @@ class EventClassifier:
     def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str,
                note: bool = False) -> None:
         text = record.text
-        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end]
+        # "according to a military spokesman": the source of the report is no side of it
+        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
+                  and not self.lexicon.is_source(text, a.span.start, a.span.end)]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
         sub = ev.sub_event_type
         passive = self.lexicon.is_passive(text, clause.start, clause.end)
