@@ -221,15 +221,34 @@ class EventClassifier:
                     continue
                 primary.add(sub)
                 ev = self._build(record, clause, sub, p, margin, cue, cues, country)
-                if ev is not None:
-                    out.append(ev)
+                if ev is None:
+                    continue
+                # a note reports one event: a further clause of a kind the note's event absorbs ("Police
+                # intervened." after the protest it broke up) is that event; one that absorbs the note's
+                # event makes it more specific
+                into = [o for o in out if self.lexicon.absorbed(sub, o.sub_event_type) and self._same_actors(o, ev)]
+                if into:
+                    # its clause reports the event too (the protest's place is named with the protest)
+                    o = into[0]
+                    o.evidence = Span.of(text, min(o.evidence.start, clause.start), max(o.evidence.end, clause.end))
+                    continue
+                absorbed = [i for i, o in enumerate(out)
+                            if self.lexicon.absorbed(o.sub_event_type, sub) and self._same_actors(o, ev)]
+                if absorbed:
+                    i = absorbed[0]
+                    # the place and date are read from the clause that reports the event, kept as it was
+                    note_ev = self._build(record, out[i].evidence, sub, p, margin, cue, all_cues, country, note=i == 0)
+                    if note_ev is not None:
+                        out[i] = note_ev
+                        continue
+                out.append(ev)
             return out
         starts = [s.start for s in sentences]
         last: Optional[tuple[Event, int, Span]] = None  # the last event, its sentence, its clause
         for clause, cues, why in units:
             live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
             if not why and last is not None and (not live or self.lexicon.casualty_only(live)) \
-                    and self._follows(text, starts, last, clause):
+                    and self._follows(text, starts, last, clause) and not self._acts(record, clause, live):
                 # "A roadside bomb struck a convoy. The army reported two soldiers wounded.": the sentence
                 # after an event that only gives its casualties is no event of its own; its dead are that event's
                 self._add_fatalities(last[0], text, clause)
@@ -273,6 +292,28 @@ class EventClassifier:
                 extra.flag("split_from_clause")
                 out.append(extra)
         return out
+
+    def _acts(self, record: Record, clause: Span, cues: list[Cue]) -> bool:
+        """Does a side named before the clause's first cue act in it ("On the same day, X killed dozens"),
+        rather than report it ("The army reported two soldiers wounded") or suffer it?"""
+        if not cues:
+            return False
+        text = record.text
+        first = min(c.start for c in cues)
+        trigger = Span.of(text, first, max(c.end for c in cues))
+        passive = self.lexicon.is_passive(text, clause.start, clause.end)
+        for a in self._actors_in(record, clause):
+            if a.span.start >= first or actor_kind(a.name) == "civilians":
+                continue
+            between = text[a.span.end:first]
+            if self.lexicon.reporting is not None and self.lexicon.reporting.search(between):
+                continue
+            if re.match(r"^\s*(?:(?:were|was|are|is|have been|has been|had been|got)\s+)?(?:\w+ly\s+)?$", between, re.I):
+                continue  # "two soldiers wounded", "two soldiers were killed": they suffer it
+            if self._acted_upon(text, a, passive, trigger):
+                continue
+            return True
+        return False
 
     @staticmethod
     def _same_actors(a: Event, b: Event) -> bool:
@@ -348,7 +389,7 @@ class EventClassifier:
         text = record.text
         # "according to a military spokesman": the source of the report is no side of it
         actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
-                  and not self.lexicon.is_source(text, a.span.start, a.span.end)]
+                  and (actor_kind(a.name) == "group" or not self.lexicon.is_source(text, a.span.start, a.span.end))]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
         sub = ev.sub_event_type
         passive = self.lexicon.is_passive(text, clause.start, clause.end)

@@ -90,6 +90,7 @@ class Lexicon:
         follow = spec.get("follow_on", {})
         self.follow_types = set(follow.get("types", []))
         self.follow_max_weight = float(follow.get("max_weight", 0.0))
+        self.reporting = re.compile(follow["reporting"], re.I) if follow.get("reporting") else None
         src = spec.get("source_mentions", {})
         self.source_before = re.compile(src["before"], re.I) if src.get("before") else None
         self.source_after = re.compile(src["after"], re.I) if src.get("after") else None
