@@ -72,6 +72,9 @@ _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|suppor
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
 _OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
+# a number before a mention: "two soldiers wounded" counts the casualties, the soldiers do not act
+_COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|some|"
+                      r"dozens of|scores of|hundreds of|a few|many)\s+(?:[\w'-]+\s+)?$", re.I)
 TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 
@@ -308,8 +311,9 @@ class EventClassifier:
             between = text[a.span.end:first]
             if self.lexicon.reporting is not None and self.lexicon.reporting.search(between):
                 continue
-            if re.match(r"^\s*(?:(?:were|was|are|is|have been|has been|had been|got)\s+)?(?:\w+ly\s+)?$", between, re.I):
-                continue  # "two soldiers wounded", "two soldiers were killed": they suffer it
+            if re.match(r"^\s*(?:were|was|are|is|have been|has been|had been|got)\s+(?:\w+ly\s+)?$", between, re.I) or \
+                    (not between.strip() and _COUNTED.search(text[max(0, a.span.start - 30):a.span.start])):
+                continue  # "two soldiers wounded", "soldiers were killed": they suffer it ("forces killed" act)
             if self._acted_upon(text, a, passive, trigger):
                 continue
             return True
@@ -317,7 +321,11 @@ class EventClassifier:
 
     @staticmethod
     def _same_actors(a: Event, b: Event) -> bool:
-        """Are two events of one clause coded to the same side (an actor left to the default matches any)?"""
+        """Are two events of one clause coded to the same side (an actor left to the default matches any;
+        protesters and rioters are the same crowd, named by what it did)?"""
+        crowd = PROTEST_TYPES | RIOT_TYPES
+        if a.sub_event_type in crowd and b.sub_event_type in crowd:
+            return True
         return a.actor1 == b.actor1 or "actor1_default" in a.flags or "actor1_default" in b.flags
 
     @staticmethod
