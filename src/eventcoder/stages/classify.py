@@ -75,6 +75,9 @@ _OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong
 # a number before a mention: "two soldiers wounded" counts the casualties, the soldiers do not act
 _COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|some|"
                       r"dozens of|scores of|hundreds of|a few|many)\s+(?:[\w'-]+\s+)?$", re.I)
+# "exploded at an army checkpoint", "struck a police station": the side named there is where a blast hit
+_HIT_PLACE = re.compile(r"\b(?:at|near|outside|inside|targeting|targeted|hit|hitting|struck|striking)\s+(?:an?\s+|the\s+)?"
+                        r"(?:[\w'-]+\s+){0,2}$", re.I)
 TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 
@@ -204,6 +207,8 @@ class EventClassifier:
             strong = any(c.weight >= self.lexicon.min_trigger for c in all_cues)
             if not blocked_all and (strong or self.model is not None):
                 sub, p, margin, cue = self.classify_text(text, all_cues, record.actors)
+                # (no absorbing promotion here: the model learnt a note's type from coders' notes, which it
+                # follows better than the cue ranking; only further clauses are absorbed below)
                 if strong or p >= self.settings.min_note_probability:
                     clause = self._evidence_clause(units, cue, text)
                     ev = self._build(record, clause, sub, p, margin, cue, all_cues, country, note=True)
@@ -459,6 +464,11 @@ class EventClassifier:
                 # a named group anywhere in the report ("Al Shabaab claimed the attack") before a
                 # generic actor in the clause; never the side that was hit
                 cands = [a for a in actors if actor_kind(a.name) != "civilians" and id(a) not in victims]
+                if ev.event_type == "Explosions/Remote violence":
+                    # "a car bomb exploded at an army checkpoint": a side named after an agentless blast is
+                    # where it hit, not who set it off
+                    cands = [a for a in cands if not (trigger.end <= a.span.start < clause.end and actor_kind(a.name) != "group"
+                                                      and _HIT_PLACE.search(text[max(0, a.span.start - 40):a.span.start]))]
                 named = [a for a in cands if actor_kind(a.name) == "group"]
                 in_pool = [a for a in cands if a in pool]
                 # a note may name the side that acts in another sentence than the trigger's
