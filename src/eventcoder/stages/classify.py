@@ -234,14 +234,16 @@ class EventClassifier:
                 # a note reports one event: a further clause of a kind the note's event absorbs ("Police
                 # intervened." after the protest it broke up) is that event; one that absorbs the note's
                 # event makes it more specific
-                into = [o for o in out if self.lexicon.absorbed(sub, o.sub_event_type) and self._same_actors(o, ev)]
+                absorbed = [i for i, o in enumerate(out)
+                            if sub != o.sub_event_type and o.sub_event_type in self.lexicon.absorbs.get(sub, ())
+                            and self._same_actors(o, ev)]
+                into = [] if absorbed else \
+                    [o for o in out if self.lexicon.absorbed(sub, o.sub_event_type) and self._same_actors(o, ev)]
                 if into:
                     # its clause reports the event too (the protest's place is named with the protest)
                     o = into[0]
                     o.evidence = Span.of(text, min(o.evidence.start, clause.start), max(o.evidence.end, clause.end))
                     continue
-                absorbed = [i for i, o in enumerate(out)
-                            if self.lexicon.absorbed(o.sub_event_type, sub) and self._same_actors(o, ev)]
                 if absorbed:
                     i = absorbed[0]
                     # the place and date are read from the clause that reports the event, kept as it was

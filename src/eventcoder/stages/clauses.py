@@ -85,6 +85,7 @@ class Lexicon:
         subsumes = spec.get("subsumes", {})
         self.absorb_min_weight = float(subsumes.get("min_weight", 0.8))
         self.absorbs: dict[str, set[str]] = {t: set(v) for t, v in subsumes.get("types", {}).items()}
+        self.model_decides = set(subsumes.get("model_decides", []))
         names = spec.get("name_parts", {}).get("after")
         self.name_part = re.compile(names, re.I) if names else None
         follow = spec.get("follow_on", {})
@@ -116,13 +117,18 @@ class Lexicon:
         return found
 
     def absorbed(self, sub: str, by: str) -> bool:
-        """Does an event of type ``by`` absorb one of type ``sub`` cued in the same clause?"""
+        """Does an event of type ``by`` absorb one of type ``sub`` cued in the same clause? Among the types the
+        model decides, either way (one crowd, one event, the model's type)."""
+        if sub in self.model_decides and by in self.model_decides:
+            return sub in self.absorbs.get(by, ()) or by in self.absorbs.get(sub, ())
         return sub in self.absorbs.get(by, ())
 
     def absorber(self, sub: str, cues: list[Cue]) -> Optional[Cue]:
         """The strongest cue of the clause whose type absorbs ``sub`` (a suicide car bomb over the IED it
-        is), or None."""
-        over = [c for c in cues if not c.header and c.weight >= self.absorb_min_weight and self.absorbed(sub, c.sub_event_type)]
+        is) and retypes it, or None."""
+        over = [c for c in cues if not c.header and c.weight >= self.absorb_min_weight
+                and sub in self.absorbs.get(c.sub_event_type, ())
+                and not (sub in self.model_decides and c.sub_event_type in self.model_decides)]
         return max(over, key=lambda c: (c.weight, -c.start)) if over else None
 
     def casualty_only(self, cues: list[Cue]) -> bool:
