@@ -11,6 +11,12 @@ How an article becomes events:
    at most ``note_max_sentences`` sentences) is one event classified on its whole text, plus an event for
    any further clause that reports a different kind of event; a document that reports violence gets at
    least this best-guess event.
+   One clause, one real event: when a clause cues several sub-types, the most specific absorbs the others
+   for the same actors (``subsumes`` in ``data/triggers.json``: shelling that kills civilians is no Attack
+   besides, a suicide car bomb no IED besides, a protest the police disperse no Peaceful protest besides, a
+   town captured after fighting no Armed clash besides); types the table does not relate stay separate
+   events. A sentence right after an event that only gives its casualties ("The army reported two soldiers
+   wounded.", ``follow_on``) is no event of its own, and its dead count for that event.
 3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
    regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
    actor is the target; a clause naming no actor takes the group the text was just about. Protests (all
