@@ -11,6 +11,12 @@ How an article becomes events:
    at most ``note_max_sentences`` sentences) is one event classified on its whole text, plus an event for
    any further clause that reports a different kind of event; a document that reports violence gets at
    least this best-guess event.
+   One clause, one real event: when a clause cues several sub-types, the most specific absorbs the others
+   for the same actors (``subsumes`` in ``data/triggers.json``: shelling that kills civilians is no Attack
+   besides, a suicide car bomb no IED besides, a protest the police disperse no Peaceful protest besides, a
+   town captured after fighting no Armed clash besides); types the table does not relate stay separate
+   events. A sentence right after an event that only gives its casualties ("The army reported two soldiers
+   wounded.", ``follow_on``) is no event of its own, and its dead count for that event.
 3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
    regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
    actor is the target; a clause naming no actor takes the group the text was just about. Protests (all
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from pathlib import Path
 from typing import Optional
 
@@ -71,6 +78,12 @@ _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|suppor
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
 _OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
+# a number before a mention: "two soldiers wounded" counts the casualties, the soldiers do not act
+_COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|some|"
+                      r"dozens of|scores of|hundreds of|a few|many)\s+(?:[\w'-]+\s+)?$", re.I)
+# "exploded at an army checkpoint", "struck a police station": the side named there is where a blast hit
+_HIT_PLACE = re.compile(r"\b(?:at|near|outside|inside|targeting|targeted|hit|hitting|struck|striking)\s+(?:an?\s+|the\s+)?"
+                        r"(?:[\w'-]+\s+){0,2}$", re.I)
 TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 
@@ -200,6 +213,8 @@ class EventClassifier:
             strong = any(c.weight >= self.lexicon.min_trigger for c in all_cues)
             if not blocked_all and (strong or self.model is not None):
                 sub, p, margin, cue = self.classify_text(text, all_cues, record.actors)
+                # (no absorbing promotion here: the model learnt a note's type from coders' notes, which it
+                # follows better than the cue ranking; only further clauses are absorbed below)
                 if strong or p >= self.settings.min_note_probability:
                     clause = self._evidence_clause(units, cue, text)
                     ev = self._build(record, clause, sub, p, margin, cue, all_cues, country, note=True)
@@ -220,11 +235,40 @@ class EventClassifier:
                     continue
                 primary.add(sub)
                 ev = self._build(record, clause, sub, p, margin, cue, cues, country)
-                if ev is not None:
-                    out.append(ev)
+                if ev is None:
+                    continue
+                # a note reports one event: a further clause of a kind the note's event absorbs ("Police
+                # intervened." after the protest it broke up) is that event; one that absorbs the note's
+                # event makes it more specific
+                absorbed = [i for i, o in enumerate(out)
+                            if sub != o.sub_event_type and o.sub_event_type in self.lexicon.absorbs.get(sub, ())
+                            and self._same_actors(o, ev)]
+                into = [] if absorbed else \
+                    [o for o in out if self.lexicon.absorbed(sub, o.sub_event_type) and self._same_actors(o, ev)]
+                if into:
+                    # its clause reports the event too (the protest's place is named with the protest)
+                    o = into[0]
+                    o.evidence = Span.of(text, min(o.evidence.start, clause.start), max(o.evidence.end, clause.end))
+                    continue
+                if absorbed:
+                    i = absorbed[0]
+                    # the place and date are read from the clause that reports the event, kept as it was
+                    note_ev = self._build(record, out[i].evidence, sub, p, margin, cue, all_cues, country, note=i == 0)
+                    if note_ev is not None:
+                        out[i] = note_ev
+                        continue
+                out.append(ev)
             return out
+        starts = [s.start for s in sentences]
+        last: Optional[tuple[Event, int, Span]] = None  # the last event, its sentence, its clause
         for clause, cues, why in units:
             live = [c for c in cues if c.weight >= self.lexicon.min_trigger]
+            if not why and last is not None and (not live or self.lexicon.casualty_only(live)) \
+                    and self._follows(text, starts, last, clause) and not self._acts(record, clause, live):
+                # "A roadside bomb struck a convoy. The army reported two soldiers wounded.": the sentence
+                # after an event that only gives its casualties is no event of its own; its dead are that event's
+                self._add_fatalities(last[0], text, clause)
+                continue
             if why or not live:
                 continue
             sub, p, margin, cue = self.classify_text(clause.text, cues, self._actors_in(record, clause))
@@ -233,12 +277,21 @@ class EventClassifier:
                 # the model learnt from monitors' notes; in an article's clause a type no cue supports is a
                 # guess, and the clause's own strongest cue the better one
                 sub, p, margin, cue = top.sub_event_type, 0.6 * top.weight, 0.0, top
+            for _ in range(3):
+                # one clause, one real event: the most specific type cued absorbs the others (shelling that
+                # kills civilians is no Attack besides; a protest the police disperse no Peaceful protest)
+                over = self.lexicon.absorber(sub, live)
+                if over is None:
+                    break
+                sub, p, margin, cue = over.sub_event_type, max(p, 0.6 * over.weight), 0.0, over
             ev = self._build(record, clause, sub, p, margin, cue, cues, country)
             if ev is None:
                 continue
             out.append(ev)
+            last = (ev, bisect_right(starts, clause.start) - 1, clause)
             # one clause, several reports ("intensifying its car-bomb operations ... and trying to
-            # advance"): each further defining cue of another event type is an event of its own
+            # advance"): each further defining cue of another event type is an event of its own, unless the
+            # event already coded absorbs it for the same actors
             seen_types = {ev.sub_event_type}
             for other in sorted(live, key=lambda c: c.start):
                 other_type = other.sub_event_type
@@ -247,10 +300,60 @@ class EventClassifier:
                 seen_types.add(other_type)
                 extra = self._build(record, clause, other.sub_event_type, 0.5 * other.weight, 0.0, other,
                                     [other], country)
-                if extra is not None:
-                    extra.flag("split_from_clause")
-                    out.append(extra)
+                if extra is None:
+                    continue
+                if any(self.lexicon.absorbed(other_type, e.sub_event_type) and self._same_actors(e, extra)
+                       for e in out if e.evidence == ev.evidence):
+                    continue
+                extra.flag("split_from_clause")
+                out.append(extra)
         return out
+
+    def _acts(self, record: Record, clause: Span, cues: list[Cue]) -> bool:
+        """Does a side named before the clause's first cue act in it ("On the same day, X killed dozens"),
+        rather than report it ("The army reported two soldiers wounded") or suffer it?"""
+        if not cues:
+            return False
+        text = record.text
+        first = min(c.start for c in cues)
+        trigger = Span.of(text, first, max(c.end for c in cues))
+        passive = self.lexicon.is_passive(text, clause.start, clause.end)
+        for a in self._actors_in(record, clause):
+            if a.span.start >= first or actor_kind(a.name) == "civilians":
+                continue
+            between = text[a.span.end:first]
+            if self.lexicon.reporting is not None and self.lexicon.reporting.search(between):
+                continue
+            if re.match(r"^\s*(?:were|was|are|is|have been|has been|had been|got)\s+(?:\w+ly\s+)?$", between, re.I) or \
+                    (not between.strip() and _COUNTED.search(text[max(0, a.span.start - 30):a.span.start])):
+                continue  # "two soldiers wounded", "soldiers were killed": they suffer it ("forces killed" act)
+            if self._acted_upon(text, a, passive, trigger):
+                continue
+            return True
+        return False
+
+    @staticmethod
+    def _same_actors(a: Event, b: Event) -> bool:
+        """Are two events of one clause coded to the same side (an actor left to the default matches any;
+        protesters and rioters are the same crowd, named by what it did)?"""
+        crowd = PROTEST_TYPES | RIOT_TYPES
+        if a.sub_event_type in crowd and b.sub_event_type in crowd:
+            return True
+        return a.actor1 == b.actor1 or "actor1_default" in a.flags or "actor1_default" in b.flags
+
+    @staticmethod
+    def _follows(text: str, starts: list[int], last: tuple[Event, int, Span], clause: Span) -> bool:
+        """Is ``clause`` in the sentence right after the last event's, in the same paragraph?"""
+        _, sent, ev_clause = last
+        return bisect_right(starts, clause.start) - 1 == sent + 1 and "\n\n" not in text[ev_clause.end:clause.start]
+
+    @staticmethod
+    def _add_fatalities(ev: Event, text: str, clause: Span) -> None:
+        n, fev, fscore = count_fatalities(clause.text, offset=clause.start)
+        if n > (ev.fatalities or 0):
+            ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
+            if fscore < 0.7:
+                ev.flag("vague_fatalities")
 
     @staticmethod
     def _actors_in(record: Record, clause: Span) -> list[ActorMention]:
@@ -305,7 +408,9 @@ class EventClassifier:
     def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str,
                note: bool = False) -> None:
         text = record.text
-        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end]
+        # "according to a military spokesman": the source of the report is no side of it
+        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
+                  and (actor_kind(a.name) == "group" or not self.lexicon.is_source(text, a.span.start, a.span.end))]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
         sub = ev.sub_event_type
         passive = self.lexicon.is_passive(text, clause.start, clause.end)
@@ -367,6 +472,11 @@ class EventClassifier:
                 # a named group anywhere in the report ("Al Shabaab claimed the attack") before a
                 # generic actor in the clause; never the side that was hit
                 cands = [a for a in actors if actor_kind(a.name) != "civilians" and id(a) not in victims]
+                if ev.event_type == "Explosions/Remote violence":
+                    # "a car bomb exploded at an army checkpoint": a side named after an agentless blast is
+                    # where it hit, not who set it off
+                    cands = [a for a in cands if not (trigger.end <= a.span.start < clause.end and actor_kind(a.name) != "group"
+                                                      and _HIT_PLACE.search(text[max(0, a.span.start - 40):a.span.start]))]
                 named = [a for a in cands if actor_kind(a.name) == "group"]
                 in_pool = [a for a in cands if a in pool]
                 # a note may name the side that acts in another sentence than the trigger's

@@ -81,6 +81,20 @@ class Lexicon:
                            for t, pats in refs.items()}
         # decisive types in priority order (first wins when several are cued)
         self.decisive = {t: i for i, t in enumerate(spec.get("decisive", {}).get("types", []))}
+        # which sub-type absorbs which when both are cued in one clause for the same actors
+        subsumes = spec.get("subsumes", {})
+        self.absorb_min_weight = float(subsumes.get("min_weight", 0.8))
+        self.absorbs: dict[str, set[str]] = {t: set(v) for t, v in subsumes.get("types", {}).items()}
+        self.model_decides = set(subsumes.get("model_decides", []))
+        names = spec.get("name_parts", {}).get("after")
+        self.name_part = re.compile(names, re.I) if names else None
+        follow = spec.get("follow_on", {})
+        self.follow_types = set(follow.get("types", []))
+        self.follow_max_weight = float(follow.get("max_weight", 0.0))
+        self.reporting = re.compile(follow["reporting"], re.I) if follow.get("reporting") else None
+        src = spec.get("source_mentions", {})
+        self.source_before = re.compile(src["before"], re.I) if src.get("before") else None
+        self.source_after = re.compile(src["after"], re.I) if src.get("after") else None
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "Lexicon":
@@ -97,7 +111,36 @@ class Lexicon:
                  for sub, w, rx in self.cues for m in rx.finditer(lower)]
         found += [Cue(sub, w, start + m.start(), start + m.end())
                   for sub, w, rx in self.cased for m in rx.finditer(chunk)]
+        if self.name_part is not None:
+            # "the artillery academy", "the Rocket Brigade": part of a name, not a report of the weapon's use
+            found = [c for c in found if not self.name_part.match(text, c.end)]
         return found
+
+    def absorbed(self, sub: str, by: str) -> bool:
+        """Does an event of type ``by`` absorb one of type ``sub`` cued in the same clause? Among the types the
+        model decides, either way (one crowd, one event, the model's type)."""
+        if sub in self.model_decides and by in self.model_decides:
+            return sub in self.absorbs.get(by, ()) or by in self.absorbs.get(sub, ())
+        return sub in self.absorbs.get(by, ())
+
+    def absorber(self, sub: str, cues: list[Cue]) -> Optional[Cue]:
+        """The strongest cue of the clause whose type absorbs ``sub`` (a suicide car bomb over the IED it
+        is) and retypes it, or None."""
+        over = [c for c in cues if not c.header and c.weight >= self.absorb_min_weight
+                and sub in self.absorbs.get(c.sub_event_type, ())
+                and not (sub in self.model_decides and c.sub_event_type in self.model_decides)]
+        return max(over, key=lambda c: (c.weight, -c.start)) if over else None
+
+    def casualty_only(self, cues: list[Cue]) -> bool:
+        """Are all the cues casualty words ("two soldiers wounded"), no act of their own?"""
+        return bool(cues) and all(c.sub_event_type in self.follow_types and c.weight <= self.follow_max_weight
+                                  for c in cues)
+
+    def is_source(self, text: str, start: int, end: int) -> bool:
+        """Is the mention text[start:end] the source of the report ("according to a military spokesman")?"""
+        if self.source_before is not None and self.source_before.search(text[max(0, start - 60):start]):
+            return True
+        return bool(self.source_after is not None and self.source_after.match(text[end:end + 40]))
 
     def mentions_of(self, event_type: str, text: str, start: int, end: int) -> list[Span]:
         """Where ``text[start:end]`` names an event of ``event_type``: its sub-types' trigger cues at any
