@@ -88,12 +88,15 @@ def status_of(server, event_id: str) -> str:
     return server.store.get_event(event_id).review_status
 
 
-def wait_for(predicate, timeout: float = 10.0):
+def wait_for(page, predicate, timeout: float = 10.0):
+    """Poll ``predicate`` while letting Playwright run: the page's requests pass through this test's route
+    gate, a Python handler that only runs while Playwright's loop is pumped (a plain sleep would hold every
+    request the page sends meanwhile)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
-        time.sleep(0.05)
+        page.wait_for_timeout(50)
 
 
 def current(pg) -> str:
@@ -117,12 +120,12 @@ def test_review_three_events_with_the_keyboard(reviewer, server):
     third = press_and_move(page, "x")
     fourth = press_and_move(page, " ")          # skip
     press_and_move(page, "a")
-    wait_for(lambda: status_of(server, fourth) == "accepted")
+    wait_for(page, lambda: status_of(server, fourth) == "accepted")
     assert (status_of(server, first), status_of(server, second), status_of(server, third)) == \
         ("accepted", "rejected", "pending")
     assert press_and_move(page, "k") == fourth  # back to the skipped one
     page.keyboard.press("u")          # undo the last decision
-    wait_for(lambda: status_of(server, fourth) == "pending")
+    wait_for(page, lambda: status_of(server, fourth) == "pending")
     assert current(page) == fourth
     assert press_and_move(page, "j") != fourth
     assert page.text_content("#keys").count("undo") == 1
@@ -179,10 +182,10 @@ def test_map_shows_the_filtered_number_of_markers(reviewer, server):
     assert sum(counts) == expected > 0
     assert int(page.get_attribute("#map-count", "data-count")) == expected
     assert page.locator("#map-list tbody tr").count() == min(expected, 200)
-    wait_for(lambda: int(page.get_attribute("#map", "data-shapes") or 0) > 200)  # Natural Earth countries drawn
+    wait_for(page, lambda: int(page.get_attribute("#map", "data-shapes") or 0) > 200)  # Natural Earth countries drawn
     assert page.locator(".leaflet-shapes-pane canvas").count() == 1
     # Zoomed in on Iraq, the admin-1 regions of the countries in view are loaded from the package.
-    wait_for(lambda: any(u.endswith("/static/vendor/geo/admin1/IRQ.json") for u in page.seen_urls))
+    wait_for(page, lambda: any(u.endswith("/static/vendor/geo/admin1/IRQ.json") for u in page.seen_urls))
 
 
 def test_timeline_brush_narrows_the_list(reviewer, server):
