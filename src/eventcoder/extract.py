@@ -59,9 +59,7 @@ class Extraction:
         work = self._work(inputs, published, batch_size, force, on_problem)
         # A pipeline that can keep batches in flight (ProcessPipeline) computes the next ones while this
         # process stores the last; any other computes each batch when asked.
-        mapped = (self.pipeline.map_ordered(work) if hasattr(self.pipeline, "map_ordered")
-                  else ((("records", self.pipeline([Record(article=a) for a in payload])) if kind == "batch"
-                         else (kind, payload)) for kind, payload in work))
+        mapped = self.pipeline.map_ordered(work) if hasattr(self.pipeline, "map_ordered") else self._map(work)
         for kind, payload in mapped:
             if kind == "stored":
                 yield from payload
@@ -69,6 +67,11 @@ class Extraction:
                 yield from self._flush(payload, on_batch, on_problem)
         self.store.finish_run(self.run_id, self.summary.documents, self.summary.events,
                               self.summary.failed + self.summary.warnings)
+
+    def _map(self, work: Iterator[tuple[str, list]]) -> Iterator[tuple[str, list]]:
+        """Each ``("batch", [Article])`` through the pipeline as ``("records", [Record])``, in this process."""
+        for kind, payload in work:
+            yield ("records", self.pipeline([Record(article=a) for a in payload])) if kind == "batch" else (kind, payload)
 
     def _work(self, inputs, published, batch_size: int, force: bool, on_problem) -> Iterator[tuple[str, list]]:
         """``("batch", [Article])`` to extract, and ``("stored", [Event])`` for a document stored unchanged."""
