@@ -507,7 +507,7 @@ def test_parenthesised_groups_in_a_list_are_not_one_chain(full_geocoder):
 
 def test_the_capital_named_as_such_is_the_capital_city(geocoder):
     # country_fallback is off here: "in the capital" names a place, it is no fallback
-    rec = record_with_events("Two marches took place in the capital on Sunday.", [0], source="Daily Nation (Kenya)")
+    rec = record_with_events("Two rallies were held in the capital on Sunday.", [0], source="Daily Nation (Kenya)")
     geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Nairobi" and ev.geo_precision == 1 and "geo_country_only" not in ev.flags
@@ -529,9 +529,9 @@ def test_a_town_of_the_province_beats_the_province_named_first(full_geocoder):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("text, expected", [
-    ("Residents rallied outside a hotel in Kilkis against 280 migrants (mostly from Afghanistan).", "Kilkis"),
+    ("Villagers gathered at a school in Serres against 90 asylum seekers (most of them from Syria).", "Serres"),
     ("Two students from Mombasa were arrested in Lamu.", "Lamu"),
-    ("A convoy of protesters set out from Beirut to Tripoli.", "Beirut"),
+    ("Dozens of taxis set out from Beirut towards Sidon in protest.", "Beirut"),
 ])
 def test_where_people_come_from_is_not_where_the_event_is(full_geocoder, text, expected):
     rec = record_with_events(text, [0])
@@ -568,7 +568,7 @@ def test_namesakes_among_many(full_geocoder, text, source, location, admin1, poi
 @pytest.mark.slow
 def test_a_generic_contained_name_does_not_pick_its_containers_namesake(full_geocoder):
     # "Central" is a town in many states: it must not pull "Sao Paulo" to a village of that other name
-    rec = record_with_events("Residents protested in the Central Zone of Sao Paulo, Sao Paulo.", [0])
+    rec = record_with_events("Street vendors marched in the Central Zone of Sao Paulo, Sao Paulo, on Monday.", [0])
     full_geocoder([rec])
     assert rec.events[0].admin1 == "Sao Paulo"
 
@@ -584,7 +584,7 @@ def test_a_non_place_word_inside_a_name_is_kept(full_geocoder):
 
 @pytest.mark.slow
 def test_a_long_list_of_districts_shares_the_province(full_geocoder):
-    tops = full_geocoder.places_in("Fighters joined the Taliban in Dawlat Abad, Balkh, Dihdadi, Kishindih, and Zari "
+    tops = full_geocoder.places_in("Militants were active in Dawlat Abad, Balkh, Dihdadi, Kishindih, and Zari "
                                    "districts of Balkh province.")
     by = {}
     for t in tops:
@@ -609,10 +609,10 @@ def test_a_quoted_name_keeps_its_type_word_and_container(geocoder):
 @pytest.mark.slow
 @pytest.mark.parametrize("text, location", [
     # a university named for a person lies in the town named as its container
-    ("Residents blocked a road near the Simon Rodriguez University in El Vigia, Merida state.", "El Vigia"),
+    ("Students blocked an avenue near the Central University in El Tocuyo, Lara state.", "El Tocuyo"),
     # a police station named for its town is at that town
-    ("Two groups clashed in Qwertzpur village under Dalsing Sarai police station (Samastipur, Bihar).",
-     "Dalsingh Sarai"),
+    ("Two families clashed in Qwertzpur village under Rosera police station (Samastipur, Bihar).",
+     "Rosera"),
 ])
 def test_a_building_lies_where_its_name_or_container_says(full_geocoder, text, location):
     rec = record_with_events(text, [0])

@@ -457,7 +457,7 @@ class ActorDictionary:
                 spans.append((m.start(), m.end(), m.group(1), "Ethnic"))
         for start, end, community, kind in spans:
             if any(s < end and start < e for s, e in known):
-                continue  # part of a name the dictionary knows ("Raia Mutomboki-Lukoba militiamen")
+                continue  # part of a name the dictionary knows ("Mai-Mai Kifuafua-Zone militiamen")
             name, home, from_doc = name_of(community, kind)
             add(start, end, name, self.im_inter, home, score=0.7)
             found[-1][2].from_document = from_doc

@@ -527,7 +527,7 @@ class EventClassifier:
             return False
         if re.match(r"^\s*(?:[\w'-]+\s+){0,2}?(?:vehicles?|convoys?|cars?|trucks?|patrols?|tanks?)\s+(?:\w+ly\s+)?"
                     r"(?:struck|hit|ran over|drove over|stepped on|triggered|detonated)\b", after, re.I):
-            # "an army vehicle struck an IED": the vehicle's side is hit
+            # "a police truck hit a roadside bomb": the vehicle's side is hit
             return True
         if re.search(r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
                      r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"

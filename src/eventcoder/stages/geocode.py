@@ -114,7 +114,7 @@ _AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w,
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "near"),
                                                    key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
-# "youths from Mombasa", "(mostly from Afghanistan)": the people's origin, not the event's place (but "withdrew
+# "youths from Mombasa", "(most of them from Syria)": the people's origin, not the event's place (but "withdrew
 # from X", "were evicted from X", "a march set out from X" happened at X)
 _FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )(?<!expelled )(?<!fled )"
                       r"(?<!displaced )(?<!ousted )(?<!driven )(?<!pushed )(?<!out )(?<!started )(?<!departed )"
@@ -333,13 +333,13 @@ class Geocoder:
             if a.named_org or b.named_org:
                 continue
             gap = text[a.cue_end:b.start]
-            # "Bara in the southern countryside of Idleb": a longer gap only when it is all container words
+            # "Kafr X in the western countryside of Hama": a longer gap only when it is all container words
             if (len(gap) > 12 and not (len(gap) <= 40 and _GAP_PARENT.match(gap))) or "\n" in gap:
                 continue
             if ")" in gap and "(" not in gap and re.match(r"\s*\(", text[b.cue_end:]):
-                continue  # "Nihm (Nihm, Sanaa), Sirwah (Sirwah, Marib)": a list of groups, not a chain
+                continue  # "A (A, Hajjah), B (B, Saada)": a list of groups, not a chain
             if gap.strip() == "," and Geocoder._in_list(text, toponyms, i + 1):
-                continue  # "Moyale, Wajir North and North Horr": a list of places, not a chain
+                continue  # "Garissa, Ijara and Lagdera": a list of places, not a chain
             if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
                     b.role or _AFTER_RE.match(text, b.end + 1)):
                 # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container
@@ -412,7 +412,7 @@ class Geocoder:
             countries = [c for c in t.candidates if c.kind == "country" and c.matched == "exact"]
             if countries and (t.role in ("town", "part", "facility", "adm2") or t.cue in ("area", "areas")
                               or fold(t.full).endswith((" area", " areas"))):
-                # "Kosovo area in Mathare", "Darfur village": a country's name given to a neighbourhood
+                # "the Kosovo area of a Nairobi slum", "Darfur village": a country's name given to a neighbourhood
                 t.candidates = [c for c in t.candidates if c.kind != "country"]
             elif countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
@@ -480,7 +480,7 @@ class Geocoder:
                               for k in homes for o in others):
                 t.chosen, t.reason = None, f"{len(homes)} small namesakes, none near the document's other places"
         # an inexact spelling with no container, far from every exactly named place of the document, is a
-        # namesake found by the spelling rules, not the place ("Adhaura ... (Kaimur, Bihar)" is no Sadhaura
+        # namesake found by the spelling rules, not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura
         # in Haryana)
         anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
                    and o.chosen.kind != "country"]
@@ -653,7 +653,7 @@ class Geocoder:
                 s += 0.05  # of namesakes, the seat of the district named after it (El Salto, El Salto municipality)
             if children and c.kind != "country" and (c.main or c.kind in ("adm1", "adm2")) and any(
                     self._containment(k, c) >= 2.0 for k in children):
-                s += 1.0  # "El Callao, Bolivar state": the Bolivar that holds an El Callao
+                s += 1.0  # "Ciudad Piar, Bolivar state": the Bolivar that holds an El Callao
             if parent is not None and parent.chosen is not None:
                 s += self._containment(c, parent.chosen)
             elif neighbours and any(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) < 50
@@ -680,7 +680,7 @@ class Geocoder:
             and (home or not country) and t.cue not in ROAD_CUES and parent is not None \
             and parent.chosen is not None and parent.chosen.kind in ("adm1", "country")
         if parent is not None and parent.chosen is not None and not supported and best.kind != "country" \
-                and not big:  # "Mombasa [Coast Province]": a city that size is itself, whatever its container
+                and not big:  # "Kisumu [Nyanza Province]": a city that size is itself, whatever its container
 
             # "Qalat area of Kushki Kuhna district": a Qalat elsewhere is not it; the container places it
             t.reason = f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
@@ -794,7 +794,7 @@ class Geocoder:
                 j, steps = toponyms[j].parent, steps + 1
             if j is None or toponyms[j].chosen is None:
                 continue
-            # "on Murree road in Rawalpindi", "at the Simon Bolivar University in Merida": a road, or a building
+            # "on Jinnah road in Quetta", "at the Andres Bello University in Caracas": a road, or a building
             # whose name is no town (a person's, a district's), lies in its container ("X police station"
             # named for town X is at X)
             road = (toponyms[j].cue in ROAD_CUES or (toponyms[j].role == "facility" and toponyms[j].chosen.kind
@@ -818,7 +818,7 @@ class Geocoder:
             elif country and target.chosen.country_code != country:
                 rank = 1
             # a province (named, or reached through an unknown village) comes after a town of that province
-            # named beside it ("between Unknownville and Suluk in the countryside of Raqqa": Suluk is nearer
+            # named beside it ("between Unknownville and Tabqa in the countryside of Raqqa": Tabqa is nearer
             # than the province's seat)
             vague = prec >= 3 and target.chosen.kind != "country"
             found.append((rank, target, prec, note, vague))
@@ -857,7 +857,7 @@ class Geocoder:
         abroad = None
         if found is not None and found[0].chosen.kind == "country":
             if country and found[0].chosen.country_code != country:
-                # "arrested six while in transit to Somalia" in a Kenyan report: a foreign country alone is a
+                # "two men held on their way to Somalia" in a Kenyan report: a foreign country alone is a
                 # destination or origin more often than the place; a place of the document's country named
                 # nearby comes first
                 abroad, found = found, None
@@ -919,7 +919,7 @@ class Geocoder:
                               country=cap.country, iso=cap.iso, latitude=cap.latitude, longitude=cap.longitude,
                               geo_precision=1 if named else 3, feature="capital", population=cap.population)
                 if named:
-                    # "marches took place in the capital": the capital city, named without its name
+                    # "protesters gathered in the capital": the capital city, named without its name
                     evidence = Span.of(record.text, sent.start + named.start(1), sent.start + named.end(1)) \
                         if sent is not None else None
                     self._assign(ev, place, evidence, 0.5, f"'the capital' of {cap.country}, the document's country")
