@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
 
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
+from .actors import _data_path, recountry
+from .classify import DOCUMENT_COUNTRY_NOTE
 
 _WS = re.compile(r"\s+")
 NOTES_MAX_CHARS = 300
@@ -33,21 +34,16 @@ def event_id(doc_id: str, event: Event) -> str:
     return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], dict[str, str]]:
+def country_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(ISO alpha-2 -> country name, country name -> ACLED period) of the actors' country table."""
-    from .actors import _data_path
     rows = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
     return {c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows}
 
 
-def place_actors(record: Record, event: Event) -> None:
+def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: dict[str, str]) -> None:
     """A generic actor named for the document's inferred country ("Rioters (Unknown)", "soldiers" read as
     the document's country) takes the country the geocoder placed the document in, when the actors stage
     found none: the gazetteer knows far more towns than the actors stage."""
-    from .actors import recountry
-    from .classify import DOCUMENT_COUNTRY_NOTE
-    by_iso, periods = _countries()
     geo = by_iso.get(str(record.annotations.get("geo_country") or ""), "")
     doc = str((record.annotations.get("country") or {}).get("name") or "")
     # where the two disagree neither is reliably better (a foreign suspect's nationality misleads one, a
@@ -79,6 +75,7 @@ def summary_note(event: Event) -> str:
 class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()
+        self.countries_by_iso, self.periods = country_tables()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
@@ -91,7 +88,7 @@ class Finalizer:
                 if ev.event_id in seen:
                     continue
                 seen.add(ev.event_id)
-                place_actors(record, ev)
+                place_actors(record, ev, self.countries_by_iso, self.periods)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
