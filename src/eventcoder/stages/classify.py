@@ -267,7 +267,7 @@ class EventClassifier:
                     and self._follows(text, starts, last, clause) and not self._acts(record, clause, live):
                 # "A roadside bomb struck a convoy. The army reported two soldiers wounded.": the sentence
                 # after an event that only gives its casualties is no event of its own; its dead are that event's
-                self._add_fatalities(last[0], text, clause)
+                self._set_fatalities(last[0], text, clause, only_more=True)
                 continue
             if why or not live:
                 continue
@@ -348,12 +348,14 @@ class EventClassifier:
         return bisect_right(starts, clause.start) - 1 == sent + 1 and "\n\n" not in text[ev_clause.end:clause.start]
 
     @staticmethod
-    def _add_fatalities(ev: Event, text: str, clause: Span) -> None:
-        n, fev, fscore = count_fatalities(clause.text, offset=clause.start)
-        if n > (ev.fatalities or 0):
-            ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
-            if fscore < 0.7:
-                ev.flag("vague_fatalities")
+    def _set_fatalities(ev: Event, text: str, scope: Span, only_more: bool = False) -> None:
+        """The deaths ``scope`` reports, with their span; ``only_more``: only when they exceed the event's."""
+        n, fev, fscore = count_fatalities(text[scope.start:scope.end], offset=scope.start)
+        if only_more and n <= (ev.fatalities or 0):
+            return
+        ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
+        if fscore < 0.7:
+            ev.flag("vague_fatalities")
 
     @staticmethod
     def _actors_in(record: Record, clause: Span) -> list[ActorMention]:
@@ -395,11 +397,7 @@ class EventClassifier:
             if taken != sub:
                 ev.sub_event_type = taken
                 ev.provenance["sub_event_type"].note += f"; {sub} -> {taken} by actor1's kind"
-        fat_scope = scope
-        n, fev, fscore = count_fatalities(text[fat_scope.start:fat_scope.end], offset=fat_scope.start)
-        ev.set("fatalities", n, stage=STAGE, evidence=fev, score=fscore)
-        if fscore < 0.7:
-            ev.flag("vague_fatalities")
+        self._set_fatalities(ev, text, scope)
         civ = sub in VAC_TYPES or (ev.event_type == "Explosions/Remote violence" and ev.inter2 == 7)
         ev.set("civilian_targeting", CIVILIAN_TARGETING if civ else "", stage=STAGE, evidence=trigger, score=0.8)
         return ev
