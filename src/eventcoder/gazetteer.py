@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "11"
+INDEX_VERSION = "13"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -348,7 +348,7 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
 
     for row in _extras():
         add_place(row["geonameid"], row["name"], row["cc"], row["admin1"], row["admin2"], row["lat"], row["lon"],
-                  row["population"], "extra", "", [row["name"], *row["aliases"]])
+                  row["population"], row["kind"], "", [row["name"], *row["aliases"]])
 
     con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", places)
     con.executemany("INSERT INTO name VALUES (?,?,?,?,?,?)", names)
@@ -372,18 +372,26 @@ def _country_aliases() -> dict[str, list[str]]:
     return out
 
 
+_EXTRA_KINDS = {"": "extra", "adm1": "adm1"}
+
+
 def _extras() -> list[dict]:
     """Our own conflict toponyms (``toponyms.tsv``): camps, crossings, districts and towns GeoNames'
     cities500 lacks, with their GeoNames ids and coordinates."""
     rows = []
     with (DATA_DIR / "toponyms.tsv").open(encoding="utf-8") as f:
         for row in csv.DictReader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+            if (row.get("kind") or "") not in _EXTRA_KINDS:
+                raise ResourceError(f"toponyms.tsv: the row {row['name']!r} has kind {row['kind']!r}, which the "
+                                    f"gazetteer does not know. Leave the column empty (a place) or write adm1.")
             rows.append({
                 "name": row["name"], "aliases": [a for a in (row.get("aliases") or "").split("|") if a],
                 "cc": row["cc"], "admin1": row.get("admin1") or "", "admin2": row.get("admin2") or "",
                 "lat": float(row["lat"]), "lon": float(row["lon"]),
                 "geonameid": int(row["geonameid"]) if row.get("geonameid") else None,
-                "population": int(row.get("population") or 0)})
+                "population": int(row.get("population") or 0),
+                # a former or informal province (Kenya's before 2013) behaves as one; else our own place
+                "kind": _EXTRA_KINDS[row.get("kind") or ""]})
     return rows
 
 

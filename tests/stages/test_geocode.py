@@ -710,3 +710,51 @@ def test_a_village_whose_namesakes_are_all_far_away_is_not_placed_at_one(full_ge
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.admin1 == "Donetska oblast" and ev.geo_precision == 2
+
+
+# ------------------------------------------------ former provinces, actors' home countries, loose spellings
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location, point", [
+    # Kenya's provinces before 2013: a province alone is its capital at precision 3, and a town it
+    # contains stays the town
+    ("Cattle raiders struck a village of Rift Valley Province at dawn.", "Rift Valley Province", (-0.31, 36.07)),
+    ("Youths barricaded roads in Kisumu [Nyanza Province] after the vote.", "Kisumu", (-0.10, 34.76)),
+    ("Women marched through Mombasa, Coast Province, against drug dealers.", "Mombasa", (-4.05, 39.66)),
+])
+def test_kenyas_former_provinces(full_geocoder, text, location, point):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == location and ev.country == "Kenya" and near(ev, point, 5)
+    assert ev.geo_precision == (3 if location.endswith("Province") else 1)
+
+
+@pytest.mark.slow
+def test_an_actors_home_country_decides_between_namesakes(full_geocoder):
+    # Kiunga is a town of Papua New Guinea in cities500; a report on al-Shabaab in Kenya is not there
+    rec = record_with_events("Kenyan soldiers pursued Al Shabaab fighters who had raided Kiunga.", [0])
+    rec.actors = [ActorMention(span=Span.of(rec.article.text, 30, 40), name="Al Shabaab", country="Somalia"),
+                  ActorMention(span=Span.of(rec.article.text, 0, 14), name="Military Forces of Kenya",
+                               country="Kenya")]
+    full_geocoder([rec])
+    assert rec.events[0].country != "Papua New Guinea"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Police battled Toposa raiders near the border.",
+    "Police said Degodia herders clashed with their neighbours over grazing.",
+])
+def test_a_loose_spelling_of_a_village_abroad_is_no_place(full_geocoder, text):
+    # a people's name spelled like a small town or port abroad does not vouch for its own country
+    tops = full_geocoder.places_in(text)
+    assert all(t.chosen is None for t in tops), [(t.text, t.chosen) for t in tops]
+
+
+@pytest.mark.slow
+def test_an_office_named_after_its_province_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("A grenade went off in a bar in Wajir on Monday, North Eastern Provincial "
+                             "Commissioner Jane Roe said.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Wajir"

@@ -16,8 +16,9 @@ How it reads a document:
    A village name several small towns of the country share, none within 100 km of the document's other
    places, is a namesake the gazetteer lacks.
 4. The document's country is the one its toponyms agree on, with the publisher's home country
-   (``publishers.tsv``, or a country named in the source) and demonyms as extra votes; inexact spellings
-   do not vote. Outside that country only exact names of large places, or of towns in a neighbouring
+   (``publishers.tsv``, or a country named in the source), demonyms and the home countries of the
+   dictionary's actors as extra votes; inexact spellings vote only for provinces and cities of 100,000 or
+   more (a village's would vouch for itself). Outside that country only exact names of large places, or of towns in a neighbouring
    country, are accepted.
 5. Each event takes the first place its own evidence names (chain heads first; the document's country
    before others; possessives, "Nairobi police", places people come "from" and countries last; a province
@@ -420,6 +421,11 @@ class Geocoder:
         source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
         # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
         demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _DEMONYM_RE.finditer(record.text)}}
+        # the home countries of the dictionary's actors ("Sabaot Land Defence Force": Kenya) weigh like a
+        # demonym; a generic actor's country ("Protesters (Kenya)") was inferred from the document, so it
+        # says nothing new
+        for cc in self._actor_countries(record):
+            demonyms[cc] = demonyms.get(cc, 0.0) + 0.8
         country = self._focus_country(toponyms, sources, demonyms)
         # toponyms with no exact namesake in the document's country get a transliterated and fuzzy try
         # within it ("Majdel Aanjar" ~ "Majdal Anjar")
@@ -582,8 +588,12 @@ class Geocoder:
                 # inexact spellings do not vote: over the world they find a namesake of almost anything
                 # ("Pokot" ~ a Bogota spelling), and would then vouch for themselves
                 if c.matched != "exact" and not twin and not (
-                        c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5):
-                    continue  # near-exact transliterations (Lower Shabelle ~ Lower Shabeelle) still vote
+                        c.matched == "skeleton" and c.score >= 0.88 and len(t.text) >= 5
+                        and (c.kind in ("adm1", "adm2", "extra") or c.population >= 100_000)):
+                    # near-exact transliterations of provinces and big cities (Lower Shabelle ~ Lower
+                    # Shabeelle) still vote; a village's would vouch for itself (a people's name ~ a
+                    # Black Sea port of 64,000)
+                    continue
                 w = c.score * (0.5 + math.log10(c.population + 10) / 7)
                 if c.matched != "exact" and not twin:
                     w *= 0.5
@@ -994,16 +1004,22 @@ class Geocoder:
                 counts[t.chosen.country_code] = counts.get(t.chosen.country_code, 0) + 1
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
-    def _actor_country(self, record: Record) -> Optional[str]:
-        """The home country the actors stage gives the document's actors ("Mungiki Militia": Kenya), the last
-        hint when the text names no place, publisher or demonym."""
+    def _actor_countries(self, record: Record, inferred: bool = False) -> dict[str, int]:
+        """ISO codes of the home countries the actors stage gives the document's actors, with how many
+        mentions name each; generic actors whose country was inferred from the document only if ``inferred``."""
         counts: dict[str, int] = {}
         for a in record.actors:
-            if a.country:
+            if a.country and (inferred or not a.from_document):
                 for c in self.gazetteer.lookup(a.country, fuzzy=False, limit=3, exact_only=True):
                     if c.kind == "country":
                         counts[c.country_code] = counts.get(c.country_code, 0) + 1
                         break
+        return counts
+
+    def _actor_country(self, record: Record) -> Optional[str]:
+        """The home country the actors stage gives the document's actors ("Mungiki Militia": Kenya), the last
+        hint when the text names no place, publisher or demonym."""
+        counts = self._actor_countries(record, inferred=True)
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
     @staticmethod
