@@ -758,3 +758,20 @@ def test_an_office_named_after_its_province_is_not_the_event_place(full_geocoder
                              "Commissioner Jane Roe said.", [0])
     full_geocoder([rec])
     assert rec.events[0].location == "Wajir"
+
+
+@pytest.mark.slow
+def test_a_town_beside_a_river_of_its_province_is_the_place(full_geocoder):
+    rec = record_with_events("Border guards patrolling the Evros river fired warning shots near the village "
+                             "of Tychero.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Tychero"
+
+
+@pytest.mark.slow
+def test_a_town_given_a_neighbouring_district_of_its_province_is_kept(full_geocoder):
+    # GeoNames puts Nidadavole in East Godavari; reporting after a redrawing of districts names another one
+    rec = record_with_events("Farm workers demonstrated in Nidadavole town (West Godavari, Andhra Pradesh).", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Nidadavole" and ev.geo_precision == 1

@@ -105,6 +105,9 @@ ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
 # A verb followed by title-cased words continues a name ("Raqqa is Being Slaughtered Silently").
 _TITLE_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have)\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
 ROAD_CUES = frozenset({"road", "highway", "street"})
+# Natural features named after a district or town ("the Evros river"): where the event is near, not at,
+# unless nothing else is named
+FEATURE_CUES = frozenset({"river", "lake", "mountain", "mountains"})
 TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayors"})
 # Sentence openers that are also Arabic articles: "As Sawmaah", "At Tall", "An Nabk" keep them.
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
@@ -753,7 +756,13 @@ class Geocoder:
         if p.kind == "adm2":
             if c.admin2 and skeleton(c.admin2) == skeleton(p.admin2 or p.name):
                 return 2.5
-            return 1.0 if d < 30 else -0.5
+            if d < 30:
+                return 1.0
+            # districts are redrawn (Andhra Pradesh went from 13 to 26 in 2022, Kenya's became counties in
+            # 2013) and GeoNames may give a town its old one: an exactly named town of the same province
+            # within 100 km of the district's seat still counts, weakly (not a city of 100,000: those keep
+            # their district, and "the northeast of Sanaa (Nihm, Sanaa)" names the governorate, not the capital)
+            return 0.5 if same_a1 and c.matched == "exact" and d < 100 and c.population < 100_000 else -0.5
         if same_a1:
             return 2.0
         if p.kind == "adm1":
@@ -830,7 +839,9 @@ class Geocoder:
             # a province (named, or reached through an unknown village) comes after a town of that province
             # named beside it ("between Unknownville and Tabqa in the countryside of Raqqa": Tabqa is nearer
             # than the province's seat)
-            vague = prec >= 3 and target.chosen.kind != "country"
+            # so does a river or mountain range beside a town of its province ("patrolling the Evros river
+            # near the village of X": X)
+            vague = (prec >= 3 and target.chosen.kind != "country") or t.cue in FEATURE_CUES
             found.append((rank, target, prec, note, vague))
         if found and min(f[0] for f in found) < 3:
             rank, target, prec, note, vague = min(found, key=lambda f: f[0])
