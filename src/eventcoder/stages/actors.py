@@ -49,6 +49,7 @@ W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelli
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
+W_BOUND_ACRONYM = 0.5  # only where nothing else votes; below the publisher, which it then cannot outvote
 _OPENERS = {"on", "in", "at", "after", "when", "while", "during", "near", "from", "by", "with", "and", "but", "as",
             "of", "for", "to", "since", "following", "around", "reportedly", "meanwhile", "elements", "members",
             "fighters", "militants", "forces", "units", "soldiers"}
@@ -100,6 +101,7 @@ class _Entry:
     # what a bound alias means elsewhere ("rebels": Opposition Rebels (Syria) in Syria, an unidentified armed
     # group in any other country or where the country is unknown)
     fallback: Optional["_Entry"] = None
+    active_in: tuple[str, ...] = ()  # other countries where the group fights
 
 
 def _data_path(name: str) -> Path:
@@ -145,7 +147,8 @@ class ActorDictionary:
             for alias in g["aliases"]:
                 bound = alias.startswith("~")
                 alias = alias.lstrip("~")
-                e = _Entry(g["name"], int(g["inter"]), g.get("country", ""), "group", bound)
+                e = _Entry(g["name"], int(g["inter"]), g.get("country", ""), "group", bound,
+                           active_in=tuple(g.get("active_in", ())))
                 if alias.isupper() or (len(alias) <= 4 and alias[:1].isupper() and not alias.islower()
                                        and any(ch.isupper() for ch in alias[1:])):
                     self.exact.setdefault(alias, e)
@@ -163,6 +166,10 @@ class ActorDictionary:
                 else:
                     self._add_folded(key, e)
         self._last: Optional[tuple[str, list]] = None
+        # foreign forces named by the coalition they fight in: {theatre country: [theatre entries]}
+        self.theatres: dict[str, list[dict]] = defaultdict(list)
+        for th in actors.get("theatres", {}).get("list", []):
+            self.theatres[th["country"]].append(th)
         self.state_heads = {st["kind"]: st for st in actors["state"]}
         head_to_kind: dict[str, str] = {}
         for st in actors["state"]:
@@ -290,11 +297,17 @@ class ActorDictionary:
                     named_peoples.add(m.group(1))
                     vote(self.peoples[m.group(1)], W_PEOPLE, m.start(), m.end())
         homes: set[str] = set()  # a group's home counts once, however often it is named
+        publisher = self.publisher_country(record.article.source)
         for start, end, e in self.alias_matches(text):
             if e.kind == "group" and e.country and not e.bound and e.name not in homes:
                 homes.add(e.name)
-                vote(e.country, W_GROUP_HOME, start, end)
-        publisher = self.publisher_country(record.article.source)
+                # a national outlet of a country the group also fights in reports from there
+                vote(publisher if publisher in e.active_in else e.country, W_GROUP_HOME, start, end)
+        if not votes:
+            # a note with no other cue: an acronym bound to one country ("GSU", "SLDF") is then the best clue
+            for start, end, e in self.alias_matches(text):
+                if e.kind == "group" and e.bound and e.country and text[start:end].isupper():
+                    vote(e.country, W_BOUND_ACRONYM, start, end)
         if publisher:
             votes[publisher] += W_PUBLISHER
         if not votes:
@@ -336,8 +349,9 @@ class ActorDictionary:
         out = name.replace("{country}", country or "Unknown").replace("{period}", period)
         return out.replace(" ()", "")
 
-    def find(self, text: str, country: str, entities=()) -> list[ActorMention]:
-        """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``."""
+    def find(self, text: str, country: str, entities=(), published: str = "") -> list[ActorMention]:
+        """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``; ``published``
+        (ISO date, "" if unknown) dates the coalitions a foreign force is named by."""
         found: list[tuple[int, int, ActorMention]] = []
 
         def add(start: int, end: int, name: str, inter: int, home: str, known: bool = True, score: float = 1.0):
@@ -400,7 +414,21 @@ class ActorDictionary:
         kept.sort(key=lambda t: t[0])
         mentions = [a for _, _, a in kept]
         _resolve_anaphora(text, mentions)
-        return mentions
+        named = {a.name for a in mentions}
+        return [self._in_theatre(a, country, published, named) for a in mentions]
+
+    def _in_theatre(self, mention: ActorMention, country: str, published: str, named: set[str]) -> ActorMention:
+        """A foreign state's military in a theatre where ACLED codes it by its coalition ("US forces" in Syria:
+        Global Coalition Against Daesh); any other mention comes back as it was. ``named``: the names the
+        text mentions (an ``if_named`` coalition applies only among them)."""
+        if actor_kind(mention.name) != "military" or "border" in mention.span.text.lower():
+            return mention
+        for th in self.theatres.get(country, ()):
+            if th.get("if_named") and th["name"] not in named:
+                continue
+            if mention.country in th["forces_of"] and (not published or th["since"] <= published[:10] <= th.get("until", "9999")):
+                return mention.model_copy(update={"name": th["name"], "inter": 8, "country": ""})
+        return mention
 
 
     def unit_name(self, phrase: str) -> str:
@@ -557,5 +585,6 @@ class ActorResolver:
         for record in records:
             country = self.dictionary.infer_country(record)
             record.annotations["country"] = country
-            record.actors = self.dictionary.find(record.text, country["name"], record.entities)
+            published = record.article.published.isoformat() if record.article.published else ""
+            record.actors = self.dictionary.find(record.text, country["name"], record.entities, published)
         return records
