@@ -280,3 +280,23 @@ def test_a_bound_acronym_is_a_cue_only_where_nothing_else_is(dictionary):
     assert dictionary.infer_country(alone)["name"] == "Kenya"
     placed = Record(article=Article(doc_id="b2", text="A GSU officer was stabbed at a rally in Mogadishu."))
     assert dictionary.infer_country(placed)["name"] == "Somalia"
+
+
+@pytest.mark.parametrize("country,expected", [
+    ("Mexico", "Unidentified Gang (Mexico)"),
+    ("Kenya", "Unidentified Armed Group (Kenya)"),  # ACLED names gangs so only in Latin America and the Caribbean
+    ("", "Unidentified Gang (Unknown)"),              # left for the finalize stage, which may place it
+])
+def test_an_unattributed_gang_is_named_by_region(dictionary, country, expected):
+    assert expected in [n for _, n in names(dictionary, "A gang robbed a shop at night.", country)]
+
+
+def test_a_gang_placed_later_follows_the_same_convention():
+    from eventcoder.stages.actors import gang_countries, recountry
+    gangs = gang_countries()
+    assert recountry("Unidentified Gang (Unknown)", "Brazil", "", gangs) == "Unidentified Gang (Brazil)"
+    assert recountry("Unidentified Gang (Unknown)", "Kenya", "", gangs) == "Unidentified Armed Group (Kenya)"
+
+
+def test_a_national_army_by_its_own_name(dictionary):
+    assert "Military Forces of Uganda (1986-)" in [n for _, n in names(dictionary, "UPDF units shelled a hill.", "Uganda")]

@@ -157,6 +157,9 @@ class ActorDictionary:
         for st in actors["state"]:
             for alias in st["bare"]:
                 self._add_folded(_fold(alias), _Entry(st["name"], int(st["inter"]), "", st["kind"]))
+        # generic kinds named so only in some countries ("Unidentified Gang"), the unidentified armed group elsewhere
+        self.generic_only_in = {gen["kind"]: set(gen["only_in"]) for gen in actors["generic"] if gen.get("only_in")}
+        self.unidentified = next(gen["name"] for gen in actors["generic"] if gen["kind"] == "unidentified")
         for gen in actors["generic"]:
             for alias in gen["aliases"]:
                 key = _fold(alias)
@@ -376,7 +379,10 @@ class ActorDictionary:
             if e.kind == "group":
                 add(start, end, e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)
             else:
-                add(start, end, self.fill(e.name, country), e.inter, country, score=0.9 if country else 0.5)
+                name = e.name
+                if e.kind in self.generic_only_in and country and country not in self.generic_only_in[e.kind]:
+                    name = self.unidentified
+                add(start, end, self.fill(name, country), e.inter, country, score=0.9 if country else 0.5)
                 found[-1][2].from_document = True
         self._identity_militias(text, country, add, found)
         # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
@@ -534,9 +540,19 @@ def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
 
 
-def recountry(name: str, country: str, period: str = "") -> str:
+def gang_countries() -> set[str]:
+    """The countries where ACLED names an unattributed gang "Unidentified Gang (X)" (elsewhere it is an
+    unidentified armed group), from the generic entries of data/actors.json."""
+    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
+    return {c for gen in generic if gen["kind"] == "gang" for c in gen.get("only_in", ())}
+
+
+def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str]] = None) -> str:
     """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
-    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)". Names of another shape come back unchanged."""
+    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)"; with ``gangs`` (see gang_countries) an unidentified
+    gang outside those countries becomes an unidentified armed group. Names of another shape come back unchanged."""
+    if gangs is not None and country not in gangs and name.startswith("Unidentified Gang ("):
+        name = "Unidentified Armed Group (" + name[len("Unidentified Gang ("):]
     m = _DOC_COUNTRY_NAME.match(name)
     if not m:
         return name
