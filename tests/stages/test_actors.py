@@ -300,3 +300,18 @@ def test_a_gang_placed_later_follows_the_same_convention():
 
 def test_a_national_army_by_its_own_name(dictionary):
     assert "Military Forces of Uganda (1986-)" in [n for _, n in names(dictionary, "UPDF units shelled a hill.", "Uganda")]
+
+
+@pytest.mark.parametrize("text,source,country", [
+    ("Shots were fired at a bar.", "Trinidad Express", "Trinidad and Tobago"),  # an outlet named after its country
+    ("Kyrgyz border guards fired warning shots.", "", "Kyrgyzstan"),
+    ("A Montenegrin fisherman's boat was set on fire.", "", "Montenegro"),
+])
+def test_smaller_countries_are_in_the_country_table(dictionary, text, source, country):
+    record = Record(article=Article(doc_id="t", text=text, source=source))
+    assert dictionary.infer_country(record)["name"] == country
+
+
+def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
+    found = [n for _, n in names(dictionary, "Paraguayan People's Army fighters burned a farm.", "Paraguay")]
+    assert found[0] == "EPP: Paraguayan People's Army"
