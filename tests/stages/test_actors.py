@@ -261,9 +261,9 @@ def test_foreign_forces_in_a_coalition_theatre(dictionary, text, country, publis
 
 
 def test_an_operation_named_in_the_text_renames_its_forces(dictionary):
-    inside = [a.name for a in dictionary.find("Turkish troops and allied factions under OPS shelled a farm.", "Syria",
+    inside = [a.name for a in dictionary.find("Allied factions and Turkish troops of OPS stormed a hamlet.", "Syria",
                                               published="2020-02-01")]
-    elsewhere = [a.name for a in dictionary.find("Turkish troops shelled a farm.", "Syria", published="2020-02-01")]
+    elsewhere = [a.name for a in dictionary.find("Turkish troops stormed a hamlet.", "Syria", published="2020-02-01")]
     assert inside[0] == "Operation Peace Spring"
     assert elsewhere[0] == "Military Forces of Turkey (2016-)"
 
@@ -271,7 +271,7 @@ def test_an_operation_named_in_the_text_renames_its_forces(dictionary):
 @pytest.mark.parametrize("source,country", [("Daily Nation", "Kenya"), ("", "Somalia")])
 def test_a_national_outlet_places_a_cross_border_group_at_home(dictionary, source, country):
     # Al Shabaab also fights in Kenya: a Kenyan paper's note on it is a Kenyan event, anyone else's a Somali one
-    record = Record(article=Article(doc_id="s", text="Police seized explosives from Al Shabaab suspects.", source=source))
+    record = Record(article=Article(doc_id="s", text="Officers found a weapons cache tied to Al Shabaab.", source=source))
     assert dictionary.infer_country(record)["name"] == country
 
 
@@ -304,8 +304,8 @@ def test_a_national_army_by_its_own_name(dictionary):
 
 @pytest.mark.parametrize("text,source,country", [
     ("Shots were fired at a bar.", "Trinidad Express", "Trinidad and Tobago"),  # an outlet named after its country
-    ("Kyrgyz border guards fired warning shots.", "", "Kyrgyzstan"),
-    ("A Montenegrin fisherman's boat was set on fire.", "", "Montenegro"),
+    ("Kyrgyz border guards detained two smugglers.", "", "Kyrgyzstan"),
+    ("A Montenegrin ferry crew went on strike.", "", "Montenegro"),
 ])
 def test_smaller_countries_are_in_the_country_table(dictionary, text, source, country):
     record = Record(article=Article(doc_id="t", text=text, source=source))
@@ -313,5 +313,5 @@ def test_smaller_countries_are_in_the_country_table(dictionary, text, source, co
 
 
 def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
-    found = [n for _, n in names(dictionary, "Paraguayan People's Army fighters burned a farm.", "Paraguay")]
+    found = [n for _, n in names(dictionary, "Paraguayan People's Army fighters kidnapped a rancher.", "Paraguay")]
     assert found[0] == "EPP: Paraguayan People's Army"

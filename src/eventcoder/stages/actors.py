@@ -424,7 +424,7 @@ class ActorDictionary:
         return [self._in_theatre(a, country, published, named) for a in mentions]
 
     def _in_theatre(self, mention: ActorMention, country: str, published: str, named: set[str]) -> ActorMention:
-        """A foreign state's military in a theatre where ACLED codes it by its coalition ("US forces" in Syria:
+        """A foreign state's military in a theatre where ACLED codes it by its coalition ("US troops" in Syria:
         Global Coalition Against Daesh); any other mention comes back as it was. ``named``: the names the
         text mentions (an ``if_named`` coalition applies only among them)."""
         if actor_kind(mention.name) != "military" or "border" in mention.span.text.lower():
