@@ -242,3 +242,76 @@ def test_armed_group_named_as_written_without_ner(dictionary, text, expected):
 ])
 def test_state_units_and_towns_are_not_kept_as_written(dictionary, text):
     assert all(a.known for a in dictionary.find(text, "")), [(a.span.text, a.name) for a in dictionary.find(text, "")]
+
+
+@pytest.mark.parametrize("text,country,published,expected", [
+    # a foreign force in a theatre where ACLED codes it by the coalition it fights in
+    ("Two Saudi jets bombed a bridge.", "Yemen", "2019-06-02", "Operation Restoring Hope"),
+    ("US troops set up a new checkpoint.", "Syria", "2021-01-10", "Global Coalition Against Daesh"),
+    ("A US drone strike hit a compound.", "Afghanistan", "2018-07-15", "NATO: North Atlantic Treaty Organization"),
+    # outside the theatre, before the coalition existed, or after it left: the state's own force
+    ("US troops set up a new checkpoint.", "Somalia", "2021-01-10", "Military Forces of the United States (2017-)"),
+    ("Two Saudi jets bombed a bridge.", "Yemen", "2011-06-02", "Military Forces of Saudi Arabia (2015-)"),
+    ("A US drone strike hit a compound.", "Afghanistan", "2022-07-15", "Military Forces of the United States (2017-)"),
+    # a border force shelling across the border is the state's own
+    ("Saudi border guards fired at herders.", "Yemen", "2019-06-02", "Military Forces of Saudi Arabia (2015-)"),
+])
+def test_foreign_forces_in_a_coalition_theatre(dictionary, text, country, published, expected):
+    assert [a.name for a in dictionary.find(text, country, published=published)][0] == expected
+
+
+def test_an_operation_named_in_the_text_renames_its_forces(dictionary):
+    inside = [a.name for a in dictionary.find("Allied factions and Turkish troops of OPS stormed a hamlet.", "Syria",
+                                              published="2020-02-01")]
+    elsewhere = [a.name for a in dictionary.find("Turkish troops stormed a hamlet.", "Syria", published="2020-02-01")]
+    assert inside[0] == "Operation Peace Spring"
+    assert elsewhere[0] == "Military Forces of Turkey (2016-)"
+
+
+@pytest.mark.parametrize("source,country", [("Daily Nation", "Kenya"), ("", "Somalia")])
+def test_a_national_outlet_places_a_cross_border_group_at_home(dictionary, source, country):
+    # Al Shabaab also fights in Kenya: a Kenyan paper's note on it is a Kenyan event, anyone else's a Somali one
+    record = Record(article=Article(doc_id="s", text="Officers found a weapons cache tied to Al Shabaab.", source=source))
+    assert dictionary.infer_country(record)["name"] == country
+
+
+def test_a_bound_acronym_is_a_cue_only_where_nothing_else_is(dictionary):
+    alone = Record(article=Article(doc_id="b", text="A GSU officer was stabbed at a rally."))
+    assert dictionary.infer_country(alone)["name"] == "Kenya"
+    placed = Record(article=Article(doc_id="b2", text="A GSU officer was stabbed at a rally in Mogadishu."))
+    assert dictionary.infer_country(placed)["name"] == "Somalia"
+
+
+@pytest.mark.parametrize("country,expected", [
+    ("Mexico", "Unidentified Gang (Mexico)"),
+    ("Kenya", "Unidentified Armed Group (Kenya)"),  # ACLED names gangs so only in Latin America and the Caribbean
+    ("", "Unidentified Gang (Unknown)"),              # left for the finalize stage, which may place it
+])
+def test_an_unattributed_gang_is_named_by_region(dictionary, country, expected):
+    assert expected in [n for _, n in names(dictionary, "A gang robbed a shop at night.", country)]
+
+
+def test_a_gang_placed_later_follows_the_same_convention():
+    from eventcoder.stages.actors import gang_countries, recountry
+    gangs = gang_countries()
+    assert recountry("Unidentified Gang (Unknown)", "Brazil", "", gangs) == "Unidentified Gang (Brazil)"
+    assert recountry("Unidentified Gang (Unknown)", "Kenya", "", gangs) == "Unidentified Armed Group (Kenya)"
+
+
+def test_a_national_army_by_its_own_name(dictionary):
+    assert "Military Forces of Uganda (1986-)" in [n for _, n in names(dictionary, "UPDF units shelled a hill.", "Uganda")]
+
+
+@pytest.mark.parametrize("text,source,country", [
+    ("Shots were fired at a bar.", "Trinidad Express", "Trinidad and Tobago"),  # an outlet named after its country
+    ("Kyrgyz border guards detained two smugglers.", "", "Kyrgyzstan"),
+    ("A Montenegrin ferry crew went on strike.", "", "Montenegro"),
+])
+def test_smaller_countries_are_in_the_country_table(dictionary, text, source, country):
+    record = Record(article=Article(doc_id="t", text=text, source=source))
+    assert dictionary.infer_country(record)["name"] == country
+
+
+def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
+    found = [n for _, n in names(dictionary, "Paraguayan People's Army fighters kidnapped a rancher.", "Paraguay")]
+    assert found[0] == "EPP: Paraguayan People's Army"

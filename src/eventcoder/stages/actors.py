@@ -49,6 +49,7 @@ W_REGION = 2.5  # curated province names beat a GeoNames town of the same spelli
 W_ADJECTIVE = 1.0
 W_GROUP_HOME = 1.5
 W_PUBLISHER = 0.8
+W_BOUND_ACRONYM = 0.5  # only where nothing else votes; below the publisher, which it then cannot outvote
 _OPENERS = {"on", "in", "at", "after", "when", "while", "during", "near", "from", "by", "with", "and", "but", "as",
             "of", "for", "to", "since", "following", "around", "reportedly", "meanwhile", "elements", "members",
             "fighters", "militants", "forces", "units", "soldiers"}
@@ -100,6 +101,7 @@ class _Entry:
     # what a bound alias means elsewhere ("rebels": Opposition Rebels (Syria) in Syria, an unidentified armed
     # group in any other country or where the country is unknown)
     fallback: Optional["_Entry"] = None
+    active_in: tuple[str, ...] = ()  # other countries where the group fights
 
 
 def _data_path(name: str) -> Path:
@@ -145,7 +147,8 @@ class ActorDictionary:
             for alias in g["aliases"]:
                 bound = alias.startswith("~")
                 alias = alias.lstrip("~")
-                e = _Entry(g["name"], int(g["inter"]), g.get("country", ""), "group", bound)
+                e = _Entry(g["name"], int(g["inter"]), g.get("country", ""), "group", bound,
+                           active_in=tuple(g.get("active_in", ())))
                 if alias.isupper() or (len(alias) <= 4 and alias[:1].isupper() and not alias.islower()
                                        and any(ch.isupper() for ch in alias[1:])):
                     self.exact.setdefault(alias, e)
@@ -154,6 +157,9 @@ class ActorDictionary:
         for st in actors["state"]:
             for alias in st["bare"]:
                 self._add_folded(_fold(alias), _Entry(st["name"], int(st["inter"]), "", st["kind"]))
+        # generic kinds named so only in some countries ("Unidentified Gang"), the unidentified armed group elsewhere
+        self.generic_only_in = {gen["kind"]: set(gen["only_in"]) for gen in actors["generic"] if gen.get("only_in")}
+        self.unidentified = next(gen["name"] for gen in actors["generic"] if gen["kind"] == "unidentified")
         for gen in actors["generic"]:
             for alias in gen["aliases"]:
                 key = _fold(alias)
@@ -163,6 +169,10 @@ class ActorDictionary:
                 else:
                     self._add_folded(key, e)
         self._last: Optional[tuple[str, list]] = None
+        # foreign forces named by the coalition they fight in: {theatre country: [theatre entries]}
+        self.theatres: dict[str, list[dict]] = defaultdict(list)
+        for th in actors.get("theatres", {}).get("list", []):
+            self.theatres[th["country"]].append(th)
         self.state_heads = {st["kind"]: st for st in actors["state"]}
         head_to_kind: dict[str, str] = {}
         for st in actors["state"]:
@@ -290,11 +300,17 @@ class ActorDictionary:
                     named_peoples.add(m.group(1))
                     vote(self.peoples[m.group(1)], W_PEOPLE, m.start(), m.end())
         homes: set[str] = set()  # a group's home counts once, however often it is named
+        publisher = self.publisher_country(record.article.source)
         for start, end, e in self.alias_matches(text):
             if e.kind == "group" and e.country and not e.bound and e.name not in homes:
                 homes.add(e.name)
-                vote(e.country, W_GROUP_HOME, start, end)
-        publisher = self.publisher_country(record.article.source)
+                # a national outlet of a country the group also fights in reports from there
+                vote(publisher if publisher in e.active_in else e.country, W_GROUP_HOME, start, end)
+        if not votes:
+            # a note with no other cue: an acronym bound to one country ("GSU", "SLDF") is then the best clue
+            for start, end, e in self.alias_matches(text):
+                if e.kind == "group" and e.bound and e.country and text[start:end].isupper():
+                    vote(e.country, W_BOUND_ACRONYM, start, end)
         if publisher:
             votes[publisher] += W_PUBLISHER
         if not votes:
@@ -336,8 +352,9 @@ class ActorDictionary:
         out = name.replace("{country}", country or "Unknown").replace("{period}", period)
         return out.replace(" ()", "")
 
-    def find(self, text: str, country: str, entities=()) -> list[ActorMention]:
-        """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``."""
+    def find(self, text: str, country: str, entities=(), published: str = "") -> list[ActorMention]:
+        """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``; ``published``
+        (ISO date, "" if unknown) dates the coalitions a foreign force is named by."""
         found: list[tuple[int, int, ActorMention]] = []
 
         def add(start: int, end: int, name: str, inter: int, home: str, known: bool = True, score: float = 1.0):
@@ -362,7 +379,10 @@ class ActorDictionary:
             if e.kind == "group":
                 add(start, end, e.name, e.inter, e.country, score=1.0 if not e.bound else 0.8)
             else:
-                add(start, end, self.fill(e.name, country), e.inter, country, score=0.9 if country else 0.5)
+                name = e.name
+                if e.kind in self.generic_only_in and country and country not in self.generic_only_in[e.kind]:
+                    name = self.unidentified
+                add(start, end, self.fill(name, country), e.inter, country, score=0.9 if country else 0.5)
                 found[-1][2].from_document = True
         self._identity_militias(text, country, add, found)
         # an acronym the dictionary lacks, named as an armed actor: "HBDH militants" is kept as "HBDH"
@@ -400,7 +420,21 @@ class ActorDictionary:
         kept.sort(key=lambda t: t[0])
         mentions = [a for _, _, a in kept]
         _resolve_anaphora(text, mentions)
-        return mentions
+        named = {a.name for a in mentions}
+        return [self._in_theatre(a, country, published, named) for a in mentions]
+
+    def _in_theatre(self, mention: ActorMention, country: str, published: str, named: set[str]) -> ActorMention:
+        """A foreign state's military in a theatre where ACLED codes it by its coalition ("US troops" in Syria:
+        Global Coalition Against Daesh); any other mention comes back as it was. ``named``: the names the
+        text mentions (an ``if_named`` coalition applies only among them)."""
+        if actor_kind(mention.name) != "military" or "border" in mention.span.text.lower():
+            return mention
+        for th in self.theatres.get(country, ()):
+            if th.get("if_named") and th["name"] not in named:
+                continue
+            if mention.country in th["forces_of"] and (not published or th["since"] <= published[:10] <= th.get("until", "9999")):
+                return mention.model_copy(update={"name": th["name"], "inter": 8, "country": ""})
+        return mention
 
 
     def unit_name(self, phrase: str) -> str:
@@ -506,9 +540,19 @@ def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
 
 
-def recountry(name: str, country: str, period: str = "") -> str:
+def gang_countries() -> set[str]:
+    """The countries where ACLED names an unattributed gang "Unidentified Gang (X)" (elsewhere it is an
+    unidentified armed group), from the generic entries of data/actors.json."""
+    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
+    return {c for gen in generic if gen["kind"] == "gang" for c in gen.get("only_in", ())}
+
+
+def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str]] = None) -> str:
     """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
-    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)". Names of another shape come back unchanged."""
+    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)"; with ``gangs`` (see gang_countries) an unidentified
+    gang outside those countries becomes an unidentified armed group. Names of another shape come back unchanged."""
+    if gangs is not None and country not in gangs and name.startswith("Unidentified Gang ("):
+        name = "Unidentified Armed Group (" + name[len("Unidentified Gang ("):]
     m = _DOC_COUNTRY_NAME.match(name)
     if not m:
         return name
@@ -557,5 +601,6 @@ class ActorResolver:
         for record in records:
             country = self.dictionary.infer_country(record)
             record.annotations["country"] = country
-            record.actors = self.dictionary.find(record.text, country["name"], record.entities)
+            published = record.article.published.isoformat() if record.article.published else ""
+            record.actors = self.dictionary.find(record.text, country["name"], record.entities, published)
         return records

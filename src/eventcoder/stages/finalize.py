@@ -8,7 +8,7 @@ import re
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
-from .actors import _data_path, recountry
+from .actors import _data_path, gang_countries, recountry
 from .classify import DOCUMENT_COUNTRY_NOTE
 
 _WS = re.compile(r"\s+")
@@ -40,7 +40,8 @@ def country_tables() -> tuple[dict[str, str], dict[str, str]]:
     return {c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows}
 
 
-def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: dict[str, str]) -> None:
+def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: dict[str, str],
+                 gangs: set[str] | None = None) -> None:
     """A generic actor named for the document's inferred country ("Rioters (Unknown)", "soldiers" read as
     the document's country) takes the country the geocoder placed the document in, when the actors stage
     found none: the gazetteer knows far more towns than the actors stage."""
@@ -55,7 +56,7 @@ def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: 
         name = getattr(event, field, "")
         if prov is None or prov.note != DOCUMENT_COUNTRY_NOTE or not name:
             continue
-        moved = recountry(name, geo, periods.get(geo, ""))
+        moved = recountry(name, geo, periods.get(geo, ""), gangs)
         if moved != name:
             setattr(event, field, moved)
             prov.note += f"; moved to {geo}, the geocoded country"
@@ -76,6 +77,7 @@ class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()
         self.countries_by_iso, self.periods = country_tables()
+        self.gangs = gang_countries()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
@@ -88,7 +90,7 @@ class Finalizer:
                 if ev.event_id in seen:
                     continue
                 seen.add(ev.event_id)
-                place_actors(record, ev, self.countries_by_iso, self.periods)
+                place_actors(record, ev, self.countries_by_iso, self.periods, self.gangs)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
