@@ -315,3 +315,9 @@ def test_smaller_countries_are_in_the_country_table(dictionary, text, source, co
 def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
     found = [n for _, n in names(dictionary, "Paraguayan People's Army fighters kidnapped a rancher.", "Paraguay")]
     assert found[0] == "EPP: Paraguayan People's Army"
+
+
+@pytest.mark.parametrize("text", ["Traders marched against the soaring US dollar.",
+                                  "Shopkeepers protested as the Lebanese pound fell again."])
+def test_a_currency_names_no_country(dictionary, text):
+    assert dictionary.infer_country(Record(article=Article(doc_id="c", text=text)))["name"] == ""

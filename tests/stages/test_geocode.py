@@ -775,3 +775,16 @@ def test_a_town_given_a_neighbouring_district_of_its_province_is_kept(full_geoco
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Nidadavole" and ev.geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_currency_named_after_a_country_is_no_place(full_geocoder):
+    tops = full_geocoder.places_in("Traders protested against the rise of the US dollar against the local currency.")
+    assert all(t.chosen is None for t in tops), [(t.text, t.chosen) for t in tops]
+
+
+@pytest.mark.slow
+def test_a_currency_gives_no_fallback_country(full_geocoder):
+    rec = record_with_events("Protesters blocked roads over the price of the US dollar and fuel.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].country != "United States"

@@ -137,6 +137,9 @@ class ActorDictionary:
                     self.country_words.pop(w.lower(), None)
         self.country_re = re.compile(r"\b(" + _alternation(self.country_words) + r")\b", re.I)
         self.country_acronym_re = re.compile(r"(?<![\w.])(" + _alternation(self.acronym_countries) + r")(?![\w])")
+        # "the US dollar", "Lebanese pounds": a currency, not the country
+        self.currency_re = re.compile(r"\s+(?:" + _alternation(countries.get("currency_words", [])) + r")\b", re.I) \
+            if countries.get("currency_words") else None
         # provinces and towns GeoNames' big towns miss; capitalised as written, so "Delta" needs its capital
         self.regions = {r: c["name"] for c in countries["countries"] for r in c.get("regions", [])}
         self.region_re = re.compile(r"(?<![\w-])(" + _alternation(self.regions) + r")(?![\w-])")
@@ -276,6 +279,8 @@ class ActorDictionary:
             # "Saudi-led", "Turkish-backed": the nationality of a foreign backer, not the place
             if text[m.end():m.end() + 1] == "-":
                 w *= 0.3
+            if self.currency_re is not None and self.currency_re.match(text, m.end()):
+                continue
             vote(country, w, m.start(), m.end())
         for m in self.region_re.finditer(text):
             vote(self.regions[m.group(1)], W_REGION, m.start(), m.end())

@@ -101,7 +101,8 @@ AFTER_CUES, BEFORE_CUES = _load_cues()
 PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
-ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "org")
+ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role in ("org", "currency"))
+CURRENCY_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "currency")
 # A verb followed by title-cased words continues a name ("Raqqa is Being Slaughtered Silently").
 _TITLE_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have)\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
 ROAD_CUES = frozenset({"road", "highway", "street"})
@@ -113,7 +114,8 @@ TITLE_WORDS = frozenset({"governor", "governors", "governorship", "mayor", "mayo
 ARTICLE_LIKE = frozenset({"as", "at", "an", "a", "ad", "ar", "az", "ash", "al", "el", "en"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                         "upper", "lower", "new", "old", "greater"})
-_AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items() if r != "org"),
+_AFTER_RE = re.compile(r"[\s'’\"”]*(" + "|".join(sorted((re.escape(w) for w, r in AFTER_CUES.items()
+                                                           if r not in ("org", "currency")),
                                                    key=len, reverse=True)) + r")\b", re.I)
 _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "near"),
                                                    key=len, reverse=True))
@@ -135,7 +137,8 @@ _ORG_OF_RE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+)*
 # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
 _TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
                                                     key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b")
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b"
+                         r"(?!\s+(?:" + "|".join(map(re.escape, sorted(CURRENCY_WORDS))) + r")\b)")
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
@@ -265,7 +268,7 @@ class Geocoder:
         full_end = words[-1][1]
         # a capitalised type word closing the phrase: "Helmand Province", "Rafi LGA"
         cue_word = ""
-        while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") != "org":
+        while len(words) > 1 and AFTER_CUES.get(folded_words[-1], "org") not in ("org", "currency"):
             role = role or AFTER_CUES[folded_words[-1]]
             cue_word = cue_word or folded_words[-1]
             words, folded_words = words[:-1], folded_words[:-1]
