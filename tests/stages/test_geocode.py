@@ -775,3 +775,12 @@ def test_a_town_given_a_neighbouring_district_of_its_province_is_kept(full_geoco
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location == "Nidadavole" and ev.geo_precision == 1
+
+
+def test_a_district_with_no_town_is_placed_at_its_point_with_district_precision(geocoder):
+    # Maruf district has no town in cities500; admin_points.tsv places it (31.49, 67.27)
+    rec = record_with_events("Insurgents attacked a checkpoint in Maruf district of Kandahar province.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert near(ev, (31.49, 67.27), km=5), (ev.location, ev.latitude, ev.longitude)
+    assert (ev.admin1, ev.geo_precision) == ("Kandahar", 2)
