@@ -10,7 +10,7 @@ import pytest
 
 from eventcoder import gazetteer as gz
 from eventcoder.errors import ResourceError
-from eventcoder.gazetteer import Gazetteer, fold, skeleton
+from eventcoder.gazetteer import DATA_DIR, Gazetteer, fold, skeleton
 
 DATA = Path(__file__).parent / "data" / "geo"
 
@@ -181,3 +181,39 @@ def test_province_names_reporting_uses(full, name, cc, gid):
     """admin_aliases.tsv: the province names ACLED prints that GeoNames lacks."""
     assert gid in [c.geonameid for c in full.lookup(name, country=cc) if c.kind == "adm1"]
     assert gid in [c.geonameid for c in full.lookup(name) if c.kind == "adm1"]  # world-wide too
+
+
+# ------------------------------------------------- admin_points.tsv: districts with no town in cities500
+
+@pytest.mark.parametrize("name, admin1, point", [
+    ("Shah Wali Kot", "Kandahar", (32.14, 66.03)),
+    ("Shahwali Kot", "Kandahar", (32.14, 66.03)),     # the spelling run together
+    ("Ma'ruf", "Kandahar", (31.49, 67.27)),
+    ("Chahar Bulak", "Balkh", (36.82, 66.60)),        # Bolak/Bulak
+    ("Nazian", "Nangarhar", (34.06, 70.80)),          # GeoNames: Naziyan
+    ("Wor Mamay", "Paktika", (31.96, 68.81)),         # GeoNames: Wur Mamay
+])
+def test_districts_without_a_town_are_placed_at_their_point(tiny, name, admin1, point):
+    """The tiny index has no Afghan town, so these districts exist only through admin_points.tsv."""
+    found = [c for c in tiny.lookup(name, country="AF") if c.kind == "adm2"]
+    assert found, f"{name} not found"
+    c = found[0]
+    assert (c.country_code, c.admin1) == ("AF", admin1)
+    assert gz.haversine_km(c.latitude, c.longitude, *point) < 5
+
+
+def test_district_whose_source_point_failed_validation_stays_unplaced(tiny):
+    # Khwaja Bahauddin (Takhar) has a 0,0 point in the source list: no point, so no place
+    assert not [c for c in tiny.lookup("Khwaja Bahauddin", country="AF") if c.kind == "adm2"]
+
+
+def test_admin_points_name_real_subdivisions():
+    """Every code in admin_points.tsv is an admin2 code of subdivisions.tsv.gz, with a point in range."""
+    import gzip
+    with gzip.open(DATA_DIR / "subdivisions.tsv.gz", "rt", encoding="utf-8") as f:
+        codes = {line.split("\t")[3] for line in f}
+    points = gz._admin_points()
+    assert len(points) >= 90
+    unknown = [c for c in points if c not in codes]
+    assert not unknown, unknown
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0) for lat, lon in points.values())

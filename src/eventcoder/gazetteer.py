@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "13"
+INDEX_VERSION = "14"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -306,14 +306,20 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
 
     # A subdivision is placed at its seat: the member town whose name it carries, else its most populous
     # town (ACLED codes a district or province alone at its capital).
+    # A unit with no member town is placed at its point from admin_points.tsv, if it has one (Afghan
+    # districts: 102 of 398 have no town in cities500).
+    points = _admin_points()
     for sid, s in subdivisions.items():
         members = [city_rows[g] + (g,) for g in s["members"] if g in city_rows]
-        if not members:
+        if members:
+            bare_names = {skeleton(_bare(fold(n))) for n in [s["name"], *s["aliases"]]}
+            named = [m for m in members if skeleton(m[0]) in bare_names]
+            seat = max(named or members, key=lambda m: m[3])
+            pop = sum(m[3] for m in members)
+        elif s["code"] in points:
+            seat, pop = ("", *points[s["code"]], 0), 0
+        else:
             continue
-        bare_names = {skeleton(_bare(fold(n))) for n in [s["name"], *s["aliases"]]}
-        named = [m for m in members if skeleton(m[0]) in bare_names]
-        seat = max(named or members, key=lambda m: m[3])
-        pop = sum(m[3] for m in members)
         keys = [s["name"], *s["aliases"]]
         keys += [_bare(fold(k)) for k in keys]
         a1 = ""
@@ -361,6 +367,22 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
     con.close()
     os.replace(tmp, path)
     return path
+
+
+def _admin_points() -> dict[str, tuple[float, float]]:
+    """Points for subdivisions with no town in cities500 (``admin_points.tsv``: GeoNames admin code, lat,
+    lon, source), by admin code."""
+    out: dict[str, tuple[float, float]] = {}
+    path = DATA_DIR / "admin_points.tsv"
+    for row in _read_tsv(path):
+        if row[0] == "code":
+            continue  # the header
+        try:
+            out[row[0]] = (float(row[1]), float(row[2]))
+        except (IndexError, ValueError) as e:
+            raise ResourceError(f"{path}: row {row!r} is not 'code<TAB>lat<TAB>lon<TAB>source' ({e}). "
+                                f"Fix the row or regenerate the file.") from e
+    return out
 
 
 def _country_aliases() -> dict[str, list[str]]:

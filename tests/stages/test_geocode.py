@@ -788,3 +788,12 @@ def test_a_currency_gives_no_fallback_country(full_geocoder):
     rec = record_with_events("Protesters blocked roads over the price of the US dollar and fuel.", [0])
     full_geocoder([rec])
     assert rec.events[0].country != "United States"
+
+
+def test_a_district_with_no_town_is_placed_at_its_point_with_district_precision(geocoder):
+    # Maruf district has no town in cities500; admin_points.tsv places it (31.49, 67.27)
+    rec = record_with_events("Insurgents attacked a checkpoint in Maruf district of Kandahar province.", [0])
+    geocoder([rec])
+    ev = rec.events[0]
+    assert near(ev, (31.49, 67.27), km=5), (ev.location, ev.latitude, ev.longitude)
+    assert (ev.admin1, ev.geo_precision) == ("Kandahar", 2)
