@@ -179,6 +179,13 @@ def test_missing_extra_dictionary_names_the_fix(tmp_path):
     ("Fatalities are split across 3 events (5).", 5),
     ("The explosion left 3 personnel injured.", 0),
     ("Police arrested twenty people.", 0),
+    # a day of the month is a date, not a count
+    ("On 21 June 2019, 2 guards were killed and 5 were hurt by a bomb.", 2),
+    ("On 9 July 2019, a 35-year-old shepherd died when a mine went off.", 1),
+    ("Seven militiamen were reported killed in the raid.", 7),
+    ("Residents found the bodies of three herders near the river.", 3),
+    # a note's closing count is the coder's, and is not added to the narrative's
+    ("The bodies of two men were found by the road. 2 fatalities.", 2),
 ])
 def test_fatalities_convention(text, expected):
     assert count_fatalities(text)[0] == expected

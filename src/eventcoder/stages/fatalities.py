@@ -5,8 +5,11 @@ Convention (the one ACLED's coders follow, stated here so reviewers can check a 
 * Count the dead reported for the event: "killing 5", "5 people were killed", "killed two soldiers and a
   civilian" (3), "a family of five was killed" (5), "the death toll rose to 12" (12). People wounded,
   injured or arrested are not counted. Attackers who died count too ("2 militants were also killed").
-* When the text states how a coder coded it ("Fatalities coded as 0", "... coded as 5 in one event"), that
-  statement wins, first number first: the note is the coder's own decision (split events, unverified claims).
+* When the text states how a coder coded it ("Fatalities coded as 0", "... coded as 5 in one event", a
+  closing "2 fatalities."), that statement wins, first number first: the note is the coder's own decision
+  (split events, unverified claims), and is not added to the narrative's count.
+* "The bodies of four men were found" counts 4. A number that is a day of the month ("On 19 March 2020, 3
+  policemen were killed") is never a count.
 * Vague counts take the lower bound a careful coder would defend: "a few"/"several"/"some" 3, "a dozen"/"dozens"
   12, "scores" 20, "hundreds" 100, "many" 10. "Unknown number", "casualties" and "fatalities" without a
   number give 0.
@@ -33,8 +36,13 @@ MAX_FATALITIES = 10_000
 _NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+|a couple of|couple of|a dozen|dozens of|dozens|scores of|hundreds of|a hundred|"
         r"a few|" + "|".join(sorted((w for w in WORDS if " " not in w), key=len, reverse=True)) + r")")
 _MOD = r"(?:at least|about|around|some|nearly|almost|more than|over|up to|approximately|an estimated|roughly)?\s*"
-_NOUN = r"(?:[\w'-]+,?\s+){0,4}?"
-_KILL = r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lost her life|perished|beheaded|executed|murdered|massacred|burned to death|hacked to death|lynched|beaten to death|stabbed to death|gunned down|fatalities|deaths|bodies)"
+# up to four words between a number and its verb ("3 Afghan army soldiers were killed"), none of them a number:
+# in "On 19 March 2020, 3 policemen were killed" the count is 3, not the day
+_NOUN = r"(?:(?!\d[\d,]*\s)[\w'-]+,?\s+){0,4}?"
+# a number that is a day of the month ("19 March") is a date, never a count
+_MONTHS = (r"(?!\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b)")
+_KILL = r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lost her life|perished|beheaded|executed|murdered|massacred|burned to death|hacked to death|lynched|beaten to death|stabbed to death|strangled to death|gunned down|fatalities|deaths|bodies)"
 
 _PATTERNS = [
     # "Fatalities are split across 3 events (5)": this event's share is in the brackets
@@ -42,6 +50,9 @@ _PATTERNS = [
     # "Fatalities coded as 5" / "coded as 0 fatalities"
     re.compile(r"\bfatalit(?:y|ies)\s+(?:were\s+|was\s+|are\s+)?coded\s+as\s+(" + _NUM + r")", re.I),
     re.compile(r"\bcoded\s+as\s+(" + _NUM + r")\s+fatalit", re.I),
+    # a note's closing count, "... bore signs of torture. 2 fatalities." (a number in digits only: "two
+    # fatalities" in a sentence is narrative)
+    re.compile(r"(?:^|[.;:\]]\s*|\s)(\d+)\s+fatalit(?:y|ies)\s*\.?\s*$", re.I),
 ]
 _TOLL = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|is|was|stood at)\s+" + _MOD + r"(" + _NUM + r")\b", re.I)
 # "killing 5 soldiers", "killed two civilians and a child"
@@ -50,10 +61,13 @@ _ACTIVE = re.compile(r"\b(?:killing|killed|kills|kill|shot dead|shooting dead|gu
                      r"claiming the lives of|lynching|lynched)\s+" + _MOD + r"(" + _NUM + r")\b(?!\s*(?:%|percent|km|kilomet|days?|hours?|years?|am|pm))"
                      r"((?:\s+(?:\w+(?:-\w+)?)){0,4}?\s+(?:and|as well as|plus)\s+" + _MOD + r"(" + _NUM + r")\b)?", re.I)
 # "5 soldiers were killed", "three people died", "two dead"
-_PASSIVE = re.compile(r"\b" + _MOD + r"(" + _NUM + r")\s+" + _NOUN + r"(?:(?:were|was|have been|had been|are|got|being)\s+)?"
-                      r"(?:reportedly\s+|also\s+|later\s+|all\s+)?" + _KILL + r"\b", re.I)
+_PASSIVE = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _NOUN
+                      + r"(?:(?:were|was|have been|had been|are|got|being)\s+)?"
+                      r"(?:reportedly\s+|reported\s+|also\s+|later\s+|all\s+)?" + _KILL + r"\b", re.I)
 _LEFT = re.compile(r"\b(?:left|leaving)\s+" + _MOD + r"(" + _NUM + r")\s+(?:[\w'-]+\s+){0,3}?(?:dead|killed)\b", re.I)
 _FAMILY = re.compile(r"\bfamily\s+of\s+(" + _NUM + r")\b", re.I)
+# "found the bodies of four men"
+_BODIES = re.compile(r"\b(?:bodies|corpses|remains)\s+of\s+" + _MOD + r"(" + _NUM + r")\b", re.I)
 _ONE = re.compile(r"\b(?:a|an|one)\s+(?:[\w'-]+\s+){0,3}?(?:was|has been|had been|got)\s+(?:reportedly\s+)?"
                   r"(?:killed|shot dead|shot and killed|murdered|beheaded|executed|lynched|stabbed to death|beaten to death|hacked to death|gunned down)\b", re.I)
 _KILLED_SINGLE = re.compile(r"\b(?:killing|killed|shot dead|murdered|beheaded|lynched|gunned down|executed)\s+"
@@ -106,6 +120,8 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
             n = (n or 0) + (n2 or 0)
         add(n, m, not m.group(1)[0].isdigit() and m.group(1).lower() in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "scores of", "hundreds", "hundreds of", "many", "numerous"))
     for m in _LEFT.finditer(text):
+        add(to_number(m.group(1)), m, False)
+    for m in _BODIES.finditer(text):
         add(to_number(m.group(1)), m, False)
     for m in _FAMILY.finditer(text):
         if re.search(_KILL, text[m.end():m.end() + 60], re.I):
