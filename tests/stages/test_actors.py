@@ -186,6 +186,19 @@ def test_missing_extra_dictionary_names_the_fix(tmp_path):
     ("Residents found the bodies of three herders near the river.", 3),
     # a note's closing count is the coder's, and is not added to the narrative's
     ("The bodies of two men were found by the road. 2 fatalities.", 2),
+    # coordinated victims, "including", "and his bodyguard", and single victims in headlines
+    ("On 2 June 2019, 4 border guards and 1 driver were killed in an ambush.", 5),
+    ("The fighting ended with 25 fighters and 6 soldiers dead.", 31),
+    ("Six people including two nurses and a doctor were killed when the clinic was shelled.", 6),
+    ("The village chief and his driver were shot dead on the road.", 2),
+    ("Gunmen kill tribal elder in market raid", 1),
+    ("Unknown men assassinated a local judge outside his home.", 1),
+    ("Two officers were injured and one was killed in the blast.", 1),
+    ("Ten guards injured and one officer killed in twin blasts.", 1),
+    # the death a protest is about is not the protest's fatality
+    ("Residents protested over the death of a man in police custody.", 0),
+    ("Youths marched against the killing of a trader by police.", 0),
+    ("Police fired on the crowd, leading to the death of one protester.", 1),
 ])
 def test_fatalities_convention(text, expected):
     assert count_fatalities(text)[0] == expected

@@ -8,6 +8,9 @@ Convention (the one ACLED's coders follow, stated here so reviewers can check a 
 * When the text states how a coder coded it ("Fatalities coded as 0", "... coded as 5 in one event", a
   closing "2 fatalities."), that statement wins, first number first: the note is the coder's own decision
   (split events, unverified claims), and is not added to the narrative's count.
+* Victims named side by side add up ("5 guards and 1 driver were killed" 6, "the chief and his driver were
+  shot dead" 2), a count before "including" is the total, and a headline's lone victim counts 1 ("Gunmen kill
+  tribal elder"). The death a protest is about ("protested over the death of a man") is not its fatality.
 * "The bodies of four men were found" counts 4. A number that is a day of the month ("On 19 March 2020, 3
   policemen were killed") is never a count.
 * Vague counts take the lower bound a careful coder would defend: "a few"/"several"/"some" 3, "a dozen"/"dozens"
@@ -42,7 +45,10 @@ _NOUN = r"(?:(?!\d[\d,]*\s)[\w'-]+,?\s+){0,4}?"
 # a number that is a day of the month ("19 March") is a date, never a count
 _MONTHS = (r"(?!\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|"
            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b)")
-_KILL = r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lost her life|perished|beheaded|executed|murdered|massacred|burned to death|hacked to death|lynched|beaten to death|stabbed to death|strangled to death|gunned down|fatalities|deaths|bodies)"
+_KILL = (r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lost her life|perished|beheaded|executed|"
+         r"murdered|massacred|burned to death|hacked to death|lynched|beaten to death|stabbed to death|strangled to death|"
+         r"shot to death|stoned to death|gunned down|assassinated|fatally (?:shot|stabbed|assaulted|wounded|injured)|"
+         r"fatalities|deaths|bodies)")
 
 _PATTERNS = [
     # "Fatalities are split across 3 events (5)": this event's share is in the brackets
@@ -65,15 +71,37 @@ _PASSIVE = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _NO
                       + r"(?:(?:were|was|have been|had been|are|got|being)\s+)?"
                       r"(?:reportedly\s+|reported\s+|also\s+|later\s+|all\s+)?" + _KILL + r"\b", re.I)
 _LEFT = re.compile(r"\b(?:left|leaving)\s+" + _MOD + r"(" + _NUM + r")\s+(?:[\w'-]+\s+){0,3}?(?:dead|killed)\b", re.I)
+# "5 FC personnel and 1 officer were killed", "25 fighters and 6 military fatalities": both counts (but not
+# "Nine officers injured and one policeman killed": the words between hold no verb and no wound)
+_PAIR_NOUN = r"(?:(?!\d[\d,]*\s|(?:were|was|are|injured|wounded|hurt|arrested|abducted|kidnapped|missing)\b)[\w'-]+,?\s+){0,4}?"
+_PASSIVE_PAIR = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _PAIR_NOUN + r"(?:and|,)\s+" + _MOD
+                           + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _PAIR_NOUN
+                           + r"(?:(?:were|was|have been|had been|are|got)\s+)?(?:reportedly\s+|reported\s+|also\s+|all\s+)?"
+                           + r"(?:shot and\s+)?" + _KILL + r"\b", re.I)
+# "Eight people including four children and four officers were killed": the count before "including" is the total
+_INCLUDING = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+(?:[\w'-]+\s+){0,3}?including\s+[^.;]{0,80}?"
+                        r"\b(?:were|was|have been|had been)\s+(?:reportedly\s+|reported\s+)?" + _KILL + r"\b", re.I)
+# "the district head and his bodyguard were killed", "a commander and his 2 guards were killed"
+_AND_HIS = re.compile(r"\b(?:a|an|one|1|the)\s+(?:[\w'-]+\s+){0,3}?and\s+(?:his|her)\s+(?:(" + _NUM + r")\s+)?"
+                      r"(?:bodyguards?|guards?|drivers?|sons?|daughters?|wife|husband|brothers?|children|child|"
+                      r"companions?|escorts?)\s+(?:were|have been|had been)\s+(?:reportedly\s+)?(?:shot and\s+)?"
+                      r"(?:killed|shot dead|murdered|assassinated)\b", re.I)
+# "leading to the death of one demonstrator" (not "protested over the death of a man": a cause, not this event)
+_DEATH_OF = re.compile(r"\b(?:leading\s+to|led\s+to|resulting\s+in|resulted\s+in|causing|caused)\s+(?:the\s+)?deaths?\s+of\s+"
+                       + _MOD + r"(" + _NUM + r")\b(?!\s*(?:%|percent|days?|hours?|years?))", re.I)
 _FAMILY = re.compile(r"\bfamily\s+of\s+(" + _NUM + r")\b", re.I)
 # "found the bodies of four men"
 _BODIES = re.compile(r"\b(?:bodies|corpses|remains)\s+of\s+" + _MOD + r"(" + _NUM + r")\b", re.I)
 _ONE = re.compile(r"\b(?:a|an|one)\s+(?:[\w'-]+\s+){0,3}?(?:was|has been|had been|got)\s+(?:reportedly\s+)?"
-                  r"(?:killed|shot dead|shot and killed|murdered|beheaded|executed|lynched|stabbed to death|beaten to death|hacked to death|gunned down)\b", re.I)
-_KILLED_SINGLE = re.compile(r"\b(?:killing|killed|shot dead|murdered|beheaded|lynched|gunned down|executed)\s+"
-                            r"(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|boy|girl|child|civilian|soldier|policeman|"
+                  r"(?:killed|shot dead|shot and killed|shot to death|murdered|beheaded|executed|lynched|assassinated|"
+                  r"stabbed to death|beaten to death|hacked to death|stoned to death|gunned down|fatally shot)\b", re.I)
+_KILLED_SINGLE = re.compile(r"\b(?:killing|killed|kills|kill|shot dead|murdered|beheaded|lynched|lynch|gunned down|executed|"
+                            r"assassinated|assassinate)\s+"
+                            r"(?!of\b)(?:(?:a|an|one|the)\s+)?(?:[\w'-]+\s+){0,2}?(?:man|woman|boy|girl|child|civilian|soldier|policeman|"
                             r"police officer|officer|farmer|teacher|trader|commander|elder|student|driver|member|militant|"
-                            r"fighter|resident|villager|herder|journalist|chief|official|leader|guard|person)\b", re.I)
+                            r"fighter|resident|villager|herder|journalist|chief|official|leader|guard|person|spokesman|spokesperson|"
+                            r"rustler|thief|robber|suspect|criminal|worker|doctor|nurse|cleric|imam|priest|pastor|judge|lawyer|"
+                            r"mayor|councillor|councilor|politician|businessman|activist)\b", re.I)
 _NONE = re.compile(r"\bno\s+(?:\w+\s+)?(?:fatalities|casualties|deaths|one was killed|injuries or fatalities|deaths or injuries)\b|"
                    r"\bwithout\s+(?:any\s+)?(?:casualties|fatalities)\b", re.I)
 
@@ -113,6 +141,14 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         taken.append((m.start(), m.end()))
         best.append((n, m.start(), m.end(), 0.6 if vague else 0.9))
 
+    for m in _INCLUDING.finditer(text):
+        add(to_number(m.group(1)), m, False)
+    for m in _PASSIVE_PAIR.finditer(text):
+        a, b = to_number(m.group(1)), to_number(m.group(2))
+        if a and b and m.group(1).lower() not in ("a", "an") and m.group(2).lower() not in ("a", "an"):
+            add(a + b, m, False)
+    for m in _AND_HIS.finditer(text):
+        add(1 + (to_number(m.group(1)) if m.group(1) else 1), m, False)
     for m in _ACTIVE.finditer(text):
         n = to_number(m.group(1))
         if m.group(3):
@@ -120,6 +156,8 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
             n = (n or 0) + (n2 or 0)
         add(n, m, not m.group(1)[0].isdigit() and m.group(1).lower() in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "scores of", "hundreds", "hundreds of", "many", "numerous"))
     for m in _LEFT.finditer(text):
+        add(to_number(m.group(1)), m, False)
+    for m in _DEATH_OF.finditer(text):
         add(to_number(m.group(1)), m, False)
     for m in _BODIES.finditer(text):
         add(to_number(m.group(1)), m, False)
