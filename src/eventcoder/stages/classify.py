@@ -64,13 +64,23 @@ PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive for
 RIOT_TYPES = {"Violent demonstration", "Mob violence"}
 TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
+
+
+def _load_roles() -> dict:
+    """The role conventions of ``data/roles.json``, without their ``_doc`` notes."""
+    path = data_path("roles.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise RuntimeError(f"role conventions {path} could not be read ({e}); restore it from the repository") from e
+    strip = lambda d: {k: v for k, v in d.items() if not k.startswith("_")}  # noqa: E731
+    return {k: strip(v) if isinstance(v, dict) else v for k, v in strip(raw).items()}
+
+
+ROLES = _load_roles()
+STATE_KINDS = tuple(ROLES["state_kinds"])
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
-DEFAULT_ACTOR_KIND = {
-    "Arrests": "police", "Protest with intervention": "protesters", "Peaceful protest": "protesters",
-    "Excessive force against protesters": "protesters", "Violent demonstration": "rioters", "Mob violence": "rioters",
-    "Change to group/activity": "military", "Headquarters or base established": "military",
-    "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
-}
+DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
                  r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
@@ -415,42 +425,31 @@ class EventClassifier:
         actor1: Optional[ActorMention] = None
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
-        wanted = None
-        if sub in PROTEST_TYPES:
-            # ACLED codes every protest event to the protesters, the force used on them as actor2
-            wanted = "protesters"
-        elif sub in RIOT_TYPES:
-            wanted = "rioters"
-        if wanted:
+        coded = ROLES["coded_to"].get(sub)
+        if coded:
+            # protests are coded to the protesters, riots to the rioters, the force used on them as actor2
+            # (data/roles.json "coded_to")
+            wanted = coded["actor1"]
             actor1 = next((a for a in actors if actor_kind(a.name) == wanted), None)
             if actor1 is None:
                 actor1 = self._default(wanted, country, ev.evidence)
-            if sub != "Peaceful protest":
-                actor2 = next((a for a in actors if actor_kind(a.name) in ("police", "military", "civilians", "group")
-                               and a.name != actor1.name), None)
-            if actor2 is None and sub == "Excessive force against protesters":
-                actor2 = self._default("police", country, ev.evidence)
+            actor2 = next((a for a in actors if actor_kind(a.name) in coded["actor2"] and a.name != actor1.name), None)
+            if actor2 is None and coded.get("actor2_default"):
+                actor2 = self._default(coded["actor2_default"], country, ev.evidence)
         else:
             pool = in_clause or actors
             by = [a for a in actors if _BY.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             by_in_clause = [a for a in by if a in in_clause]
             before = [a for a in pool if a.span.start < trigger.start]
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
-            if sub == "Arrests":
-                # the side that arrests is a state force (or a group acting as one); the arrested are actor2
-                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims), None)
-            elif sub == "Government regains territory":
-                # "the army recaptured X after it was taken over by militants": the state force named before
-                # the trigger retakes it, not the side of the subordinate "by" phrase
-                actor1 = next((a for a in before if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims), None)
-            elif sub == "Disrupted weapons use":
-                # a seizure or a defusal is coded to the force that makes it, the owner of the weapons (often
-                # "planted by X", "belonging to X") is actor2: a state force named before the trigger acts
-                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims and not _OWNER.search(text[max(0, a.span.start - 30):a.span.start])),
-                              None)
+            where = ROLES["state_acts"].get(sub)
+            if where:
+                # the side that arrests, retakes ground or seizes weapons is a state force; the side acted upon
+                # (the arrested, the owner of the weapons) is actor2 (data/roles.json "state_acts")
+                looked = before if where == "before_trigger" else by_in_clause + pool
+                actor1 = next((a for a in looked if actor_kind(a.name) in STATE_KINDS and id(a) not in victims
+                               and not (where == "by_or_clause_not_owner"
+                                        and _OWNER.search(text[max(0, a.span.start - 30):a.span.start]))), None)
             planters = [a for a in by if _OWNER.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             if actor1 is not None:
                 pass
