@@ -83,7 +83,9 @@ STATE_KINDS = tuple(ROLES["state_kinds"])
 DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
-                 r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
+                 r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?"
+                 # "kidnapped by suspected Al Shabaab": a hedge between "by" and the name
+                 r"(?:(?:suspected|alleged|presumed|unidentified|unknown)\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
@@ -400,7 +402,7 @@ class EventClassifier:
                 ev.flag("conflicting_cues")
         # roles: actors of the evidence clause first; a note may name them in another sentence
         scope = Span.of(text, 0, len(text)) if note else clause
-        self._roles(record, ev, scope, clause, trigger, country, note)
+        self._roles(record, ev, scope, clause, trigger, country, note, header=cue is not None and cue.header)
         if sub in TERRITORY_TYPES:
             # territory changes hands: who takes it decides the sub-type (state forces regain it)
             taken = "Government regains territory" if ev.inter1 == 1 else "Non-state actor overtakes territory"
@@ -414,7 +416,7 @@ class EventClassifier:
 
     # -- roles ----------------------------------------------------------------------------------
     def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str,
-               note: bool = False) -> None:
+               note: bool = False, header: bool = False) -> None:
         text = record.text
         # "according to a military spokesman": the source of the report is no side of it
         actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
@@ -441,6 +443,10 @@ class EventClassifier:
             by = [a for a in actors if _BY.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             by_in_clause = [a for a in by if a in in_clause]
             before = [a for a in pool if a.span.start < trigger.start]
+            if header:
+                # typed by a coder's label ("Non-violent activity: the government released 50 prisoners"): the
+                # label names no one, the note's own sentence does, its subject first
+                before = [a for a in pool if a.span.start >= trigger.end]
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
             where = ROLES["state_acts"].get(sub)
             if where:
@@ -450,6 +456,10 @@ class EventClassifier:
                 actor1 = next((a for a in looked if actor_kind(a.name) in STATE_KINDS and id(a) not in victims
                                and not (where == "by_or_clause_not_owner"
                                         and _OWNER.search(text[max(0, a.span.start - 30):a.span.start]))), None)
+            if actor1 is None and sub in ROLES["own_weapon_types"]:
+                # no force seized it: the named group whose members carried or planted the weapon when it went
+                # off is coded, although its members are the ones hurt (data/roles.json "own_weapon_types")
+                actor1 = next((a for a in pool if actor_kind(a.name) == "group"), None)
             planters = [a for a in by if _OWNER.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             if actor1 is not None:
                 pass
@@ -461,7 +471,7 @@ class EventClassifier:
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
                 # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
                 # may open with a subordinate phrase, so there the actor nearest the trigger acts
-                order = before if note else list(reversed(before))
+                order = before if note or header else list(reversed(before))
                 actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and by:
                 actor1 = by[0]
