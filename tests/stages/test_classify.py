@@ -260,6 +260,11 @@ CONVENTION_ROLES = [
     ("Abduction/forced disappearance", "Shabaab", "Civilians", "A nurse was kidnapped by suspected Al Shabaab near "
      "Dadaab. She was later freed by Kenyan troops across the border."),
     ("Shelling/artillery/missile attack", "Syria", "Opposition", "Rebels were shelled by regime forces near Kafr Nabl."),
+    # the label is itself a trigger phrase: still no one's; the subject acts unless it is a passive's
+    ("Other", "Government of Afghanistan", "Taliban", "Non-violent activity: On 5 June 2021, the Afghan government "
+     "freed 40 Taliban detainees from a prison in Kabul."),
+    ("Other", "Taliban", "Afghanistan", "Non-violent activity: On 2 June 2021, 30 soldiers were released from Taliban "
+     "prisons in Kunduz."),
 ]
 
 

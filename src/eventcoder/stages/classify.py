@@ -98,6 +98,8 @@ _HIT_PLACE = re.compile(r"\b(?:at|near|outside|inside|targeting|targeted|hit|hit
                         r"(?:[\w'-]+\s+){0,2}$", re.I)
 TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
+# a mention followed by a passive auxiliary within two words: "soldiers were released", "the convoy was stopped"
+_PASSIVE_SUBJECT = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?:was|were|had been|has been|have been|got)\s+\w+(?:ed|en|ne)\b", re.I)
 
 
 def cue_features(cues: list[Cue]) -> list[str]:
@@ -402,7 +404,10 @@ class EventClassifier:
                 ev.flag("conflicting_cues")
         # roles: actors of the evidence clause first; a note may name them in another sentence
         scope = Span.of(text, 0, len(text)) if note else clause
-        self._roles(record, ev, scope, clause, trigger, country, note, header=cue is not None and cue.header)
+        # a trigger inside a coder's label ("Non-violent activity: ...") names no one, as a header cue does not
+        label = _HEADER_ONLY.match(text)
+        header = cue is not None and (cue.header or bool(label) and cue.end <= label.end())
+        self._roles(record, ev, scope, clause, trigger, country, note, header=header)
         if sub in TERRITORY_TYPES:
             # territory changes hands: who takes it decides the sub-type (state forces regain it)
             taken = "Government regains territory" if ev.inter1 == 1 else "Non-state actor overtakes territory"
@@ -446,7 +451,8 @@ class EventClassifier:
             if header:
                 # typed by a coder's label ("Non-violent activity: the government released 50 prisoners"): the
                 # label names no one, the note's own sentence does, its subject first
-                before = [a for a in pool if a.span.start >= trigger.end]
+                # ("52 soldiers were released from rebel prisons": the subject of a passive is acted upon)
+                before = [a for a in pool if a.span.start >= trigger.end and not _PASSIVE_SUBJECT.match(text[a.span.end:])]
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
             where = ROLES["state_acts"].get(sub)
             if where:
