@@ -19,10 +19,12 @@ How an article becomes events:
    wounded.", ``follow_on``) is no event of its own, and its dead count for that event.
 3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
    regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
-   actor is the target; a clause naming no actor takes the group the text was just about. Protests (all
-   three kinds, excessive force included) are coded to ``Protesters (country)`` with the force used on them
-   as actor2, riots to ``Rioters (country)``, as ACLED does; arrests to the state force that makes them; an
-   unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
+   actor is the target (a coder's label, "Non-violent activity:", names no one: the note's subject acts); a
+   clause naming no actor takes the group the text was just about. The conventions by type are the data of
+   ``data/roles.json``: protests (all three kinds, excessive force included) are coded to
+   ``Protesters (country)`` with the force used on them as actor2, riots to ``Rioters (country)``, as ACLED
+   does; arrests, regained territory and seized weapons to the state force that acts; a group's own premature
+   blast to the group; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
    police. actor2 is the side acted upon; other actors before the trigger joined by "and",
    "with" or "backed by" are associated actors.
 4. Fatalities follow the convention in ``fatalities.py``; civilian targeting is set for violence against
