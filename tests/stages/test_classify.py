@@ -246,3 +246,44 @@ def test_agentless_bombing_is_unidentified_and_the_killed_soldiers_are_the_targe
     assert [e.sub_event_type for e in events] == ["Suicide bomb"]
     assert events[0].actor1.startswith("Unidentified Armed Group")
     assert events[0].actor2.startswith("Military Forces of Iraq")
+
+
+# Role conventions of data/roles.json and the role readings around them: (sub-event type, actor1, actor2 or -,
+# text). Each fails without its rule: a group's own premature blast is coded to the group, not to an unknown
+# bomber; a coder's label ("Property destruction:") names no one, the subject of the note's sentence acts; a
+# hedged "by suspected X" still names the side that acts, not the force mentioned later.
+CONVENTION_ROLES = [
+    ("Disrupted weapons use", "Boko Haram", "-", "Detonation: On 12 June 2021, two Boko Haram fighters were killed "
+     "when the explosives they were carrying went off early near Gwoza, Borno."),
+    ("Looting/property destruction", "Turkey", "PKK", "Property destruction: On 3 June 2021, Turkish Gendarmerie "
+     "forces destroyed four PKK hideouts near Lice, Diyarbakir."),
+    ("Abduction/forced disappearance", "Shabaab", "Civilians", "A nurse was kidnapped by suspected Al Shabaab near "
+     "Dadaab. She was later freed by Kenyan troops across the border."),
+    ("Shelling/artillery/missile attack", "Syria", "Opposition", "Rebels were shelled by regime forces near Kafr Nabl."),
+    # the label is itself a trigger phrase: still no one's; the subject acts unless it is a passive's
+    ("Other", "Government of Afghanistan", "Taliban", "Non-violent activity: On 5 June 2021, the Afghan government "
+     "freed 40 Taliban detainees from a prison in Kabul."),
+    ("Other", "Taliban", "Afghanistan", "Non-violent activity: On 2 June 2021, 30 soldiers were released from Taliban "
+     "prisons in Kunduz."),
+]
+
+
+@pytest.mark.parametrize("sub,actor1,actor2,text", CONVENTION_ROLES, ids=[r[0][:14] for r in CONVENTION_ROLES])
+def test_role_conventions(extract, sub, actor1, actor2, text):
+    events = extract(text).events
+    typed = [e for e in events if e.sub_event_type == sub]
+    assert typed, [(e.sub_event_type, e.actor1) for e in events]
+    assert _actor_ok(actor1, typed[0].actor1), typed[0].actor1
+    if actor2 == "-":
+        assert actor1.lower() not in (typed[0].actor2 or "").lower(), typed[0].actor2
+    else:
+        assert _actor_ok(actor2, typed[0].actor2), typed[0].actor2
+
+
+def test_role_table_covers_real_types():
+    """Every sub-event type named in data/roles.json is one of ACLED's (a typo would silently drop a rule)."""
+    from eventcoder.stages.classify import ROLES
+    named = set(ROLES["coded_to"]) | set(ROLES["state_acts"]) | set(ROLES["own_weapon_types"]) \
+        | set(ROLES["default_actor_kind"])
+    assert named <= set(SUB_EVENT_TYPES), named - set(SUB_EVENT_TYPES)
+    assert set(ROLES["state_acts"].values()) <= {"by_or_clause", "before_trigger", "by_or_clause_not_owner"}

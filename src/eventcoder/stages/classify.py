@@ -19,10 +19,12 @@ How an article becomes events:
    wounded.", ``follow_on``) is no event of its own, and its dead count for that event.
 3. Roles: actor1 is the side that acts. "by X" in a passive clause names it ("rebels were shelled by
    regime forces"); otherwise the first actor before the trigger, unless the clause is passive, where that
-   actor is the target; a clause naming no actor takes the group the text was just about. Protests (all
-   three kinds, excessive force included) are coded to ``Protesters (country)`` with the force used on them
-   as actor2, riots to ``Rioters (country)``, as ACLED does; arrests to the state force that makes them; an
-   unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
+   actor is the target (a coder's label, "Non-violent activity:", names no one: the note's subject acts); a
+   clause naming no actor takes the group the text was just about. The conventions by type are the data of
+   ``data/roles.json``: protests (all three kinds, excessive force included) are coded to
+   ``Protesters (country)`` with the force used on them as actor2, riots to ``Rioters (country)``, as ACLED
+   does; arrests, regained territory and seized weapons to the state force that acts; a group's own premature
+   blast to the group; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
    police. actor2 is the side acted upon; other actors before the trigger joined by "and",
    "with" or "backed by" are associated actors.
 4. Fatalities follow the convention in ``fatalities.py``; civilian targeting is set for violence against
@@ -64,16 +66,28 @@ PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive for
 RIOT_TYPES = {"Violent demonstration", "Mob violence"}
 TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
+
+
+def _load_roles() -> dict:
+    """The role conventions of ``data/roles.json``, without their ``_doc`` notes."""
+    path = data_path("roles.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise RuntimeError(f"role conventions {path} could not be read ({e}); restore it from the repository") from e
+    strip = lambda d: {k: v for k, v in d.items() if not k.startswith("_")}  # noqa: E731
+    return {k: strip(v) if isinstance(v, dict) else v for k, v in strip(raw).items()}
+
+
+ROLES = _load_roles()
+STATE_KINDS = tuple(ROLES["state_kinds"])
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
-DEFAULT_ACTOR_KIND = {
-    "Arrests": "police", "Protest with intervention": "protesters", "Peaceful protest": "protesters",
-    "Excessive force against protesters": "protesters", "Violent demonstration": "rioters", "Mob violence": "rioters",
-    "Change to group/activity": "military", "Headquarters or base established": "military",
-    "Disrupted weapons use": "unidentified", "Other": "civilians", "Agreement": "government",
-}
+DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
-                 r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?$", re.I)
+                 r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?"
+                 # "kidnapped by suspected Al Shabaab": a hedge between "by" and the name
+                 r"(?:(?:suspected|alleged|presumed|unidentified|unknown)\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
@@ -86,6 +100,8 @@ _HIT_PLACE = re.compile(r"\b(?:at|near|outside|inside|targeting|targeted|hit|hit
                         r"(?:[\w'-]+\s+){0,2}$", re.I)
 TIE_MARGIN = 0.05  # probabilities this close are a tie the trigger cues break
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
+# a mention followed by a passive auxiliary within two words: "soldiers were released", "the convoy was stopped"
+_PASSIVE_SUBJECT = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?:was|were|had been|has been|have been|got)\s+\w+(?:ed|en|ne)\b", re.I)
 
 
 def cue_features(cues: list[Cue]) -> list[str]:
@@ -390,7 +406,10 @@ class EventClassifier:
                 ev.flag("conflicting_cues")
         # roles: actors of the evidence clause first; a note may name them in another sentence
         scope = Span.of(text, 0, len(text)) if note else clause
-        self._roles(record, ev, scope, clause, trigger, country, note)
+        # a trigger inside a coder's label ("Non-violent activity: ...") names no one, as a header cue does not
+        label = _HEADER_ONLY.match(text)
+        header = cue is not None and (cue.header or bool(label) and cue.end <= label.end())
+        self._roles(record, ev, scope, clause, trigger, country, note, header=header)
         if sub in TERRITORY_TYPES:
             # territory changes hands: who takes it decides the sub-type (state forces regain it)
             taken = "Government regains territory" if ev.inter1 == 1 else "Non-state actor overtakes territory"
@@ -404,7 +423,7 @@ class EventClassifier:
 
     # -- roles ----------------------------------------------------------------------------------
     def _roles(self, record: Record, ev: Event, scope: Span, clause: Span, trigger: Span, country: str,
-               note: bool = False) -> None:
+               note: bool = False, header: bool = False) -> None:
         text = record.text
         # "according to a military spokesman": the source of the report is no side of it
         actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
@@ -415,42 +434,40 @@ class EventClassifier:
         actor1: Optional[ActorMention] = None
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
-        wanted = None
-        if sub in PROTEST_TYPES:
-            # ACLED codes every protest event to the protesters, the force used on them as actor2
-            wanted = "protesters"
-        elif sub in RIOT_TYPES:
-            wanted = "rioters"
-        if wanted:
+        coded = ROLES["coded_to"].get(sub)
+        if coded:
+            # protests are coded to the protesters, riots to the rioters, the force used on them as actor2
+            # (data/roles.json "coded_to")
+            wanted = coded["actor1"]
             actor1 = next((a for a in actors if actor_kind(a.name) == wanted), None)
             if actor1 is None:
                 actor1 = self._default(wanted, country, ev.evidence)
-            if sub != "Peaceful protest":
-                actor2 = next((a for a in actors if actor_kind(a.name) in ("police", "military", "civilians", "group")
-                               and a.name != actor1.name), None)
-            if actor2 is None and sub == "Excessive force against protesters":
-                actor2 = self._default("police", country, ev.evidence)
+            actor2 = next((a for a in actors if actor_kind(a.name) in coded["actor2"] and a.name != actor1.name), None)
+            if actor2 is None and coded.get("actor2_default"):
+                actor2 = self._default(coded["actor2_default"], country, ev.evidence)
         else:
             pool = in_clause or actors
             by = [a for a in actors if _BY.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             by_in_clause = [a for a in by if a in in_clause]
             before = [a for a in pool if a.span.start < trigger.start]
+            if header:
+                # typed by a coder's label ("Non-violent activity: the government released 50 prisoners"): the
+                # label names no one, the note's own sentence does, its subject first
+                # ("52 soldiers were released from rebel prisons": the subject of a passive is acted upon)
+                before = [a for a in pool if a.span.start >= trigger.end and not _PASSIVE_SUBJECT.match(text[a.span.end:])]
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
-            if sub == "Arrests":
-                # the side that arrests is a state force (or a group acting as one); the arrested are actor2
-                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims), None)
-            elif sub == "Government regains territory":
-                # "the army recaptured X after it was taken over by militants": the state force named before
-                # the trigger retakes it, not the side of the subordinate "by" phrase
-                actor1 = next((a for a in before if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims), None)
-            elif sub == "Disrupted weapons use":
-                # a seizure or a defusal is coded to the force that makes it, the owner of the weapons (often
-                # "planted by X", "belonging to X") is actor2: a state force named before the trigger acts
-                actor1 = next((a for a in by_in_clause + pool if actor_kind(a.name) in ("police", "military", "government")
-                               and id(a) not in victims and not _OWNER.search(text[max(0, a.span.start - 30):a.span.start])),
-                              None)
+            where = ROLES["state_acts"].get(sub)
+            if where:
+                # the side that arrests, retakes ground or seizes weapons is a state force; the side acted upon
+                # (the arrested, the owner of the weapons) is actor2 (data/roles.json "state_acts")
+                looked = before if where == "before_trigger" else by_in_clause + pool
+                actor1 = next((a for a in looked if actor_kind(a.name) in STATE_KINDS and id(a) not in victims
+                               and not (where == "by_or_clause_not_owner"
+                                        and _OWNER.search(text[max(0, a.span.start - 30):a.span.start]))), None)
+            if actor1 is None and sub in ROLES["own_weapon_types"]:
+                # no force seized it: the named group whose members carried or planted the weapon when it went
+                # off is coded, although its members are the ones hurt (data/roles.json "own_weapon_types")
+                actor1 = next((a for a in pool if actor_kind(a.name) == "group"), None)
             planters = [a for a in by if _OWNER.search(text[max(scope.start, a.span.start - 30):a.span.start])]
             if actor1 is not None:
                 pass
@@ -462,7 +479,7 @@ class EventClassifier:
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
                 # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
                 # may open with a subordinate phrase, so there the actor nearest the trigger acts
-                order = before if note else list(reversed(before))
+                order = before if note or header else list(reversed(before))
                 actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and by:
                 actor1 = by[0]
