@@ -207,13 +207,37 @@ def test_district_whose_source_point_failed_validation_stays_unplaced(tiny):
     assert not [c for c in tiny.lookup("Khwaja Bahauddin", country="AF") if c.kind == "adm2"]
 
 
+@pytest.mark.parametrize("name, cc, admin1, point", [
+    ("Kukawa", "NG", "Borno", (12.66, 13.59)),
+    ("Ugwunagbo", "NG", "Abia", (5.11, 7.30)),
+    ("Dala", "NG", "Kano", (12.01, 8.50)),                       # a Kano city LGA: the city counts elsewhere
+    ("Al Wahdah", "YE", "Amanat al Asimah", (15.34, 44.19)),     # a district of Sanaa city
+    ("Attyal", "YE", "Sana", (15.34, 44.55)),                    # source spelling: Al-Tayyal
+    ("Hajjah", "YE", "Hajjah", (15.66, 43.55)),                  # the district, not 'Hajjah city'
+])
+def test_nigerian_and_yemeni_districts_without_a_town_are_placed(tiny, name, cc, admin1, point):
+    found = [c for c in tiny.lookup(name, country=cc) if c.kind == "adm2"]
+    assert found, f"{name} not found"
+    c = found[0]
+    assert (c.country_code, c.admin1) == (cc, admin1)
+    assert gz.haversine_km(c.latitude, c.longitude, *point) < 5
+
+
+@pytest.mark.parametrize("name", ["Buruku", "Bakassi", "Sokoto South"])
+def test_nigerian_lgas_whose_source_point_failed_validation_stay_unplaced(tiny, name):
+    # Buruku: the source point is 78 km from Buruku town; Bakassi: nearest town is Cameroonian;
+    # Sokoto South: the same point as Sokoto North
+    assert not [c for c in tiny.lookup(name, country="NG") if c.kind == "adm2"]
+
+
 def test_admin_points_name_real_subdivisions():
     """Every code in admin_points.tsv is an admin2 code of subdivisions.tsv.gz, with a point in range."""
     import gzip
     with gzip.open(DATA_DIR / "subdivisions.tsv.gz", "rt", encoding="utf-8") as f:
         codes = {line.split("\t")[3] for line in f}
     points = gz._admin_points()
-    assert len(points) >= 90
+    assert len(points) >= 190
+    assert {c[:2] for c in points} >= {"AF", "NG", "YE"}
     unknown = [c for c in points if c not in codes]
     assert not unknown, unknown
     assert all(-90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0) for lat, lon in points.values())

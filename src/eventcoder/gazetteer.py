@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "14"
+INDEX_VERSION = "15"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -307,7 +307,7 @@ def build(path: str | Path | None = None, min_population: int = 500, cities: dic
     # A subdivision is placed at its seat: the member town whose name it carries, else its most populous
     # town (ACLED codes a district or province alone at its capital).
     # A unit with no member town is placed at its point from admin_points.tsv, if it has one (Afghan
-    # districts: 102 of 398 have no town in cities500).
+    # districts: 102 of 398 have no town in cities500; Nigerian LGAs and Yemeni districts of a city).
     points = _admin_points()
     for sid, s in subdivisions.items():
         members = [city_rows[g] + (g,) for g in s["members"] if g in city_rows]
