@@ -34,7 +34,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "15"
+INDEX_VERSION = "16"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names

@@ -797,3 +797,13 @@ def test_a_district_with_no_town_is_placed_at_its_point_with_district_precision(
     ev = rec.events[0]
     assert near(ev, (31.49, 67.27), km=5), (ev.location, ev.latitude, ev.longitude)
     assert (ev.admin1, ev.geo_precision) == ("Kandahar", 2)
+
+
+@pytest.mark.slow
+def test_a_street_named_after_a_district_elsewhere_is_not_that_district(full_geocoder):
+    # At Tahrir is a district of Sanaa; Tahrir Street runs through many Yemeni towns
+    rec = record_with_events("A shell hit a shop on Tahrir Street at noon. Residents fled to Bab al Kabir (Al "
+                             "Mudhaffar, Taizz).", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location != "At Tahrir" and ev.admin1 == "Taizz", (ev.location, ev.admin1)

@@ -502,6 +502,12 @@ class Geocoder:
                     and t.parent is None and anchors and all(
                     haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
                 t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
+        # "Tahrir Street", "Baghdad Street": a street named after a district or province is no sign of the
+        # event being there (it is in some town's centre); only a container places it
+        for t in toponyms:
+            c = t.chosen
+            if c is not None and t.cue == "street" and t.parent is None and c.kind in ("adm1", "adm2"):
+                t.chosen, t.reason = None, f"a street named after {c.name}, not in it"
         # "Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place,
         # resolved where its container says which
         with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
