@@ -236,6 +236,11 @@ class EventClassifier:
             if kinds & {"Protests", "Riots"}:
                 kinds.discard("Strategic developments")  # protesters detained: an intervention, not arrests
             is_note = len(kinds) < 2
+            if not is_note and self.model is not None:
+                # unless the model, reading the whole note, is sure of one type: coders type a note by its
+                # main report, and a side clause ("police later arrested two") only adds to it
+                ranked = self.model.predict(model_features(text, self.note_cues(record, units), record.actors))
+                is_note = ranked[0][1] >= self.settings.note_model_confidence
         out: list[Event] = []
         if is_note:
             all_cues = self.note_cues(record, units)
