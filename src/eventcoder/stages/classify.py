@@ -10,7 +10,8 @@ How an article becomes events:
    and its cues; without the model artifact, from the strongest cue. A short report (a monitor's note of
    at most ``note_max_sentences`` sentences) is one event classified on its whole text, plus an event for
    any further clause that reports a different kind of event; a document that reports violence gets at
-   least this best-guess event.
+   least this best-guess event. A short text whose clauses cue several event types is typed clause by
+   clause, unless the model reading it whole is sure of one type (``note_model_confidence``).
    One clause, one real event: when a clause cues several sub-types, the most specific absorbs the others
    for the same actors (``subsumes`` in ``data/triggers.json``: shelling that kills civilians is no Attack
    besides, a suicide car bomb no IED besides, a protest the police disperse no Peaceful protest besides, a
@@ -231,7 +232,7 @@ class EventClassifier:
         country = (record.annotations.get("country") or {}).get("name", "")
         is_note = len(sentences) <= self.settings.note_max_sentences and len(text) <= self.settings.note_max_chars
         if is_note:
-            # a short text whose clauses report events of different kinds is typed clause by clause
+            # a short text whose clauses report events of different kinds is typed clause by clause...
             kinds = {SUB_EVENT_TO_EVENT[max(cues, key=lambda c: c.weight).sub_event_type]
                      for _, cues, why in units if cues and not why and max(c.weight for c in cues) >= 0.9}
             if kinds & {"Protests", "Riots"}:

@@ -1,8 +1,9 @@
 """A small linear model for the sub-event type of a clause or a short note.
 
 Multinomial logistic regression over lower-cased word unigrams and bigrams (digits folded to 0) plus the
-trigger cues of ``data/triggers.json`` as extra features, so the model learns how much to trust each cue.
-Trained with numpy only (full-batch Adam, L2), stored as ``data/type_model.json.gz``: the class list and,
+trigger cues of ``data/triggers.json`` and the kinds of actor named (``classify.model_features``) as extra
+features, so the model learns how much to trust each cue. Trained with numpy only (full-batch Adam, L2, rare
+types weighted up by ``balance``), stored as ``data/type_model.json.gz``: the class list and,
 per feature, its weight row (rounded to 3 decimals, near-zero rows dropped). Rebuild it from
 ``../shared/data/dev`` with ``python scripts/build_type_model.py``; the stage runs without it (rules only).
 """
