@@ -39,6 +39,7 @@ class ClassifySettings(BaseModel):
     note_max_sentences: int = Field(4, ge=1, description="a document this short is a monitor's note: one event on its whole text")
     note_max_chars: int = Field(1200, ge=1, description="a note is also at most this long")
     min_note_probability: float = Field(0.3, ge=0, le=1, description="a note with no trigger cue still yields its best-guess event above this")
+    note_model_confidence: float = Field(0.7, ge=0, le=1, description="a short note whose clauses cue several event types is still one event typed on its whole text when the model gives its best type this probability")
     lookback_chars: int = Field(300, ge=0, description="a clause naming no actor takes the last named group this far back")
     low_margin: float = Field(0.2, ge=0, le=1, description="flag low_type_margin when the best two types are closer than this")
 

@@ -1,8 +1,9 @@
 """A small linear model for the sub-event type of a clause or a short note.
 
 Multinomial logistic regression over lower-cased word unigrams and bigrams (digits folded to 0) plus the
-trigger cues of ``data/triggers.json`` as extra features, so the model learns how much to trust each cue.
-Trained with numpy only (full-batch Adam, L2), stored as ``data/type_model.json.gz``: the class list and,
+trigger cues of ``data/triggers.json`` and the kinds of actor named (``classify.model_features``) as extra
+features, so the model learns how much to trust each cue. Trained with numpy only (full-batch Adam, L2, rare
+types weighted up by ``balance``), stored as ``data/type_model.json.gz``: the class list and,
 per feature, its weight row (rounded to 3 decimals, near-zero rows dropped). Rebuild it from
 ``../shared/data/dev`` with ``python scripts/build_type_model.py``; the stage runs without it (rules only).
 """
@@ -74,7 +75,7 @@ class TypeModel:
     @classmethod
     def train(cls, examples: Sequence[list[str]], labels: Sequence[str], classes: Optional[Sequence[str]] = None,
               min_count: int = 2, l2: float = 1e-3, epochs: int = 300, lr: float = 0.05,
-              prune: float = 0.02) -> "TypeModel":
+              prune: float = 0.02, balance: float = 0.0) -> "TypeModel":
         """Fit on feature lists and their labels.
 
         Args:
@@ -86,6 +87,8 @@ class TypeModel:
             epochs: full-batch Adam steps.
             lr: Adam step size.
             prune: weight rows whose largest absolute weight is below this are not stored.
+            balance: each example weighs (its class's count / the mean count) ** -balance, so that rare
+                types are not drowned by common ones (0: every example alike).
         Returns:
             the fitted model.
         """
@@ -111,12 +114,15 @@ class TypeModel:
         mw, vw = np.zeros_like(w), np.zeros_like(w)
         mb, vb = np.zeros_like(b), np.zeros_like(b)
         n = len(examples)
+        freq = y.sum(axis=0)
+        sw = (freq[y.argmax(axis=1)] / freq[freq > 0].mean()) ** -balance
+        sw = (sw / sw.mean()).astype(np.float32)[:, None]
         for t in range(1, epochs + 1):
             z = x @ w + b
             z -= z.max(axis=1, keepdims=True)
             p = np.exp(z)
             p /= p.sum(axis=1, keepdims=True)
-            g = (p - y) / n
+            g = (p - y) * sw / n
             gw = x.T @ g + l2 * w
             gb = g.sum(axis=0)
             for param, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):

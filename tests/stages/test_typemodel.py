@@ -1,0 +1,38 @@
+"""The sub-event type model: class balance in training and the cue x actor-kind features."""
+from __future__ import annotations
+
+from eventcoder.stages.classify import actor_features
+from eventcoder.stages.clauses import Cue
+from eventcoder.stages.typemodel import TypeModel
+from eventcoder.types import ActorMention, Span
+
+
+def test_balance_lifts_a_rare_type_that_shares_its_words_with_a_common_one():
+    # nine notes of one type and one of another, all with the same words: unbalanced, the common type
+    # takes nearly all the probability; fully balanced, the two types weigh alike
+    xs = [["town", "seized"]] * 10
+    ys = ["Armed clash"] * 9 + ["Non-state actor overtakes territory"]
+    classes = ["Armed clash", "Non-state actor overtakes territory"]
+    plain = dict(TypeModel.train(xs, ys, classes=classes).predict(["town", "seized"]))
+    balanced = dict(TypeModel.train(xs, ys, classes=classes, balance=1.0).predict(["town", "seized"]))
+    assert plain["Non-state actor overtakes territory"] < 0.2
+    assert 0.4 < balanced["Non-state actor overtakes territory"] < 0.6
+
+
+def _mention(text: str, name: str, word: str, inter: int) -> ActorMention:
+    start = text.index(word)
+    return ActorMention(span=Span.of(text, start, start + len(word)), name=name, inter=inter)
+
+
+def test_a_cued_type_is_paired_with_the_kind_of_the_first_named_actor():
+    text = "Government troops took control of the town from the insurgents."
+    army = _mention(text, "Military Forces of Chad (2021-)", "Government troops", 1)
+    rebels = _mention(text, "FACT: Front for Change and Concord in Chad", "insurgents", 2)
+    start = text.index("took control of")
+    cue = Cue(sub_event_type="Government regains territory", weight=0.5, start=start, end=start + 15)
+    feats = actor_features([rebels, army], [cue])
+    assert "CUE_FIRST:Government regains territory|military" in feats
+    assert "FIRST:military" in feats
+    # a weak cue (below 0.5) pairs with nothing
+    weak = Cue(sub_event_type="Attack", weight=0.4, start=start, end=start + 15)
+    assert not any(f.startswith("CUE_FIRST:Attack") for f in actor_features([army], [weak]))
