@@ -49,12 +49,12 @@ def nlp_records(cache: Path) -> list[Record]:
 
 
 def folds_of(records: list[Record], k: int, seed: int = 13) -> list[int]:
-    ids = list(range(len(records)))
-    random.Random(seed).shuffle(ids)
-    fold = [0] * len(records)
-    for n, i in enumerate(ids):
-        fold[i] = n % k
-    return fold
+    """A fold for each record. Records with the same text share a fold: dev repeats some notes up to five
+    times (one per event a coder drew from them), and a copy in the training folds would leak its label."""
+    texts = sorted({" ".join(r.text.split()) for r in records})
+    random.Random(seed).shuffle(texts)
+    fold_of_text = {t: n % k for n, t in enumerate(texts)}
+    return [fold_of_text[" ".join(r.text.split())] for r in records]
 
 
 def main() -> None:
