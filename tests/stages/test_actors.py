@@ -141,6 +141,12 @@ def test_document_country(dictionary, text, source, country):
     assert dictionary.infer_country(record)["name"] == country
 
 
+def test_a_backed_country_is_no_place_cue(dictionary):
+    # "pro-Turkey": the backer of the factions, not where they fight (Idlib alone is weaker than a country name)
+    record = Record(article=Article(doc_id="p", text="Pro-Turkey factions raided a village in Idlib countryside."))
+    assert dictionary.infer_country(record)["name"] == "Syria"
+
+
 def test_no_cue_no_country(dictionary):
     assert dictionary.infer_country(Record(article=Article(doc_id="n", text="A man was hurt.")))["name"] == ""
 
@@ -341,3 +347,23 @@ def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
                                   "Shopkeepers protested as the Lebanese pound fell again."])
 def test_a_currency_names_no_country(dictionary, text):
     assert dictionary.infer_country(Record(article=Article(doc_id="c", text=text)))["name"] == ""
+
+
+@pytest.mark.parametrize("text,under", [
+    ("Turkish soldiers and allied fighters, operating under Operation Peace Spring, raided a farm.", 2),
+    ("Rebel fighters under Operation Peace Spring looted shops in the town.", 1),
+])
+def test_forces_operating_under_an_operation_are_the_operation(dictionary, text, under):
+    found = dictionary.find(text, "Syria", published="2021-06-01")
+    assert [a.name for a in found[:under]] == ["Operation Peace Spring"] * under, names(dictionary, text, "Syria")
+
+
+def test_a_mention_far_before_operating_under_keeps_its_name(dictionary):
+    text = "A bomb planted by unknown gunmen wounded a fighter operating under Operation Peace Spring."
+    assert dictionary.find(text, "Syria")[0].name == "Unidentified Armed Group (Syria)"
+
+
+def test_migrants_named_with_a_nationality_are_civilians_of_their_country(dictionary):
+    assert names(dictionary, "Some 300 Syrian refugees returned from Lebanon.", "Lebanon") == \
+        [("refugees", "Civilians (Syria)")]
+    assert names(dictionary, "Some 300 refugees returned to Tyre.", "Lebanon") == [("refugees", "Civilians (Lebanon)")]

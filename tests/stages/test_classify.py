@@ -265,6 +265,12 @@ CONVENTION_ROLES = [
      "freed 40 Taliban detainees from a prison in Kabul."),
     ("Other", "Taliban", "Afghanistan", "Non-violent activity: On 2 June 2021, 30 soldiers were released from Taliban "
      "prisons in Kunduz."),
+    # displacement is coded to the displaced civilians, whoever fought (roles.json "displaced") ...
+    ("Other", "Civilians", "-", "On 4 June 2021, about 500 families fled their homes in Dapdap village, Samar, "
+     "following fighting between the army and the NPA."),
+    # ... unless a side named in the text drove them out
+    ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "
+     "and forced the farmers to flee."),
 ]
 
 
@@ -284,6 +290,6 @@ def test_role_table_covers_real_types():
     """Every sub-event type named in data/roles.json is one of ACLED's (a typo would silently drop a rule)."""
     from eventcoder.stages.classify import ROLES
     named = set(ROLES["coded_to"]) | set(ROLES["state_acts"]) | set(ROLES["own_weapon_types"]) \
-        | set(ROLES["default_actor_kind"])
+        | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"])
     assert named <= set(SUB_EVENT_TYPES), named - set(SUB_EVENT_TYPES)
     assert set(ROLES["state_acts"].values()) <= {"by_or_clause", "before_trigger", "by_or_clause_not_owner"}

@@ -83,6 +83,11 @@ ROLES = _load_roles()
 STATE_KINDS = tuple(ROLES["state_kinds"])
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
 DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
+# displacement notes ("300 families fled the fighting") are coded to the civilians displaced (roles.json "displaced")
+DISPLACED = ROLES.get("displaced", {})
+_DISPLACED_CUE = re.compile(DISPLACED["cue"], re.I) if DISPLACED.get("cue") else None
+_DISPLACER = re.compile(DISPLACED["displacer"], re.I) if DISPLACED.get("displacer") else None
+_BETWEEN = re.compile(r"\bbetween\b(?:(?!\b(?:and|,)\b)[^.;])*(?:\b(?:and)\b[^.;]{0,40})?$", re.I)
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
                  r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?"
@@ -435,6 +440,8 @@ class EventClassifier:
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
         coded = ROLES["coded_to"].get(sub)
+        if coded is None and sub in DISPLACED.get("types", ()) and self._displaced(text, scope, actors):
+            coded = DISPLACED
         if coded:
             # protests are coded to the protesters, riots to the rioters, the force used on them as actor2
             # (data/roles.json "coded_to")
@@ -529,6 +536,20 @@ class EventClassifier:
             names = "; ".join(dict.fromkeys(a.name for a in assoc if a.name not in (ev.actor1, ev.actor2)))
             if names:
                 ev.set("assoc_actor_1", names, stage=STAGE, evidence=assoc[0].span, score=0.6)
+
+    @staticmethod
+    def _displaced(text: str, scope: Span, actors: list[ActorMention]) -> bool:
+        """Does the text tell of civilians displaced (roles.json "displaced"), with no side named in it that
+        drives them out ("militiamen raided the village and forced residents to flee")? One of the parties
+        "between" whom fighting broke out drives no one."""
+        if _DISPLACED_CUE is None or not _DISPLACED_CUE.search(text, scope.start, scope.end):
+            return False
+        for a in actors:
+            if actor_kind(a.name) == "civilians" or _BETWEEN.search(text[max(scope.start, a.span.start - 60):a.span.start]):
+                continue
+            if _DISPLACER is not None and _DISPLACER.match(text[a.span.end:scope.end]):
+                return False
+        return True
 
     @staticmethod
     def _acted_upon(text: str, actor: ActorMention, passive: bool, trigger: Span) -> bool:
