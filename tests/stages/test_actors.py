@@ -367,3 +367,13 @@ def test_migrants_named_with_a_nationality_are_civilians_of_their_country(dictio
     assert names(dictionary, "Some 300 Syrian refugees returned from Lebanon.", "Lebanon") == \
         [("refugees", "Civilians (Syria)")]
     assert names(dictionary, "Some 300 refugees returned to Tyre.", "Lebanon") == [("refugees", "Civilians (Lebanon)")]
+
+
+@pytest.mark.parametrize("text", ["Pro-Islah security forces detained a journalist in Ataq.",
+                                  "Islah-affiliated military forces raided a house in the old city."])
+def test_islah_affiliated_units_are_yemens_state_forces(dictionary, text):
+    assert dictionary.find(text, "Yemen")[0].name == "Military Forces of Yemen (2012-)"
+
+
+def test_the_islah_party_stays_the_party(dictionary):
+    assert dictionary.find("The Islah party condemned the raid.", "Yemen")[0].name == "Al Islah Party"

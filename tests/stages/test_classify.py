@@ -266,7 +266,7 @@ CONVENTION_ROLES = [
     ("Other", "Taliban", "Afghanistan", "Non-violent activity: On 2 June 2021, 30 soldiers were released from Taliban "
      "prisons in Kunduz."),
     # displacement is coded to the displaced civilians, whoever fought (roles.json "displaced") ...
-    ("Other", "Civilians", "-", "On 4 June 2021, about 500 families fled their homes in Dapdap village, Samar, "
+    ("Other", "Civilians", "-", "On 4 June 2021, about 500 families fled their homes in Dapdap village, Biliran, "
      "following fighting between the army and the NPA."),
     # ... unless a side named in the text drove them out
     ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "

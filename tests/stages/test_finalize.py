@@ -45,14 +45,14 @@ def unattributed_killing(text: str, country: str) -> Record:
 
 
 def test_signs_of_organised_crime_make_the_unidentified_group_a_gang_where_acled_names_gangs():
-    bound = "In Tijuana, the body of a man with his hands tied and a threatening message beside it was found."
+    bound = "In Mexicali, the body of a man with his hands tied and a threatening message beside it was found."
     assert Finalizer()([unattributed_killing(bound, "Mexico")])[0].events[0].actor1 == "Unidentified Gang (Mexico)"
-    driveby = "In Recife, a teenager was shot dead in a drive-by shooting by two men on a motorbike."
+    driveby = "In Porto Seguro, a teenager was shot dead in a drive-by shooting by two men on a motorbike."
     assert Finalizer()([unattributed_killing(driveby, "Brazil")])[0].events[0].actor1 == "Unidentified Gang (Brazil)"
 
 
 def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
-    plain = "In Tijuana, three armed men broke into a house and shot a man dead."
+    plain = "In Ensenada, three armed men broke into a house and shot a man dead."
     assert Finalizer()([unattributed_killing(plain, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
-    bound = "Near Garissa, the body of a man with his hands tied was found by herders."
+    bound = "Near Marsabit, the body of a man with his hands tied was found by herders."
     assert Finalizer()([unattributed_killing(bound, "Kenya")])[0].events[0].actor1 == "Unidentified Armed Group (Kenya)"
