@@ -147,6 +147,14 @@ def test_a_backed_country_is_no_place_cue(dictionary):
     assert dictionary.infer_country(record)["name"] == "Syria"
 
 
+@pytest.mark.parametrize("text,country", [
+    ("Elders said that since March, raiders have attacked farms near Eldoret.", "Kenya"),
+    ("A report says the group has been arming itself since March of this year.", ""),  # a month, not the English town
+])
+def test_a_month_is_no_town(dictionary, text, country):
+    assert dictionary.infer_country(Record(article=Article(doc_id="m", text=text)))["name"] == country
+
+
 def test_no_cue_no_country(dictionary):
     assert dictionary.infer_country(Record(article=Article(doc_id="n", text="A man was hurt.")))["name"] == ""
 

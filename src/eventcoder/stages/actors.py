@@ -637,7 +637,8 @@ def load_towns(countries: dict) -> dict[str, str]:
             key = _fold(n)
             if key not in best or best[key][0] < city["population"]:
                 best[key] = (city["population"], country)
-    return {k: v for k, (_, v) in best.items()}
+    not_towns = {_fold(w) for w in countries.get("not_towns", ())}  # "March": a month, not the English town
+    return {k: v for k, (_, v) in best.items() if k not in not_towns}
 
 
 @stage(STAGE, requires=("record.sentences", "record.entities"), assigns=("record.actors",))
