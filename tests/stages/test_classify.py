@@ -293,3 +293,10 @@ def test_role_table_covers_real_types():
         | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"])
     assert named <= set(SUB_EVENT_TYPES), named - set(SUB_EVENT_TYPES)
     assert set(ROLES["state_acts"].values()) <= {"by_or_clause", "before_trigger", "by_or_clause_not_owner"}
+
+
+def test_a_clause_typed_without_a_cue_word_is_coded_to_its_subject(extract):
+    # no cue word names the attack ("fired IFVs"): the clause's subject acts, not the named group it fired at
+    text = "On 3 June 2021, the Ukrainian Forces fired IFVs at the positions of the Donetsk People's Republic near Pisky."
+    events = extract(text).events
+    assert events and "Ukraine" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]

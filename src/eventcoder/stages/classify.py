@@ -462,6 +462,11 @@ class EventClassifier:
                 # label names no one, the note's own sentence does, its subject first
                 # ("52 soldiers were released from rebel prisons": the subject of a passive is acted upon)
                 before = [a for a in pool if a.span.start >= trigger.end and not _PASSIVE_SUBJECT.match(text[a.span.end:])]
+            cueless = (trigger.start, trigger.end) == (clause.start, clause.end) and not header and bool(in_clause)
+            if cueless:
+                # typed by the model from the clause as a whole (no cue word, "fired IFVs at the positions of X"):
+                # the clause's actors in their order, its subject first (dev: 4 notes right, none lost)
+                before = list(pool)
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
             where = ROLES["state_acts"].get(sub)
             if where:
@@ -486,7 +491,7 @@ class EventClassifier:
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
                 # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
                 # may open with a subordinate phrase, so there the actor nearest the trigger acts
-                order = before if note or header else list(reversed(before))
+                order = before if note or header or cueless else list(reversed(before))
                 actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and by:
                 actor1 = by[0]
