@@ -431,7 +431,10 @@ class EventClassifier:
                note: bool = False, header: bool = False) -> None:
         text = record.text
         # "according to a military spokesman": the source of the report is no side of it
-        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
+        # a coder's label ("Change to armed group: ...") names a kind of event, not its actors
+        label = _HEADER_ONLY.match(text)
+        label_end = label.end() if label else 0
+        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end and a.span.start >= label_end
                   and (actor_kind(a.name) == "group" or not self.lexicon.is_source(text, a.span.start, a.span.end))]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
         sub = ev.sub_event_type
