@@ -271,6 +271,9 @@ CONVENTION_ROLES = [
     # ... unless a side named in the text drove them out
     ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "
      "and forced the farmers to flee."),
+    # ... and a refugee camp or fleeing attackers tell of no one displaced
+    ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
+     "preached to residents. The militants fled when police arrived."),
 ]
 
 
