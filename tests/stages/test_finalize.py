@@ -54,5 +54,7 @@ def test_signs_of_organised_crime_make_the_unidentified_group_a_gang_where_acled
 def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
     plain = "In Ensenada, three armed men broke into a house and shot a man dead."
     assert Finalizer()([unattributed_killing(plain, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
+    raped = "In Ensenada, a woman was gang-raped by three armed men."  # a kind of rape, not a gang
+    assert Finalizer()([unattributed_killing(raped, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
     bound = "Near Marsabit, the body of a man with his hands tied was found by herders."
     assert Finalizer()([unattributed_killing(bound, "Kenya")])[0].events[0].actor1 == "Unidentified Armed Group (Kenya)"
