@@ -49,6 +49,7 @@ def test_named_and_national_actors(dictionary, text, expected):
 def test_bare_state_force_takes_the_document_country(dictionary):
     assert ("soldiers", "Military Forces of Mali (2013-)") in names(dictionary, "Gunmen ambushed soldiers.", "Mali")
     assert ("police", "Police Forces of Kenya (2013-)") in names(dictionary, "The police arrived.", "Kenya")
+    assert ("Law enforcement", "Police Forces of Kenya (2013-)") in names(dictionary, "Law enforcement detained 40 suspects.", "Kenya")
 
 
 @pytest.mark.parametrize("text,expected", [
