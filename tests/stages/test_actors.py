@@ -46,6 +46,12 @@ def test_named_and_national_actors(dictionary, text, expected):
     assert expected in [n for _, n in names(dictionary, text)]
 
 
+def test_a_force_of_a_named_country_is_that_countrys(dictionary):
+    found = names(dictionary, "Military forces of Armenia fired on the positions of the army of Azerbaijan.", "Azerbaijan")
+    assert found == [("Military forces of Armenia", "Military Forces of Armenia (2018-)"),
+                     ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
+
+
 def test_bare_state_force_takes_the_document_country(dictionary):
     assert ("soldiers", "Military Forces of Mali (2013-)") in names(dictionary, "Gunmen ambushed soldiers.", "Mali")
     assert ("police", "Police Forces of Kenya (2013-)") in names(dictionary, "The police arrived.", "Kenya")

@@ -196,6 +196,11 @@ class ActorDictionary:
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
+        # "military forces of Armenia", "the police of Chile": the force of the country named after it
+        self.country_names = {w: c for w, (c, wt) in self.country_words.items() if wt >= W_COUNTRY_NAME}
+        self.state_of_re = re.compile(
+            r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
+            + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
         # (adjectives only: "in western Syria, Russian bombs" shares nothing)
         self.shared_head_re = re.compile(
@@ -375,6 +380,11 @@ class ActorDictionary:
             st = self.state_heads[kind]
             inter = st["inter"] if nat == country or not country else 8
             add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
+        for m in self.state_of_re.finditer(text):
+            nat = self.country_names[m.group(2).lower()]
+            st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
+            add(m.start(), m.end(), self.fill(st["name"], nat),
+                (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
         for m in self.shared_head_re.finditer(text):
             nat = self.nationality[m.group(1).lower()]
             st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
