@@ -52,6 +52,13 @@ def test_a_force_of_a_named_country_is_that_countrys(dictionary):
                      ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
 
 
+def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
+    found = names(dictionary, "On 30 April 2021, Turkey and Russia conducted a joint patrol near the M5 highway.", "Syria")
+    assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]
+    assert names(dictionary, "Troops in Turkey launched drills.", "Syria") == [("Troops", "Military Forces of Syria (2000-)")]
+    assert names(dictionary, "Turkey signed a trade deal with Russia.", "Syria") == []
+
+
 def test_bare_state_force_takes_the_document_country(dictionary):
     assert ("soldiers", "Military Forces of Mali (2013-)") in names(dictionary, "Gunmen ambushed soldiers.", "Mali")
     assert ("police", "Police Forces of Kenya (2013-)") in names(dictionary, "The police arrived.", "Kenya")

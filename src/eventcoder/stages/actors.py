@@ -201,6 +201,12 @@ class ActorDictionary:
         self.state_of_re = re.compile(
             r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
             + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
+        # "Turkey and Russia conducted a joint patrol": a country that carries out a military act is its military
+        names_alt = _alternation(self.country_names)
+        self.country_acts_re = re.compile(
+            r"(?<![\w-])(" + names_alt + r")(?:\s+and\s+(" + names_alt + r"))?\s+(?:reportedly\s+|also\s+)?"
+            r"(?:" + _alternation(actors.get("military_act_verbs", [])) + r")\b", re.I) \
+            if actors.get("military_act_verbs") else None
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
         # (adjectives only: "in western Syria, Russian bombs" shares nothing)
         self.shared_head_re = re.compile(
@@ -385,6 +391,14 @@ class ActorDictionary:
             st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
             add(m.start(), m.end(), self.fill(st["name"], nat),
                 (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
+        for m in (self.country_acts_re.finditer(text) if self.country_acts_re is not None else ()):
+            if re.search(r"\b(?:in|of|to|from|into|across|inside|against)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()], re.I):
+                continue  # "troops in Turkey launched": the place, not the actor
+            st = self.state_heads["military"]
+            for g in (1, 2):
+                if m.group(g):
+                    nat = self.country_names[m.group(g).lower()]
+                    add(m.start(g), m.end(g), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for m in self.shared_head_re.finditer(text):
             nat = self.nationality[m.group(1).lower()]
             st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
