@@ -47,13 +47,13 @@ def test_named_and_national_actors(dictionary, text, expected):
 
 
 def test_a_force_of_a_named_country_is_that_countrys(dictionary):
-    found = names(dictionary, "Military forces of Armenia fired on the positions of the army of Azerbaijan.", "Azerbaijan")
-    assert found == [("Military forces of Armenia", "Military Forces of Armenia (2018-)"),
+    found = names(dictionary, "Armed forces of Armenia shelled a village held by the army of Azerbaijan.", "Azerbaijan")
+    assert found == [("Armed forces of Armenia", "Military Forces of Armenia (2018-)"),
                      ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
 
 
 def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
-    found = names(dictionary, "On 30 April 2021, Turkey and Russia conducted a joint patrol near the M5 highway.", "Syria")
+    found = names(dictionary, "On 3 June 2021, Turkey and Russia carried out joint drills along the M5 highway.", "Syria")
     assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]
     assert names(dictionary, "Troops in Turkey launched drills.", "Syria") == [("Troops", "Military Forces of Syria (2000-)")]
     assert names(dictionary, "Turkey signed a trade deal with Russia.", "Syria") == []

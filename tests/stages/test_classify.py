@@ -299,14 +299,14 @@ def test_role_table_covers_real_types():
 
 
 def test_a_clause_typed_without_a_cue_word_is_coded_to_its_subject(extract):
-    # no cue word names the attack ("fired IFVs"): the clause's subject acts, not the named group it fired at
-    text = "On 3 June 2021, the Ukrainian Forces fired IFVs at the positions of the Donetsk People's Republic near Pisky."
+    # no cue word names the attack ("fired BMPs"): the clause's subject acts, not the named group it fired at
+    text = "On 3 June 2021, Ukrainian troops fired BMPs at trenches of the Donetsk People's Republic near Pisky."
     events = extract(text).events
     assert events and "Ukraine" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]
 
 
 def test_a_coders_label_names_no_actor(extract):
     # "armed group" in the label "Change to armed group:" is the kind of change, not a side of it
-    text = "Change to armed group: On 2 March 2021, 30 soldiers switched sides and joined the Taliban in Khanabad district."
+    text = "Change to armed group: On 2 March 2021, 30 soldiers defected to the Taliban with their rifles in Khanabad district."
     events = extract(text).events
     assert events and "Military Forces of Afghanistan" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]

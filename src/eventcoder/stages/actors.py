@@ -201,7 +201,7 @@ class ActorDictionary:
         self.state_of_re = re.compile(
             r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
             + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
-        # "Turkey and Russia conducted a joint patrol": a country that carries out a military act is its military
+        # "Turkey and Iran deployed troops": a country that carries out a military act is its military
         names_alt = _alternation(self.country_names)
         self.country_acts_re = re.compile(
             r"(?<![\w-])(" + names_alt + r")(?:\s+and\s+(" + names_alt + r"))?\s+(?:reportedly\s+|also\s+)?"

@@ -467,7 +467,7 @@ class EventClassifier:
                 before = [a for a in pool if a.span.start >= trigger.end and not _PASSIVE_SUBJECT.match(text[a.span.end:])]
             cueless = (trigger.start, trigger.end) == (clause.start, clause.end) and not header and bool(in_clause)
             if cueless:
-                # typed by the model from the clause as a whole (no cue word, "fired IFVs at the positions of X"):
+                # typed by the model from the clause as a whole (no cue word, "troops fired BMPs at trenches of X"):
                 # the clause's actors in their order, its subject first (dev: 4 notes right, none lost)
                 before = list(pool)
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
