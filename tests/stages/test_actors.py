@@ -46,9 +46,23 @@ def test_named_and_national_actors(dictionary, text, expected):
     assert expected in [n for _, n in names(dictionary, text)]
 
 
+def test_a_force_of_a_named_country_is_that_countrys(dictionary):
+    found = names(dictionary, "Armed forces of Armenia shelled a village held by the army of Azerbaijan.", "Azerbaijan")
+    assert found == [("Armed forces of Armenia", "Military Forces of Armenia (2018-)"),
+                     ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
+
+
+def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
+    found = names(dictionary, "On 3 June 2021, Turkey and Russia carried out joint drills along the M5 highway.", "Syria")
+    assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]
+    assert names(dictionary, "Troops in Turkey launched drills.", "Syria") == [("Troops", "Military Forces of Syria (2000-)")]
+    assert names(dictionary, "Turkey signed a trade deal with Russia.", "Syria") == []
+
+
 def test_bare_state_force_takes_the_document_country(dictionary):
     assert ("soldiers", "Military Forces of Mali (2013-)") in names(dictionary, "Gunmen ambushed soldiers.", "Mali")
     assert ("police", "Police Forces of Kenya (2013-)") in names(dictionary, "The police arrived.", "Kenya")
+    assert ("Law enforcement", "Police Forces of Kenya (2013-)") in names(dictionary, "Law enforcement detained 40 suspects.", "Kenya")
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -139,6 +153,20 @@ def test_unknown_organisation_is_kept_as_written(dictionary):
 def test_document_country(dictionary, text, source, country):
     record = Record(article=Article(doc_id="c", text=text, source=source))
     assert dictionary.infer_country(record)["name"] == country
+
+
+def test_a_backed_country_is_no_place_cue(dictionary):
+    # "pro-Turkey": the backer of the factions, not where they fight (Idlib alone is weaker than a country name)
+    record = Record(article=Article(doc_id="p", text="Pro-Turkey factions raided a village in Idlib countryside."))
+    assert dictionary.infer_country(record)["name"] == "Syria"
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Elders said that since March, raiders have attacked farms near Eldoret.", "Kenya"),
+    ("A report says the group has been arming itself since March of this year.", ""),  # a month, not the English town
+])
+def test_a_month_is_no_town(dictionary, text, country):
+    assert dictionary.infer_country(Record(article=Article(doc_id="m", text=text)))["name"] == country
 
 
 def test_no_cue_no_country(dictionary):
@@ -341,3 +369,33 @@ def test_a_rebel_army_named_after_its_nation_is_not_the_state(dictionary):
                                   "Shopkeepers protested as the Lebanese pound fell again."])
 def test_a_currency_names_no_country(dictionary, text):
     assert dictionary.infer_country(Record(article=Article(doc_id="c", text=text)))["name"] == ""
+
+
+@pytest.mark.parametrize("text,under", [
+    ("Turkish soldiers and allied fighters, operating under Operation Peace Spring, raided a farm.", 2),
+    ("Rebel fighters under Operation Peace Spring looted shops in the town.", 1),
+])
+def test_forces_operating_under_an_operation_are_the_operation(dictionary, text, under):
+    found = dictionary.find(text, "Syria", published="2021-06-01")
+    assert [a.name for a in found[:under]] == ["Operation Peace Spring"] * under, names(dictionary, text, "Syria")
+
+
+def test_a_mention_far_before_operating_under_keeps_its_name(dictionary):
+    text = "A bomb planted by unknown gunmen wounded a fighter operating under Operation Peace Spring."
+    assert dictionary.find(text, "Syria")[0].name == "Unidentified Armed Group (Syria)"
+
+
+def test_migrants_named_with_a_nationality_are_civilians_of_their_country(dictionary):
+    assert names(dictionary, "Some 300 Syrian refugees returned from Lebanon.", "Lebanon") == \
+        [("refugees", "Civilians (Syria)")]
+    assert names(dictionary, "Some 300 refugees returned to Tyre.", "Lebanon") == [("refugees", "Civilians (Lebanon)")]
+
+
+@pytest.mark.parametrize("text", ["Pro-Islah security forces detained a journalist in Ataq.",
+                                  "Islah-affiliated military forces raided a house in the old city."])
+def test_islah_affiliated_units_are_yemens_state_forces(dictionary, text):
+    assert dictionary.find(text, "Yemen")[0].name == "Military Forces of Yemen (2012-)"
+
+
+def test_the_islah_party_stays_the_party(dictionary):
+    assert dictionary.find("The Islah party condemned the raid.", "Yemen")[0].name == "Al Islah Party"

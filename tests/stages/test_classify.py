@@ -265,6 +265,15 @@ CONVENTION_ROLES = [
      "freed 40 Taliban detainees from a prison in Kabul."),
     ("Other", "Taliban", "Afghanistan", "Non-violent activity: On 2 June 2021, 30 soldiers were released from Taliban "
      "prisons in Kunduz."),
+    # displacement is coded to the displaced civilians, whoever fought (roles.json "displaced") ...
+    ("Other", "Civilians", "-", "On 4 June 2021, about 500 families fled their homes in Dapdap village, Biliran, "
+     "following fighting between the army and the NPA."),
+    # ... unless a side named in the text drove them out
+    ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "
+     "and forced the farmers to flee."),
+    # ... and a refugee camp or fleeing attackers tell of no one displaced
+    ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
+     "preached to residents. The militants fled when police arrived."),
 ]
 
 
@@ -284,6 +293,20 @@ def test_role_table_covers_real_types():
     """Every sub-event type named in data/roles.json is one of ACLED's (a typo would silently drop a rule)."""
     from eventcoder.stages.classify import ROLES
     named = set(ROLES["coded_to"]) | set(ROLES["state_acts"]) | set(ROLES["own_weapon_types"]) \
-        | set(ROLES["default_actor_kind"])
+        | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"])
     assert named <= set(SUB_EVENT_TYPES), named - set(SUB_EVENT_TYPES)
     assert set(ROLES["state_acts"].values()) <= {"by_or_clause", "before_trigger", "by_or_clause_not_owner"}
+
+
+def test_a_clause_typed_without_a_cue_word_is_coded_to_its_subject(extract):
+    # no cue word names the attack ("fired BMPs"): the clause's subject acts, not the named group it fired at
+    text = "On 3 June 2021, Ukrainian troops fired BMPs at trenches of the Donetsk People's Republic near Pisky."
+    events = extract(text).events
+    assert events and "Ukraine" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]
+
+
+def test_a_coders_label_names_no_actor(extract):
+    # "armed group" in the label "Change to armed group:" is the kind of change, not a side of it
+    text = "Change to armed group: On 2 March 2021, 30 soldiers defected to the Taliban with their rifles in Khanabad district."
+    events = extract(text).events
+    assert events and "Military Forces of Afghanistan" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]

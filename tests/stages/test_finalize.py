@@ -31,3 +31,30 @@ def test_a_fallback_or_doubtful_place_leaves_the_actor_as_it_was():
     assert Finalizer()([placed_event("Lebanon", 3)])[0].events[0].actor1 == "Rioters (Libya)"
     doubtful = placed_event("Lebanon", 1, flags=("geo_outside_document_country",))
     assert Finalizer()([doubtful])[0].events[0].actor1 == "Rioters (Libya)"
+
+
+def unattributed_killing(text: str, country: str) -> Record:
+    record = Record(article=Article(doc_id="g", text=text))
+    record.annotations["country"] = {"name": country}
+    ev = Event(doc_id="g", event_type="Violence against civilians", sub_event_type="Attack",
+               evidence=Span.of(text, 0, len(text)))
+    ev.set("actor1", f"Unidentified Armed Group ({country})", evidence=Span.of(text, 0, 5), stage="classify",
+           score=0.4, note=DOCUMENT_COUNTRY_NOTE)
+    record.events = [ev]
+    return record
+
+
+def test_signs_of_organised_crime_make_the_unidentified_group_a_gang_where_acled_names_gangs():
+    bound = "In Mexicali, the body of a man with his hands tied and a threatening message beside it was found."
+    assert Finalizer()([unattributed_killing(bound, "Mexico")])[0].events[0].actor1 == "Unidentified Gang (Mexico)"
+    driveby = "In Porto Seguro, a teenager was shot dead in a drive-by shooting by two men on a motorbike."
+    assert Finalizer()([unattributed_killing(driveby, "Brazil")])[0].events[0].actor1 == "Unidentified Gang (Brazil)"
+
+
+def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
+    plain = "In Ensenada, three armed men broke into a house and shot a man dead."
+    assert Finalizer()([unattributed_killing(plain, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
+    raped = "In Ensenada, a woman was gang-raped by three armed men."  # a kind of rape, not a gang
+    assert Finalizer()([unattributed_killing(raped, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
+    bound = "Near Marsabit, the body of a man with his hands tied was found by herders."
+    assert Finalizer()([unattributed_killing(bound, "Kenya")])[0].events[0].actor1 == "Unidentified Armed Group (Kenya)"

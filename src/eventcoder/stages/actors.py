@@ -72,6 +72,7 @@ _NAMED_UNIT = re.compile(r"\b((?:[A-Z][\w'’-]+\s+(?:(?:al|el|of|the|de|del|la)
 _LOS_GANG = re.compile(r"\b((?:Los|Las)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:\s+(?:gang|cartel|members|criminal group|hitmen)\b)?")
 # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
 _CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
+_BACKER_PREFIX = re.compile(r"\b(?:pro|anti)-$", re.I)  # "pro-Turkey factions": a backer, not the place
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
 _MEMBER_KINDS = {"unidentified", "gang", "military"}
 
@@ -163,6 +164,8 @@ class ActorDictionary:
         # generic kinds named so only in some countries ("Unidentified Gang"), the unidentified armed group elsewhere
         self.generic_only_in = {gen["kind"]: set(gen["only_in"]) for gen in actors["generic"] if gen.get("only_in")}
         self.unidentified = next(gen["name"] for gen in actors["generic"] if gen["kind"] == "unidentified")
+        # "Venezuelan migrants": civilians of their own country wherever they are
+        self.by_nationality = {_fold(a) for gen in actors["generic"] for a in gen.get("by_nationality", ())}
         for gen in actors["generic"]:
             for alias in gen["aliases"]:
                 key = _fold(alias)
@@ -193,6 +196,17 @@ class ActorDictionary:
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
+        # "military forces of Armenia", "the police of Chile": the force of the country named after it
+        self.country_names = {w: c for w, (c, wt) in self.country_words.items() if wt >= W_COUNTRY_NAME}
+        self.state_of_re = re.compile(
+            r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
+            + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
+        # "Turkey and Iran deployed troops": a country that carries out a military act is its military
+        names_alt = _alternation(self.country_names)
+        self.country_acts_re = re.compile(
+            r"(?<![\w-])(" + names_alt + r")(?:\s+and\s+(" + names_alt + r"))?\s+(?:reportedly\s+|also\s+)?"
+            r"(?:" + _alternation(actors.get("military_act_verbs", [])) + r")\b", re.I) \
+            if actors.get("military_act_verbs") else None
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
         # (adjectives only: "in western Syria, Russian bombs" shares nothing)
         self.shared_head_re = re.compile(
@@ -276,8 +290,8 @@ class ActorDictionary:
         hits = [(m, self.country_words[m.group(1).lower()]) for m in self.country_re.finditer(text)]
         hits += [(m, self.acronym_countries[m.group(1)]) for m in self.country_acronym_re.finditer(text)]
         for m, (country, w) in hits:
-            # "Saudi-led", "Turkish-backed": the nationality of a foreign backer, not the place
-            if text[m.end():m.end() + 1] == "-":
+            # "Saudi-led", "Turkish-backed", "pro-Turkey": the nationality of a foreign backer, not the place
+            if text[m.end():m.end() + 1] == "-" or _BACKER_PREFIX.search(text, max(0, m.start() - 5), m.start()):
                 w *= 0.3
             if self.currency_re is not None and self.currency_re.match(text, m.end()):
                 continue
@@ -372,6 +386,19 @@ class ActorDictionary:
             st = self.state_heads[kind]
             inter = st["inter"] if nat == country or not country else 8
             add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
+        for m in self.state_of_re.finditer(text):
+            nat = self.country_names[m.group(2).lower()]
+            st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
+            add(m.start(), m.end(), self.fill(st["name"], nat),
+                (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
+        for m in (self.country_acts_re.finditer(text) if self.country_acts_re is not None else ()):
+            if re.search(r"\b(?:in|of|to|from|into|across|inside|against)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()], re.I):
+                continue  # "troops in Turkey launched": the place, not the actor
+            st = self.state_heads["military"]
+            for g in (1, 2):
+                if m.group(g):
+                    nat = self.country_names[m.group(g).lower()]
+                    add(m.start(g), m.end(g), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for m in self.shared_head_re.finditer(text):
             nat = self.nationality[m.group(1).lower()]
             st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
@@ -387,6 +414,10 @@ class ActorDictionary:
                 name = e.name
                 if e.kind in self.generic_only_in and country and country not in self.generic_only_in[e.kind]:
                     name = self.unidentified
+                nat = self._nationality_before(text, start) if _fold(text[start:end]) in self.by_nationality else ""
+                if nat:
+                    add(start, end, self.fill(name, nat), e.inter, nat, score=0.8)
+                    continue
                 add(start, end, self.fill(name, country), e.inter, country, score=0.9 if country else 0.5)
                 found[-1][2].from_document = True
         self._identity_militias(text, country, add, found)
@@ -424,9 +455,16 @@ class ActorDictionary:
                 kept.append((s, e, a))
         kept.sort(key=lambda t: t[0])
         mentions = [a for _, _, a in kept]
+        _operating_under(text, mentions)
         _resolve_anaphora(text, mentions)
         named = {a.name for a in mentions}
         return [self._in_theatre(a, country, published, named) for a in mentions]
+
+    def _nationality_before(self, text: str, start: int) -> str:
+        """The country of a nationality adjective just before ``start`` ("Venezuelan" in "Venezuelan migrants",
+        "200 Syrian refugees"), "" if none."""
+        m = re.search(r"([A-Z][\w'’-]+)\s+$", text[max(0, start - 30):start])
+        return self.adjectives.get(m.group(1).lower(), "") if m else ""
 
     def _in_theatre(self, mention: ActorMention, country: str, published: str, named: set[str]) -> ActorMention:
         """A foreign state's military in a theatre where ACLED codes it by its coalition ("US troops" in Syria:
@@ -542,6 +580,30 @@ def _resolve_anaphora(text: str, mentions: list[ActorMention]) -> None:
                                                "known": n.known, "from_document": n.from_document})
 
 
+# "Turkish forces and rebel factions, operating under Operation X": the forces are coded to the operation (or
+# coalition) they fight under; dev: 8 of 8 notes with "(operating) under OPS" are coded to the operation
+_UNDER = re.compile(r"^(?:\s+(?:who|whom|which|that|are|is|were|was|fighters?|members?|elements?|factions?))*\s*,?\s*(?:(?:operating|fighting|acting)\s+)?under\s+(?:the\s+)?"
+                    r"(?:(?:banner|umbrella|flag|command)\s+of\s+(?:the\s+)?)?$", re.I)
+_CONJ = re.compile(r"\s*(?:,|and|&|,\s*and)\s*$", re.I)
+
+
+def _operating_under(text: str, mentions: list[ActorMention]) -> None:
+    """A mention followed by "(operating) under <named group>" is that group, and so are the mentions joined
+    to it by "and" or commas before it. Rewritten in place (spans stay)."""
+    for i, g in enumerate(mentions):
+        if i == 0 or actor_kind(g.name) != "group" or not g.known:
+            continue
+        j = i - 1
+        if not _UNDER.search(text[mentions[j].span.end:g.span.start]) or "\n" in text[mentions[j].span.end:g.span.start]:
+            continue
+        while j >= 0:
+            mentions[j] = mentions[j].model_copy(update={"name": g.name, "inter": g.inter, "country": g.country,
+                                                         "known": g.known, "from_document": g.from_document})
+            if j == 0 or not _CONJ.fullmatch(text[mentions[j - 1].span.end:mentions[j].span.start]):
+                break
+            j -= 1
+
+
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
 
 
@@ -550,6 +612,14 @@ def gang_countries() -> set[str]:
     unidentified armed group), from the generic entries of data/actors.json."""
     generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
     return {c for gen in generic if gen["kind"] == "gang" for c in gen.get("only_in", ())}
+
+
+def gang_cues() -> Optional[re.Pattern]:
+    """Signs of organised crime ("signs of torture", "drive-by", "threatening message") that make an
+    unattributed armed group a gang where ACLED names gangs (the gang entry's "cues" in data/actors.json)."""
+    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
+    cues = [c for gen in generic if gen["kind"] == "gang" for c in gen.get("cues", ())]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(cues) + ")", re.I) if cues else None
 
 
 def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str]] = None) -> str:
@@ -591,7 +661,8 @@ def load_towns(countries: dict) -> dict[str, str]:
             key = _fold(n)
             if key not in best or best[key][0] < city["population"]:
                 best[key] = (city["population"], country)
-    return {k: v for k, (_, v) in best.items()}
+    not_towns = {_fold(w) for w in countries.get("not_towns", ())}  # "March": a month, not the English town
+    return {k: v for k, (_, v) in best.items() if k not in not_towns}
 
 
 @stage(STAGE, requires=("record.sentences", "record.entities"), assigns=("record.actors",))

@@ -84,6 +84,11 @@ ROLES = _load_roles()
 STATE_KINDS = tuple(ROLES["state_kinds"])
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
 DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
+# displacement notes ("300 families fled the fighting") are coded to the civilians displaced (roles.json "displaced")
+DISPLACED = ROLES.get("displaced", {})
+_DISPLACED_CUE = re.compile(DISPLACED["cue"], re.I) if DISPLACED.get("cue") else None
+_DISPLACER = re.compile(DISPLACED["displacer"], re.I) if DISPLACED.get("displacer") else None
+_BETWEEN = re.compile(r"\bbetween\b(?:(?!\b(?:and|,)\b)[^.;])*(?:\b(?:and)\b[^.;]{0,40})?$", re.I)
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
                  r"(?<!\breinforced )(?<!\bfollowed )(?<!\bescorted )\bby\s+(?:the\s+|an?\s+|some\s+)?"
@@ -447,7 +452,10 @@ class EventClassifier:
                note: bool = False, header: bool = False) -> None:
         text = record.text
         # "according to a military spokesman": the source of the report is no side of it
-        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end
+        # a coder's label ("Change to armed group: ...") names a kind of event, not its actors
+        label = _HEADER_ONLY.match(text)
+        label_end = label.end() if label else 0
+        actors = [a for a in record.actors if scope.start <= a.span.start < scope.end and a.span.start >= label_end
                   and (actor_kind(a.name) == "group" or not self.lexicon.is_source(text, a.span.start, a.span.end))]
         in_clause = [a for a in actors if clause.start <= a.span.start < clause.end]
         sub = ev.sub_event_type
@@ -456,6 +464,8 @@ class EventClassifier:
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
         coded = ROLES["coded_to"].get(sub)
+        if coded is None and sub in DISPLACED.get("types", ()) and self._displaced(text, scope, actors):
+            coded = DISPLACED
         if coded:
             # protests are coded to the protesters, riots to the rioters, the force used on them as actor2
             # (data/roles.json "coded_to")
@@ -476,6 +486,11 @@ class EventClassifier:
                 # label names no one, the note's own sentence does, its subject first
                 # ("52 soldiers were released from rebel prisons": the subject of a passive is acted upon)
                 before = [a for a in pool if a.span.start >= trigger.end and not _PASSIVE_SUBJECT.match(text[a.span.end:])]
+            cueless = (trigger.start, trigger.end) == (clause.start, clause.end) and not header and bool(in_clause)
+            if cueless:
+                # typed by the model from the clause as a whole (no cue word, "troops fired BMPs at trenches of X"):
+                # the clause's actors in their order, its subject first (dev: 4 notes right, none lost)
+                before = list(pool)
             victims = {id(a) for a in actors if self._acted_upon(text, a, passive, trigger)}
             where = ROLES["state_acts"].get(sub)
             if where:
@@ -500,7 +515,7 @@ class EventClassifier:
             elif before and not (passive and self._victim_first(text, before[0], trigger)):
                 # a note names the actor first ("On 3 May, Taliban militants attacked..."); an article's clause
                 # may open with a subordinate phrase, so there the actor nearest the trigger acts
-                order = before if note or header else list(reversed(before))
+                order = before if note or header or cueless else list(reversed(before))
                 actor1 = next((a for a in order if actor_kind(a.name) != "civilians" and id(a) not in victims), None)
             if actor1 is None and by:
                 actor1 = by[0]
@@ -550,6 +565,20 @@ class EventClassifier:
             names = "; ".join(dict.fromkeys(a.name for a in assoc if a.name not in (ev.actor1, ev.actor2)))
             if names:
                 ev.set("assoc_actor_1", names, stage=STAGE, evidence=assoc[0].span, score=0.6)
+
+    @staticmethod
+    def _displaced(text: str, scope: Span, actors: list[ActorMention]) -> bool:
+        """Does the text tell of civilians displaced (roles.json "displaced"), with no side named in it that
+        drives them out ("militiamen raided the village and forced residents to flee")? One of the parties
+        "between" whom fighting broke out drives no one."""
+        if _DISPLACED_CUE is None or not _DISPLACED_CUE.search(text, scope.start, scope.end):
+            return False
+        for a in actors:
+            if actor_kind(a.name) == "civilians" or _BETWEEN.search(text[max(scope.start, a.span.start - 60):a.span.start]):
+                continue
+            if _DISPLACER is not None and _DISPLACER.match(text[a.span.end:scope.end]):
+                return False
+        return True
 
     @staticmethod
     def _acted_upon(text: str, actor: ActorMention, passive: bool, trigger: Span) -> bool:

@@ -8,7 +8,7 @@ import re
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
-from .actors import _data_path, gang_countries, recountry
+from .actors import _data_path, gang_countries, gang_cues, recountry
 from .classify import DOCUMENT_COUNTRY_NOTE
 
 _WS = re.compile(r"\s+")
@@ -73,6 +73,24 @@ def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: 
             prov.note += f"; moved to {country}, the geocoded country"
 
 
+_UAG = "Unidentified Armed Group ("
+
+
+def gang_by_cue(record: Record, event: Event, gangs: set[str], cues) -> None:
+    """An unidentified armed group in a country where ACLED names unattributed gangs ("Unidentified Gang (X)")
+    is a gang when the text shows signs of organised crime (a tortured or burnt body, a drive-by, a threatening
+    message; data/actors.json, the gang entry's "cues")."""
+    if cues is None:
+        return
+    for field in ("actor1", "actor2"):
+        name = getattr(event, field, "") or ""
+        if name.startswith(_UAG) and name[len(_UAG):-1] in gangs and cues.search(record.text):
+            setattr(event, field, "Unidentified Gang (" + name[len(_UAG):])
+            prov = event.provenance.get(field)
+            if prov is not None:
+                prov.note = (prov.note + "; " if prov.note else "") + "a gang: the text shows signs of organised crime"
+
+
 def summary_note(event: Event) -> str:
     """One plain sentence: the evidence clause, whitespace-normalised and bounded."""
     text = _WS.sub(" ", event.evidence.text).strip().strip('"“”')
@@ -89,6 +107,7 @@ class Finalizer:
         self.settings = settings or FinalizeSettings()
         self.countries_by_iso, self.periods = country_tables()
         self.gangs = gang_countries()
+        self.gang_cues = gang_cues()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
@@ -102,6 +121,7 @@ class Finalizer:
                     continue
                 seen.add(ev.event_id)
                 place_actors(record, ev, self.countries_by_iso, self.periods, self.gangs)
+                gang_by_cue(record, ev, self.gangs, self.gang_cues)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
