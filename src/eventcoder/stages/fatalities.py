@@ -55,7 +55,7 @@ _KILL = (r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lo
 # documents; only 78 of 2,717 event texts hold a stem). Non-ASCII text always takes the full scan, as re.I
 # folds a few characters (U+017F, U+0131) that str.lower() does not.
 _KILL_STEMS = ("killed", "dead", "died", "slain", "lost ", "perished", "beheaded", "executed", "murdered",
-               "massacred", "death", "gunned down", "assassinated", "fatal", "bodies")
+               "massacred", "death", "lynched", "gunned down", "assassinated", "fatal", "bodies")
 
 _PATTERNS = [
     # "Fatalities are split across 3 events (5)": this event's share is in the brackets
