@@ -30,6 +30,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -83,6 +84,7 @@ KIND_PREFIXES = {
 }
 
 
+@lru_cache(maxsize=1 << 14)  # 45,000 calls per 500 documents over a few hundred names (0.18 -> 0.02 s)
 def actor_kind(name: str) -> str:
     """The kind of a canonical actor name: protesters, rioters, civilians, unidentified, military, police,
     government, or "group" for a named actor."""
