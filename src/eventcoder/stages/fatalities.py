@@ -56,6 +56,12 @@ _KILL = (r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lo
 # folds a few characters (U+017F, U+0131) that str.lower() does not.
 _KILL_STEMS = ("killed", "dead", "died", "slain", "lost ", "perished", "beheaded", "executed", "murdered",
                "massacred", "death", "lynched", "gunned down", "assassinated", "fatal", "bodies")
+# What every pattern but _NONE needs, lower case: the _KILL stems and the other patterns' own words ("split",
+# "coded", "kill" of _ACTIVE, "family", "remains" ...). An ASCII text holding none of them can only be a "no
+# fatalities" note: 90% of event texts, whose 11 other scans are then skipped (0.16 -> 0.05 s per 500
+# documents).
+_ANY_STEMS = _KILL_STEMS + ("split", "fatalit", "coded", "kill", "gunn", "behead", "execut", "murder", "massacr",
+                            "lives", "lynch", "assassin", "family", "corpses", "remains")
 
 _PATTERNS = [
     # "Fatalities are split across 3 events (5)": this event's share is in the brackets
@@ -127,6 +133,9 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         (count, evidence span or None, score): score 0.9 for a coder's statement or a plain number,
         0.6 for a vague count, 0.8 for "none reported".
     """
+    lower = text.lower() if text.isascii() else ""
+    if lower and not any(stem in lower for stem in _ANY_STEMS):
+        return _no_deaths(text, offset)
     for rx in _PATTERNS:
         m = rx.search(text)
         if m:
@@ -148,7 +157,6 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         taken.append((m.start(), m.end()))
         best.append((n, m.start(), m.end(), 0.6 if vague else 0.9))
 
-    lower = text.lower() if text.isascii() else ""
     may_kill = not lower or any(stem in lower for stem in _KILL_STEMS)
     for m in _INCLUDING.finditer(text) if may_kill and (not lower or "including" in lower) else ():
         add(to_number(m.group(1)), m, False)
@@ -187,6 +195,11 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         last = max(b[2] for b in best)
         score = min(b[3] for b in best)
         return min(total, MAX_FATALITIES), Span(start=offset + first, end=offset + last, text=text[first:last]), score
+    return _no_deaths(text, offset)
+
+
+def _no_deaths(text: str, offset: int) -> tuple[int, Optional[Span], float]:
+    """No count found: "no fatalities" said (0.8), or nothing said (0.7)."""
     m = _NONE.search(text)
     if m:
         return 0, Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.8
