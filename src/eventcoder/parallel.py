@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from .config import Settings
 from .errors import ConfigError, ResourceError
+from .gctune import tune_worker
 from .pipeline import Pipeline
 from .types import Article, Record
 
@@ -24,6 +25,7 @@ _READY_TIMEOUT_S = 300  # a worker's set-up takes about 2 s; this only keeps a b
 def _start_worker(settings_json: str, all_ready) -> None:
     global _worker_pipeline
     _worker_pipeline = Pipeline.from_settings(Settings.model_validate_json(settings_json))
+    tune_worker()  # a worker only runs batches: see gctune
     all_ready.wait(timeout=_READY_TIMEOUT_S)
 
 

@@ -30,6 +30,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -38,6 +39,7 @@ from ..config import ActorSettings
 from ..errors import ConfigError
 from ..registry import stage
 from ..types import ActorMention, Record, Span
+from ..alternation import alternation
 
 STAGE = "actors"
 
@@ -83,6 +85,7 @@ KIND_PREFIXES = {
 }
 
 
+@lru_cache(maxsize=1 << 14)  # 45,000 calls per 500 documents over a few hundred names (0.18 -> 0.02 s)
 def actor_kind(name: str) -> str:
     """The kind of a canonical actor name: protesters, rioters, civilians, unidentified, military, police,
     government, or "group" for a named actor."""
@@ -109,8 +112,10 @@ def _data_path(name: str) -> Path:
     return Path(str(resources.files("eventcoder.stages") / "data" / name))
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+def _alternation(words, ignorecase: bool = False) -> str:
+    # a prefix tree, not a flat list: the 13 dictionary patterns scan 5x faster (5.6 -> 1.1 s over 3,900
+    # texts; see alternation.py)
+    return alternation(words, ignorecase)
 
 
 class ActorDictionary:
@@ -136,10 +141,10 @@ class ActorDictionary:
                 if w.replace(".", "").isupper():
                     self.acronym_countries[w] = (c["name"], W_COUNTRY_NAME if w in c.get("aliases", []) else W_ADJECTIVE)
                     self.country_words.pop(w.lower(), None)
-        self.country_re = re.compile(r"\b(" + _alternation(self.country_words) + r")\b", re.I)
+        self.country_re = re.compile(r"\b(" + _alternation(self.country_words, True) + r")\b", re.I)
         self.country_acronym_re = re.compile(r"(?<![\w.])(" + _alternation(self.acronym_countries) + r")(?![\w])")
         # "the US dollar", "Lebanese pounds": a currency, not the country
-        self.currency_re = re.compile(r"\s+(?:" + _alternation(countries.get("currency_words", [])) + r")\b", re.I) \
+        self.currency_re = re.compile(r"\s+(?:" + _alternation(countries.get("currency_words", []), True) + r")\b", re.I) \
             if countries.get("currency_words") else None
         # provinces and towns GeoNames' big towns miss; capitalised as written, so "Delta" needs its capital
         self.regions = {r: c["name"] for c in countries["countries"] for r in c.get("regions", [])}
@@ -191,8 +196,8 @@ class ActorDictionary:
         self.nationality = nat_words
         self.nationality_upper = {w.upper() for w in nat_words}
         self.state_re = re.compile(
-            r"\b(" + _alternation(nat_words) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
-            r"army|border|riot|national|regular|local|state|commando)\s+)?(" + _alternation(head_to_kind) + r")\b", re.I)
+            r"\b(" + _alternation(nat_words, True) + r")(?:'s)?\s+(?:(?:security|armed|government|special|military|"
+            r"army|border|riot|national|regular|local|state|commando)\s+)?(" + _alternation(head_to_kind, True) + r")\b", re.I)
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
@@ -210,8 +215,8 @@ class ActorDictionary:
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
         # (adjectives only: "in western Syria, Russian bombs" shares nothing)
         self.shared_head_re = re.compile(
-            r"\b(" + _alternation(self.adjectives) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words) + r")\s+("
-            + _alternation(head_to_kind) + r")\b)", re.I)
+            r"\b(" + _alternation(self.adjectives, True) + r")\s*(?:,|and|&)\s*(?=(?:" + _alternation(nat_words, True) + r")\s+("
+            + _alternation(head_to_kind, True) + r")\b)", re.I)
         self.exact_re = re.compile(r"(?<![\w-])(" + _alternation(self.exact) + r")(?!\w)")
         # identity militias named after their community ("Tiv militias", "militiamen from the Ayr clan")
         im = actors.get("identity_militias", {})
@@ -223,16 +228,16 @@ class ActorDictionary:
         self.im_not_names = set(im.get("not_names", []))
         self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = None
         if self.im_heads:
-            self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads)
+            self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads, True)
                                           + r"))(?![\w-])")
         if self.im_of:
             self.im_of_re = re.compile(r"(?i:militia(?:s|men)?|fighters|gunmen|youths?|men|members)\s+(?:from|of)\s+"
-                                       r"(?:the\s+)?(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_of) + r"))(?!\w)")
+                                       r"(?:the\s+)?(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_of, True) + r"))(?!\w)")
         if self.im_unnamed:
             self.im_unnamed_re = re.compile(r"(?<![\w-])(" + _alternation(self.im_unnamed) + r")(?![\w-])")
         if self.peoples:
             self.peoples_re = re.compile(r"(?<![\w'’-])(" + _alternation(self.peoples) + r")s?\s+(?i:("
-                                         + _alternation(im.get("people_heads", [])) + r"))(?![\w-])")
+                                         + _alternation(im.get("people_heads", []), True) + r"))(?![\w-])")
             self.peoples_cue_re = re.compile(r"(?<![\w'’-])(" + _alternation([k for k, v in self.peoples.items() if v])
                                              + r")s?(?![\w'’-])")
 

@@ -52,6 +52,8 @@ _NOT_LAST = _PREPOSITIONS | {"the", "a", "an", "and", "or", "his", "her", "their
                              "least", "widely", "unconfirmed", "as"}
 _APPOSITIVE = re.compile(r"^(?P<name>[^,]{2,80}?),\s+(?:(?:a|an|the)\s+)?(?P<role>[^,]*?)\b(?:of|for|with|at|from|in)\s+"
                          r"(?:the\s+)?(?P<org>[^,]{2,120}?)\s*,?\s*$")
+# "reported to have been": a passive hedge; matched in place, not on a copy of the rest of the sentence
+_TO_HAVE_BE = re.compile(r"\s+to\s+(?:have|be)\b")
 _ROLE_ONLY = re.compile(r"^(?P<name>[^,]{2,80}?),\s+(?:a|an|the)\s+[^,]{2,80},?\s*$")
 
 
@@ -130,6 +132,8 @@ class SourceReader:
         self.publisher_words = set(cues["publisher_words"])
         self.pronouns = set(cues["pronouns"])
         self.non_speakers = set(cues["non_speakers"])
+        self._memo_body: Optional[str] = None
+        self._memo: dict[tuple[int, int], list[Speaker]] = {}
 
     # ---- certainty cues -------------------------------------------------------------------------------
 
@@ -146,6 +150,18 @@ class SourceReader:
 
     def speakers(self, body: str, sentence: Span) -> list[Speaker]:
         """The sources a sentence names: "according to X", "X said", '..." said X', in text order."""
+        # A sentence is read once per record and again for each event in it (4,855 reads of about 2,700
+        # sentences per 500 documents): remember the last body's sentences (0.42 -> 0.2 s). The spans are
+        # frozen and no caller changes a Speaker, so sharing them is safe; each caller gets its own list.
+        if self._memo_body is not body:
+            self._memo_body, self._memo = body, {}
+        key = (sentence.start, sentence.end)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._read_speakers(body, sentence)
+        return list(found)
+
+    def _read_speakers(self, body: str, sentence: Span) -> list[Speaker]:
         text = normalise_quotes(body[sentence.start:sentence.end])
         found: list[Speaker] = []
         for m in self.according.finditer(text):
@@ -157,7 +173,7 @@ class SourceReader:
             if np:
                 found.append(self._speaker(body, sentence.start + m.start("np"), np))
         for m in self.speech.finditer(text):
-            if re.match(r"\s+to\s+(?:have|be)\b", text[m.end():]):
+            if _TO_HAVE_BE.match(text, m.end()):
                 continue  # "reported to have been": a passive hedge, no speaker
             subj = self._subject(text, m.start())
             if subj is None:

@@ -50,6 +50,19 @@ _KILL = (r"(?:killed|dead|died|slain|shot dead|lost their lives|lost his life|lo
          r"shot to death|stoned to death|gunned down|assassinated|fatally (?:shot|stabbed|assaulted|wounded|injured)|"
          r"fatalities|deaths|bodies)")
 
+# Literal stems of _KILL, lower case: an ASCII text holding none of them cannot match _PASSIVE, _PASSIVE_PAIR
+# or _INCLUDING, the three patterns that try a number at every word (0.31 s of the 0.40 s spent here over 500
+# documents; only 78 of 2,717 event texts hold a stem). Non-ASCII text always takes the full scan, as re.I
+# folds a few characters (U+017F, U+0131) that str.lower() does not.
+_KILL_STEMS = ("killed", "dead", "died", "slain", "lost ", "perished", "beheaded", "executed", "murdered",
+               "massacred", "death", "lynched", "gunned down", "assassinated", "fatal", "bodies")
+# What every pattern but _NONE needs, lower case: the _KILL stems and the other patterns' own words ("split",
+# "coded", "kill" of _ACTIVE, "family", "remains" ...). An ASCII text holding none of them can only be a "no
+# fatalities" note: 2,028 of 2,717 event texts, whose 11 other scans are then skipped (0.16 -> 0.05 s per 500
+# documents).
+_ANY_STEMS = _KILL_STEMS + ("split", "fatalit", "coded", "kill", "gunn", "behead", "execut", "murder", "massacr",
+                            "lives", "lynch", "assassin", "family", "corpses", "remains")
+
 _PATTERNS = [
     # "Fatalities are split across 3 events (5)": this event's share is in the brackets
     re.compile(r"\bsplit\s+(?:\w+\s+){0,3}?\d+\s+events?\s*\((\d+)\)", re.I),
@@ -120,6 +133,9 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         (count, evidence span or None, score): score 0.9 for a coder's statement or a plain number,
         0.6 for a vague count, 0.8 for "none reported".
     """
+    lower = text.lower() if text.isascii() else ""
+    if lower and not any(stem in lower for stem in _ANY_STEMS):
+        return _no_deaths(text, offset)
     for rx in _PATTERNS:
         m = rx.search(text)
         if m:
@@ -141,9 +157,10 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         taken.append((m.start(), m.end()))
         best.append((n, m.start(), m.end(), 0.6 if vague else 0.9))
 
-    for m in _INCLUDING.finditer(text):
+    may_kill = not lower or any(stem in lower for stem in _KILL_STEMS)
+    for m in _INCLUDING.finditer(text) if may_kill and (not lower or "including" in lower) else ():
         add(to_number(m.group(1)), m, False)
-    for m in _PASSIVE_PAIR.finditer(text):
+    for m in _PASSIVE_PAIR.finditer(text) if may_kill else ():
         a, b = to_number(m.group(1)), to_number(m.group(2))
         if a and b and m.group(1).lower() not in ("a", "an") and m.group(2).lower() not in ("a", "an"):
             add(a + b, m, False)
@@ -164,7 +181,7 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
     for m in _FAMILY.finditer(text):
         if re.search(_KILL, text[m.end():m.end() + 60], re.I):
             add(to_number(m.group(1)), m, False)
-    for m in _PASSIVE.finditer(text):
+    for m in _PASSIVE.finditer(text) if may_kill else ():
         word = m.group(1).lower()
         if word in ("a", "an", "one") and not re.search(r"\b(?:killed|dead|died)\b", m.group(0), re.I):
             continue
@@ -178,6 +195,11 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         last = max(b[2] for b in best)
         score = min(b[3] for b in best)
         return min(total, MAX_FATALITIES), Span(start=offset + first, end=offset + last, text=text[first:last]), score
+    return _no_deaths(text, offset)
+
+
+def _no_deaths(text: str, offset: int) -> tuple[int, Optional[Span], float]:
+    """No count found: "no fatalities" said (0.8), or nothing said (0.7)."""
     m = _NONE.search(text)
     if m:
         return 0, Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.8

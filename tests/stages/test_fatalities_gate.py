@@ -1,0 +1,48 @@
+"""The literal gate before the costly fatality patterns lets through every text a _KILL word could match."""
+import re
+
+from eventcoder.stages import fatalities as F
+
+
+def _kill_alternatives() -> list[str]:
+    # _KILL is "(?:a|b|fatally (?:x|y)|...)": expand its one nested group
+    body = F._KILL[3:-1]
+    words = []
+    for part in re.split(r"\|(?![^()]*\))", body):
+        m = re.fullmatch(r"(.*)\(\?:([^()]*)\)", part)
+        words += [m.group(1) + alt for alt in m.group(2).split("|")] if m else [part]
+    return words
+
+
+def test_every_kill_word_holds_a_stem():
+    words = _kill_alternatives()
+    assert "lynched" in words and "fatally shot" in words
+    for w in words:
+        assert any(stem in w.lower() for stem in F._KILL_STEMS), w
+
+
+def test_gated_text_counts_as_before():
+    assert F.count_fatalities("Four suspected gangsters were lynched")[0] == 4
+    assert F.count_fatalities("Three protesters were arrested")[0] == 0
+
+
+def test_each_pattern_gets_past_the_gate():
+    # one text per pattern, each matched by that pattern alone
+    counts = {
+        "Fatalities are split across 3 events (5).": 5,
+        "Fatalities coded as 2.": 2,
+        "Attack on a village. 4 fatalities.": 4,
+        "The death toll rose to 12.": 12,
+        "Gunmen attacked the market, claiming the lives of 6 traders.": 6,
+        "Soldiers gunning down two smugglers.": 2,
+        "The attack left 7 people dead.": 7,
+        "The remains of 3 people were recovered.": 3,
+        "The corpses of 2 men were found.": 2,
+        "Police found the bodies of four men.": 4,
+        "The clashes, leading to the death of one demonstrator.": 1,
+        "A farmer was beheaded by militants.": 1,
+        "Militants executing 3 hostages.": 3,
+    }
+    for text, n in counts.items():
+        assert F.count_fatalities(text)[0] == n, text
+    assert F.count_fatalities("Protesters marched; no fatalities were reported.")[1] is not None
