@@ -189,6 +189,14 @@ class EventClassifier:
         if sub not in cued and len(ranked) > 1 and ranked[1][0] in cued and p - ranked[1][1] < TIE_MARGIN:
             # the model hesitates between two types and the text cues only one of them: take that one
             sub, p = ranked[1]
+        esc = self.lexicon.escalates.get(sub)
+        if esc is not None:
+            # a crowd that throws stones or burns property riots, even when the police disperse it
+            # (data/triggers.json "escalates")
+            marks = [c for c in cues if c.sub_event_type == esc[0] and c.weight >= esc[1] and not c.header]
+            if marks:
+                cue = min(marks, key=lambda c: c.start)
+                return esc[0], p, 0.0, cue
         decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
         if decisive and not any(c.sub_event_type == sub for c in decisive):
             # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides

@@ -133,6 +133,10 @@ class Lexicon:
         self.absorb_min_weight = float(subsumes.get("min_weight", 0.8))
         self.absorbs: dict[str, set[str]] = {t: set(v) for t, v in subsumes.get("types", {}).items()}
         self.model_decides = set(subsumes.get("model_decides", []))
+        # a type the model's pick escalates to when the text cues it strongly (a protest whose crowd throws stones)
+        esc = spec.get("escalates", {}).get("types", {})
+        self.escalates: dict[str, tuple[str, float]] = {
+            over: (to, float(rule.get("min_weight", 0.8))) for to, rule in esc.items() for over in rule["over"]}
         names = spec.get("name_parts", {}).get("after")
         self.name_part = re.compile(names, re.I) if names else None
         follow = spec.get("follow_on", {})
