@@ -191,12 +191,14 @@ class EventClassifier:
             sub, p = ranked[1]
         esc = self.lexicon.escalates.get(sub)
         if esc is not None:
-            # a crowd that throws stones or burns property riots, even when the police disperse it
-            # (data/triggers.json "escalates")
-            marks = [c for c in cues if c.sub_event_type == esc[0] and c.weight >= esc[1] and not c.header]
+            # a crowd that throws stones or burns property riots, even when the police disperse it; soldiers
+            # killed by a roadside bomb with no fighting cued are remote violence (data/triggers.json "escalates")
+            marks = [c for to, w, unless in esc
+                     if not any(c.sub_event_type in unless and c.weight >= w for c in cues)
+                     for c in cues if c.sub_event_type == to and c.weight >= w and not c.header]
             if marks:
-                cue = min(marks, key=lambda c: c.start)
-                return esc[0], p, 0.0, cue
+                cue = max(marks, key=lambda c: (c.weight, -c.start))
+                return cue.sub_event_type, p, 0.0, cue
         decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
         if decisive and not any(c.sub_event_type == sub for c in decisive):
             # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
