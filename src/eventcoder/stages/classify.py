@@ -446,14 +446,14 @@ class EventClassifier:
         label = _HEADER_ONLY.match(text)
         header = cue is not None and (cue.header or bool(label) and cue.end <= label.end())
         self._roles(record, ev, scope, clause, trigger, country, note, header=header)
-        flip = ROLES.get("armed_target", {}).get(sub)
-        if flip and ev.inter2 in flip["inter2"] and ev.inter1 in flip["inter1"] and \
+        flip = ROLES.get("retype_by_sides", {}).get(sub)
+        if flip and ev.inter1 in flip["inter1"] and ev.inter2 in flip.get("inter2", (ev.inter2,)) and \
                 not re.search(flip.get("unless", r"(?!)"), text[scope.start:scope.end], re.I):
-            # violence against civilians is one-sided: the side it hits is unarmed. An attack whose target
-            # is an armed force or group is a clash (data/roles.json "armed_target")
+            # types defined by the sides: violence against civilians hits the unarmed (an attack on an armed
+            # force is a clash); an arrest is a state's (rebels abduct) (data/roles.json "retype_by_sides")
             ev.sub_event_type = sub = flip["to"]
             ev.event_type = SUB_EVENT_TO_EVENT[sub]
-            ev.provenance["sub_event_type"].note += f"; -> {sub} by actor2's kind"
+            ev.provenance["sub_event_type"].note += f"; -> {sub} by the sides' kinds"
         if sub in TERRITORY_TYPES:
             # territory changes hands: who takes it decides the sub-type (state forces regain it)
             taken = "Government regains territory" if ev.inter1 == 1 else "Non-state actor overtakes territory"
