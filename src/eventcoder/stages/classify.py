@@ -193,8 +193,9 @@ class EventClassifier:
         if esc is not None:
             # a crowd that throws stones or burns property riots, even when the police disperse it; soldiers
             # killed by a roadside bomb with no fighting cued are remote violence (data/triggers.json "escalates")
-            marks = [c for to, w, unless in esc
+            marks = [c for to, w, unless, requires in esc
                      if not any(c.sub_event_type in unless and c.weight >= w for c in cues)
+                     and requires <= {c.sub_event_type for c in cues if not c.header}
                      for c in cues if c.sub_event_type == to and c.weight >= w and not c.header]
             if marks:
                 cue = max(marks, key=lambda c: (c.weight, -c.start))

@@ -135,13 +135,14 @@ class Lexicon:
         self.model_decides = set(subsumes.get("model_decides", []))
         # a type the model's pick escalates to when the text cues it strongly (a protest whose crowd throws stones)
         esc = spec.get("escalates", {}).get("types", {})
-        self.escalates: dict[str, list[tuple[str, float, frozenset[str]]]] = {}
+        self.escalates: dict[str, list[tuple[str, float, frozenset[str], frozenset[str]]]] = {}
         for to, rule in esc.items():
             if to.startswith("_"):
                 continue
             for over in rule["over"]:
                 self.escalates.setdefault(over, []).append(
-                    (to, float(rule.get("min_weight", 0.8)), frozenset(rule.get("unless", ()))))
+                    (to, float(rule.get("min_weight", 0.8)), frozenset(rule.get("unless", ())),
+                     frozenset(rule.get("requires", ()))))
         names = spec.get("name_parts", {}).get("after")
         self.name_part = re.compile(names, re.I) if names else None
         follow = spec.get("follow_on", {})
