@@ -189,22 +189,26 @@ class EventClassifier:
         if sub not in cued and len(ranked) > 1 and ranked[1][0] in cued and p - ranked[1][1] < TIE_MARGIN:
             # the model hesitates between two types and the text cues only one of them: take that one
             sub, p = ranked[1]
+        decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
+        forced = None
+        if decisive and not any(c.sub_event_type == sub for c in decisive):
+            # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
+            forced = min(decisive, key=lambda c: (self.lexicon.decisive[c.sub_event_type], c.start))
+            sub, p = forced.sub_event_type, max(p, 0.6)
         esc = self.lexicon.escalates.get(sub)
         if esc is not None:
             # a crowd that throws stones or burns property riots, even when the police disperse it; soldiers
-            # killed by a roadside bomb with no fighting cued are remote violence (data/triggers.json "escalates")
+            # killed by a roadside bomb with no fighting cued are remote violence; a mob that kills a man
+            # accused of rape is mob violence (data/triggers.json "escalates")
+            present = {c.sub_event_type for c in cues if not c.header}
             marks = [c for to, w, unless, requires in esc
-                     if not any(c.sub_event_type in unless and c.weight >= w for c in cues)
-                     and requires <= {c.sub_event_type for c in cues if not c.header}
+                     if requires <= present and not any(c.sub_event_type in unless and c.weight >= w for c in cues)
                      for c in cues if c.sub_event_type == to and c.weight >= w and not c.header]
             if marks:
                 cue = max(marks, key=lambda c: (c.weight, -c.start))
                 return cue.sub_event_type, p, 0.0, cue
-        decisive = [c for c in cues if c.sub_event_type in self.lexicon.decisive and c.weight >= 1.0 and not c.header]
-        if decisive and not any(c.sub_event_type == sub for c in decisive):
-            # a type the notes hardly show (chemical attacks, suicide bombs, bases): its defining cue decides
-            cue = min(decisive, key=lambda c: (self.lexicon.decisive[c.sub_event_type], c.start))
-            return cue.sub_event_type, max(p, 0.6), 0.0, cue
+        if forced is not None:
+            return sub, p, 0.0, forced
         support = [c for c in cues if c.sub_event_type == sub]
         # a cue in the text beats a coder's header label ("Arrests: ..."): roles are read around it
         cue = max(support, key=lambda c: (not c.header, c.weight)) if support else top
