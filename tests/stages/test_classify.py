@@ -293,7 +293,8 @@ def test_role_table_covers_real_types():
     """Every sub-event type named in data/roles.json is one of ACLED's (a typo would silently drop a rule)."""
     from eventcoder.stages.classify import ROLES
     named = set(ROLES["coded_to"]) | set(ROLES["state_acts"]) | set(ROLES["own_weapon_types"]) \
-        | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"])
+        | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"]) | set(ROLES["retype_by_sides"]) \
+        | {r["to"] for r in ROLES["retype_by_sides"].values()}
     assert named <= set(SUB_EVENT_TYPES), named - set(SUB_EVENT_TYPES)
     assert set(ROLES["state_acts"].values()) <= {"by_or_clause", "before_trigger", "by_or_clause_not_owner"}
 
@@ -310,3 +311,59 @@ def test_a_coders_label_names_no_actor(extract):
     text = "Change to armed group: On 2 March 2021, 30 soldiers defected to the Taliban with their rifles in Khanabad district."
     events = extract(text).events
     assert events and "Military Forces of Afghanistan" in events[0].actor1, [(e.sub_event_type, e.actor1) for e in events]
+
+
+# -- rules over the model's pick (triggers.json "escalates", roles.json "retype_by_sides") -----------------------
+# A model that always answers one type (a real TypeModel with no word weights, its bias on that type) isolates
+# each rule from what the bundled model happens to know.
+
+def _always(sub: str) -> EventClassifier:
+    import numpy as np
+
+    from eventcoder.stages.typemodel import TypeModel
+    bias = np.array([5.0 if c == sub else 0.0 for c in SUB_EVENT_TYPES], dtype=np.float32)
+    return EventClassifier(model=TypeModel(SUB_EVENT_TYPES, {}, bias))
+
+
+@pytest.mark.parametrize("picked,expected,text", [
+    # a crowd that throws stones riots, though the police disperse it
+    ("Protest with intervention", "Violent demonstration",
+     "Police dispersed the demonstrators with tear gas after they threw stones at the governor's office."),
+    # riot police are no riot, and a road blocked in protest is still a protest (weighed below min_weight)
+    ("Protest with intervention", "Protest with intervention",
+     "Riot police dispersed a protest by traders in the market square."),
+    ("Peaceful protest", "Peaceful protest", "Residents blocked the main road to protest against power cuts."),
+    # a crowd that protests and fights the police riots; a fight with no protest cued stays the model's
+    ("Armed clash", "Violent demonstration", "Youths protesting the arrest of a trader fought running battles with police."),
+    ("Armed clash", "Armed clash", "Gunmen fought running battles with police in the forest."),
+    # a remote weapon with no fighting cued is remote violence; with small arms besides, a clash
+    ("Armed clash", "Remote explosive/landmine/IED", "A roadside bomb killed three soldiers on the highway."),
+    ("Armed clash", "Armed clash", "Soldiers and rebels exchanged mortar rounds and small arms fire near the front."),
+    # a mob that kills a man accused of rape: mob violence over the decisive rape cue
+    ("Attack", "Mob violence", "An irate mob lynched a man accused of having raped a girl."),
+    # a blast of old ordnance is Other (decisive), whatever the model says
+    ("Remote explosive/landmine/IED", "Other",
+     "A boy was injured when a landmine left over from the civil war exploded near his village."),
+])
+def test_rules_over_the_models_pick(picked, expected, text):
+    clf = _always(picked)
+    sub, *_ = clf.classify_text(text, clf.lexicon.find(text))
+    assert sub == expected
+
+
+@pytest.mark.parametrize("picked,expected,text", [
+    # an attack on armed men is a clash; on an off-duty one, violence against civilians
+    ("Attack", "Armed clash", "Taliban militants shot dead two policemen at a checkpoint in Ghazni."),
+    ("Attack", "Attack", "Taliban militants shot dead two off-duty policemen at a market in Ghazni."),
+    # rebels who arrest people abduct them; the police arrest
+    ("Arrests", "Abduction/forced disappearance", "ADF rebels arrested three farmers near Beni."),
+    ("Arrests", "Arrests", "Police arrested three traders in Beni for breaking the curfew."),
+])
+def test_types_defined_by_the_sides(sentencizer, actor_stage, picked, expected, text):
+    from eventcoder.stages.classify import EventTyper
+    record = Record(article=Article(doc_id="t", text=text))
+    record.sentences = [Span.of(text, s.start_char, s.end_char) for s in sentencizer(text).sents]
+    actor_stage([record])
+    EventTyper(classifier=_always(picked))([record])
+    assert [e.sub_event_type for e in record.events] == [expected], [(e.sub_event_type, e.actor1, e.actor2)
+                                                                     for e in record.events]
