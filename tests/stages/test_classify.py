@@ -367,3 +367,6 @@ def test_types_defined_by_the_sides(sentencizer, actor_stage, picked, expected, 
     EventTyper(classifier=_always(picked))([record])
     assert [e.sub_event_type for e in record.events] == [expected], [(e.sub_event_type, e.actor1, e.actor2)
                                                                      for e in record.events]
+    # the event stays valid: its event and disorder types follow the new sub-type (the store re-validates it)
+    from eventcoder.types import Event
+    Event.model_validate(record.events[0].model_dump())

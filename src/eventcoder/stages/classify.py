@@ -51,7 +51,7 @@ from typing import Optional
 from ..config import ClassifySettings
 from ..registry import stage
 from ..types import ActorMention, Event, Record, Span
-from ..vocab import CIVILIAN_TARGETING, SUB_EVENT_TO_EVENT
+from ..vocab import CIVILIAN_TARGETING, DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
 from .actors import actor_kind
 from .clauses import Cue, Lexicon, clauses, data_path
 from .fatalities import count_fatalities
@@ -458,6 +458,7 @@ class EventClassifier:
             # force is a clash); an arrest is a state's (rebels abduct) (data/roles.json "retype_by_sides")
             ev.sub_event_type = sub = flip["to"]
             ev.event_type = SUB_EVENT_TO_EVENT[sub]
+            ev.disorder_type = DISORDER_OF_EVENT[ev.event_type]  # an arrest is a strategic development, an abduction political violence
             ev.provenance["sub_event_type"].note += f"; -> {sub} by the sides' kinds"
         if sub in TERRITORY_TYPES:
             # territory changes hands: who takes it decides the sub-type (state forces regain it)
