@@ -358,6 +358,9 @@ def test_rules_over_the_models_pick(picked, expected, text):
     # rebels who arrest people abduct them; the police arrest
     ("Arrests", "Abduction/forced disappearance", "ADF rebels arrested three farmers near Beni."),
     ("Arrests", "Arrests", "Police arrested three traders in Beni for breaking the curfew."),
+    # ... but a rebel arrested is the one acted upon, whoever the roles take for actor1
+    ("Arrests", "Arrests", "Two Boko Haram suppliers were detained in Maiduguri."),
+    ("Arrests", "Arrests", "An al Shabaab facilitator is arrested in Nairobi."),
 ])
 def test_types_defined_by_the_sides(sentencizer, actor_stage, picked, expected, text):
     from eventcoder.stages.classify import EventTyper
