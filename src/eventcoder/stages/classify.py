@@ -624,7 +624,7 @@ class EventClassifier:
                      r"(?:(?!(?:when|while|after|as|during|by|with|and|but|in|at|near|from|before|because)\b)"
                      r"[\w'-]+\s+){0,3}$", before, re.I):
             return True
-        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:was|were|is|are|had been|have been|has been|got)\s+(?:\w+\s+)?"
+        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:was|were|is|had been|have been|has been|got)\s+(?:\w+\s+)?"
                              r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|detained|hit|ambushed)|"
                              r"(?:died|perished|lost (?:their|his|her) lives?)\b)",
                              after, re.I))
