@@ -12,6 +12,11 @@ How an article becomes events:
    any further clause that reports a different kind of event; a document that reports violence gets at
    least this best-guess event. A short text whose clauses cue several event types is typed clause by
    clause, unless the model reading it whole is sure of one type (``note_model_confidence``).
+   The model's pick gives way to a type ACLED's definitions put first when the text cues it (``escalates`` in
+   ``data/triggers.json``: a crowd that throws stones riots though the police disperse it; a roadside bomb with
+   no fighting cued is remote violence), and, once the roles are read, to the type the sides define
+   (``retype_by_sides`` in ``data/roles.json``: an attack on an armed force is a clash; rebels abduct, they do
+   not arrest).
    One clause, one real event: when a clause cues several sub-types, the most specific absorbs the others
    for the same actors (``subsumes`` in ``data/triggers.json``: shelling that kills civilians is no Attack
    besides, a suicide car bomb no IED besides, a protest the police disperse no Peaceful protest besides, a
