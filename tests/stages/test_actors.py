@@ -399,3 +399,29 @@ def test_islah_affiliated_units_are_yemens_state_forces(dictionary, text):
 
 def test_the_islah_party_stays_the_party(dictionary):
     assert dictionary.find("The Islah party condemned the raid.", "Yemen")[0].name == "Al Islah Party"
+
+
+@pytest.mark.parametrize("text,country,expected", [
+    # a place followed by "Division" is an administrative division, not an armed unit
+    ("Armed men burned two homes in Lumbwa Division on Friday.", "Kenya",
+     [("Armed men", "Unidentified Armed Group (Kenya)")]),
+    # a private guard is a civilian, not the police
+    ("Gunmen shot dead a security guard at a bank.", "Nigeria",
+     [("Gunmen", "Unidentified Armed Group (Nigeria)"), ("security guard", "Civilians (Nigeria)")]),
+    ("Thieves tied up two watchmen at the depot.", "Kenya",
+     [("Thieves", "Unidentified Armed Group (Kenya)"), ("watchmen", "Civilians (Kenya)")]),
+    # armed men named with a nationality belong to that country, not the one they raid
+    ("Somalian bandits abducted three traders near the border.", "Kenya",
+     [("bandits", "Unidentified Armed Group (Somalia)"), ("traders", "Civilians (Kenya)")]),
+    ("Two rival pastoralist communities fought over a watering point.", "Kenya",
+     [("rival pastoralist communities", "Unidentified Communal Militia (Kenya)")]),
+])
+def test_places_guards_and_foreign_raiders(dictionary, text, country, expected):
+    assert names(dictionary, text, country) == expected
+
+
+def test_a_numbered_or_named_division_is_still_an_armed_unit(dictionary):
+    found = [n for _, n in names(dictionary, "Fighters of the Sultan Qasim Division shelled the hill.", "Syria")]
+    assert "Sultan Qasim Division" in found
+    assert ("presidential security guards", "Military Forces of Kenya (2013-)") in \
+        names(dictionary, "Later presidential security guards pushed the crowd back.", "Kenya")

@@ -71,6 +71,9 @@ _ACRONYM_ACTOR = re.compile(r"\b([A-Z][A-Z-]{1,7})\s+(?:militants|fighters|rebel
 # group ("Sultan Suleiman Shah Brigade", "Martyr X Vengeance Units"); Spanish "Los X" names a gang
 _NAMED_UNIT = re.compile(r"\b((?:[A-Z][\w'’-]+\s+(?:(?:al|el|of|the|de|del|la)[ -])?){1,5}(?:Brigades?|Battalions?|Front|Movement|"
                          r"Units|Regiment|Legion|Division|Militia|Army|Gang|Cartel|Commandos?))\b")
+# "in Kopsiro Division", "Mwingi Division": a Division named after a place with no article before it is an
+# administrative division (Kenya, Uganda, Bangladesh...); armed divisions are numbered or written with "the"
+_PLACE_DIVISION = re.compile(r"\b(?:in|at|of|near|from|to|into|across|within|around)\s+$", re.I)
 _LOS_GANG = re.compile(r"\b((?:Los|Las)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:\s+(?:gang|cartel|members|criminal group|hitmen)\b)?")
 # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
 _CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
@@ -434,6 +437,8 @@ class ActorDictionary:
             if re.search(r"\b(?:\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth)\s+$", text[max(0, m.start() - 10):m.start()]):
                 continue  # "the 1st Marine Brigade": a numbered unit of a state's army
             name = self.unit_name(m.group(1))
+            if name and self._place_division(text, m.start(1) + m.group(1).find(name), name):
+                continue
             if name:
                 start = m.start(1) + m.group(1).find(name)
                 add(start, start + len(name), name, 2, country, known=False, score=0.4)
@@ -445,6 +450,8 @@ class ActorDictionary:
             if ent.label in ("ORG", "NORP") and GROUP_HEADS.search(ent.span.text):
                 name = re.sub(r"^the\s+", "", ent.span.text, flags=re.I).strip()
                 off = ent.span.text.find(name)
+                if name == ent.span.text and self._place_division(text, ent.span.start, name):
+                    continue
                 add(ent.span.start + off, ent.span.start + off + len(name), name, 2, country, known=False, score=0.4)
         # "Taliban militants", "Al Shabaab fighters": one mention of the named group
         groups = [t for t in found if actor_kind(t[2].name) == "group"]
@@ -464,6 +471,17 @@ class ActorDictionary:
         _resolve_anaphora(text, mentions)
         named = {a.name for a in mentions}
         return [self._in_theatre(a, country, published, named) for a in mentions]
+
+    def _place_division(self, text: str, start: int, name: str) -> bool:
+        """Whether ``name`` at ``start`` ("Kopsiro Division") is an administrative division, not an armed unit:
+        it ends in "Division" and either its place is a known town or region, or a place preposition stands
+        right before it with no article ("attacked villages in Kopsiro Division")."""
+        words = name.split()
+        if len(words) < 2 or words[-1] != "Division":
+            return False
+        place = " ".join(words[:-1])
+        return (_fold(place) in self.towns or place in self.regions
+                or bool(_PLACE_DIVISION.search(text[max(0, start - 12):start])))
 
     def _nationality_before(self, text: str, start: int) -> str:
         """The country of a nationality adjective just before ``start`` ("Venezuelan" in "Venezuelan migrants",
