@@ -355,6 +355,10 @@ def test_rules_over_the_models_pick(picked, expected, text):
     # an attack on armed men is a clash; on an off-duty one, violence against civilians
     ("Attack", "Armed clash", "Taliban militants shot dead two policemen at a checkpoint in Ghazni."),
     ("Attack", "Attack", "Taliban militants shot dead two off-duty policemen at a market in Ghazni."),
+    # ... and so is a security guard, a private guard ACLED codes as a civilian
+    ("Attack", "Attack", "Gunmen shot dead a security guard at a warehouse in Kaduna."),
+    # a force that kills an unarmed member of a group attacks a civilian; there is no clash
+    ("Attack", "Attack", "Police officers shot dead an unarmed Boko Haram courier in Maiduguri."),
     # rebels who arrest people abduct them; the police arrest
     ("Arrests", "Abduction/forced disappearance", "ADF rebels arrested three farmers near Beni."),
     ("Arrests", "Arrests", "Police arrested three traders in Beni for breaking the curfew."),
