@@ -213,7 +213,7 @@ def test_missing_extra_dictionary_names_the_fix(tmp_path):
     ("Seven militiamen were reported killed in the raid.", 7),
     ("Residents found the bodies of three herders near the river.", 3),
     # a note's closing count is the coder's, and is not added to the narrative's
-    ("The bodies of two men were found by the road. 2 fatalities.", 2),
+    ("Villagers found the bodies of two herders by the road. 2 fatalities.", 2),
     # coordinated victims, "including", "and his bodyguard", and single victims in headlines
     ("On 2 June 2019, 4 border guards and 1 driver were killed in an ambush.", 5),
     ("The fighting ended with 25 fighters and 6 soldiers dead.", 31),
@@ -224,7 +224,7 @@ def test_missing_extra_dictionary_names_the_fix(tmp_path):
     ("Two officers were injured and one was killed in the blast.", 1),
     ("Ten guards injured and one officer killed in twin blasts.", 1),
     # the death a protest is about is not the protest's fatality
-    ("Residents protested over the death of a man in police custody.", 0),
+    ("Residents protested over the death of a trader held by police.", 0),
     ("Youths marched against the killing of a trader by police.", 0),
     ("Police fired on the crowd, leading to the death of one protester.", 1),
 ])

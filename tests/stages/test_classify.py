@@ -254,7 +254,7 @@ def test_agentless_bombing_is_unidentified_and_the_killed_soldiers_are_the_targe
 # hedged "by suspected X" still names the side that acts, not the force mentioned later.
 CONVENTION_ROLES = [
     ("Disrupted weapons use", "Boko Haram", "-", "Detonation: On 12 June 2021, two Boko Haram fighters were killed "
-     "when the explosives they were carrying went off early near Gwoza, Borno."),
+     "when the bombs the fighters carried went off early near Gwoza, Borno."),
     ("Looting/property destruction", "Turkey", "PKK", "Property destruction: On 3 June 2021, Turkish Gendarmerie "
      "forces destroyed four PKK hideouts near Lice, Diyarbakir."),
     ("Abduction/forced disappearance", "Shabaab", "Civilians", "A nurse was kidnapped by suspected Al Shabaab near "

@@ -38,7 +38,7 @@ def test_each_pattern_gets_past_the_gate():
         "The attack left 7 people dead.": 7,
         "The remains of 3 people were recovered.": 3,
         "The corpses of 2 men were found.": 2,
-        "Police found the bodies of four men.": 4,
+        "Officers found the bodies of four herders.": 4,
         "The clashes, leading to the death of one demonstrator.": 1,
         "A farmer was beheaded by militants.": 1,
         "Militants executing 3 hostages.": 3,

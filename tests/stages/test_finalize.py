@@ -47,12 +47,12 @@ def unattributed_killing(text: str, country: str) -> Record:
 def test_signs_of_organised_crime_make_the_unidentified_group_a_gang_where_acled_names_gangs():
     bound = "In Mexicali, the body of a man with his hands tied and a threatening message beside it was found."
     assert Finalizer()([unattributed_killing(bound, "Mexico")])[0].events[0].actor1 == "Unidentified Gang (Mexico)"
-    driveby = "In Porto Seguro, a teenager was shot dead in a drive-by shooting by two men on a motorbike."
+    driveby = "In Porto Seguro, a teenager was shot dead on Sunday in a drive-by attack from a motorbike."
     assert Finalizer()([unattributed_killing(driveby, "Brazil")])[0].events[0].actor1 == "Unidentified Gang (Brazil)"
 
 
 def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
-    plain = "In Ensenada, three armed men broke into a house and shot a man dead."
+    plain = "In Ensenada, three armed men forced their way into a home and shot a man dead."
     assert Finalizer()([unattributed_killing(plain, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
     raped = "In Ensenada, a woman was gang-raped by three armed men."  # a kind of rape, not a gang
     assert Finalizer()([unattributed_killing(raped, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
