@@ -29,7 +29,7 @@ def test_gated_text_counts_as_before():
 def test_each_pattern_gets_past_the_gate():
     # one text per pattern, each matched by that pattern alone
     counts = {
-        "Fatalities are split across 3 events (5).": 5,
+        "Fatalities are split over 3 events (5).": 5,
         "Fatalities coded as 2.": 2,
         "Attack on a village. 4 fatalities.": 4,
         "The death toll rose to 12.": 12,
