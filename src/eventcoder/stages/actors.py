@@ -81,9 +81,11 @@ _BACKER_PREFIX = re.compile(r"\b(?:pro|anti)-$", re.I)  # "pro-Turkey factions":
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
 _MEMBER_KINDS = {"unidentified", "gang", "military"}
 
+UNIDENTIFIED_PREFIX = "Unidentified Armed Group ("
+GANG_PREFIX = "Unidentified Gang ("
 KIND_PREFIXES = {
     "Protesters (": "protesters", "Rioters (": "rioters", "Civilians (": "civilians",
-    "Unidentified Armed Group (": "unidentified", "Unidentified Gang (": "gang", "Military Forces of": "military",
+    UNIDENTIFIED_PREFIX: "unidentified", GANG_PREFIX: "gang", "Military Forces of": "military",
     "Police Forces of": "police", "Government of": "government",
 }
 
@@ -630,27 +632,38 @@ def _operating_under(text: str, mentions: list[ActorMention]) -> None:
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
 
 
+def _gang_entry() -> dict:
+    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
+    return next((gen for gen in generic if gen["kind"] == "gang"), {})
+
+
 def gang_countries() -> set[str]:
     """The countries where ACLED names an unattributed gang "Unidentified Gang (X)" (elsewhere it is an
     unidentified armed group), from the generic entries of data/actors.json."""
-    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
-    return {c for gen in generic if gen["kind"] == "gang" for c in gen.get("only_in", ())}
+    return set(_gang_entry().get("only_in", ()))
 
 
-def gang_cues() -> Optional[re.Pattern]:
-    """Signs of organised crime ("signs of torture", "drive-by", "threatening message") that make an
-    unattributed armed group a gang where ACLED names gangs (the gang entry's "cues" in data/actors.json)."""
-    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
-    cues = [c for gen in generic if gen["kind"] == "gang" for c in gen.get("cues", ())]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(cues) + ")", re.I) if cues else None
+def gang_convention() -> tuple[set[str], Optional[re.Pattern]]:
+    """The gang countries (see gang_countries) and the signs of organised crime ("signs of torture",
+    "drive-by", "threatening message") that make an unattributed armed group a gang there (the gang entry's
+    "cues" in data/actors.json), from one read of the file."""
+    gang = _gang_entry()
+    cues = gang.get("cues", ())
+    return (set(gang.get("only_in", ())),
+            re.compile(r"(?<![\w-])(?:" + "|".join(cues) + ")", re.I) if cues else None)
+
+
+def as_gang(name: str) -> str:
+    """"Unidentified Armed Group (X)" -> "Unidentified Gang (X)"; other names come back unchanged."""
+    return GANG_PREFIX + name[len(UNIDENTIFIED_PREFIX):] if name.startswith(UNIDENTIFIED_PREFIX) else name
 
 
 def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str]] = None) -> str:
     """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
     (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)"; with ``gangs`` (see gang_countries) an unidentified
     gang outside those countries becomes an unidentified armed group. Names of another shape come back unchanged."""
-    if gangs is not None and country not in gangs and name.startswith("Unidentified Gang ("):
-        name = "Unidentified Armed Group (" + name[len("Unidentified Gang ("):]
+    if gangs is not None and country not in gangs and name.startswith(GANG_PREFIX):
+        name = UNIDENTIFIED_PREFIX + name[len(GANG_PREFIX):]
     m = _DOC_COUNTRY_NAME.match(name)
     if not m:
         return name

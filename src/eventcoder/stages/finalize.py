@@ -8,7 +8,7 @@ import re
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
-from .actors import _data_path, gang_countries, gang_cues, recountry
+from .actors import UNIDENTIFIED_PREFIX, _data_path, as_gang, gang_convention, recountry
 from .classify import DOCUMENT_COUNTRY_NOTE
 
 _WS = re.compile(r"\s+")
@@ -73,9 +73,6 @@ def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: 
             prov.note += f"; moved to {country}, the geocoded country"
 
 
-_UAG = "Unidentified Armed Group ("
-
-
 def gang_by_cue(record: Record, event: Event, gangs: set[str], cues) -> None:
     """An unidentified armed group in a country where ACLED names unattributed gangs ("Unidentified Gang (X)")
     is a gang when the text shows signs of organised crime (a tortured or burnt body, a drive-by, a threatening
@@ -84,8 +81,9 @@ def gang_by_cue(record: Record, event: Event, gangs: set[str], cues) -> None:
         return
     for field in ("actor1", "actor2"):
         name = getattr(event, field, "") or ""
-        if name.startswith(_UAG) and name[len(_UAG):-1] in gangs and cues.search(record.text):
-            setattr(event, field, "Unidentified Gang (" + name[len(_UAG):])
+        if name.startswith(UNIDENTIFIED_PREFIX) and name[len(UNIDENTIFIED_PREFIX):-1] in gangs \
+                and cues.search(record.text):
+            setattr(event, field, as_gang(name))
             prov = event.provenance.get(field)
             if prov is not None:
                 prov.note = (prov.note + "; " if prov.note else "") + "a gang: the text shows signs of organised crime"
@@ -106,8 +104,7 @@ class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()
         self.countries_by_iso, self.periods = country_tables()
-        self.gangs = gang_countries()
-        self.gang_cues = gang_cues()
+        self.gangs, self.gang_cues = gang_convention()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
