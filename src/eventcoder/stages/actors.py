@@ -632,6 +632,12 @@ def _operating_under(text: str, mentions: list[ActorMention]) -> None:
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
 
 
+def currency_words() -> tuple[str, ...]:
+    """Words that make a country's name or adjective before them a currency ("the US dollar"): no place and
+    no vote for the document's country (data/countries.json "currency_words"; the geocode stage reads them too)."""
+    return tuple(json.loads(_data_path("countries.json").read_text(encoding="utf-8")).get("currency_words", ()))
+
+
 def _gang_entry() -> dict:
     generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
     return next((gen for gen in generic if gen["kind"] == "gang"), {})

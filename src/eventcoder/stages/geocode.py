@@ -55,7 +55,7 @@ from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold
                          strip_articles)
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span
-from .actors import actor_kind
+from .actors import actor_kind, currency_words
 from .attribution import governing_question
 from .clauses import Lexicon, clauses
 
@@ -98,11 +98,13 @@ def _load_publishers() -> list[tuple[re.Pattern, str]]:
 
 
 AFTER_CUES, BEFORE_CUES = _load_cues()
+# "the US dollar", "Lebanese pounds": one list with the actors stage (countries.json "currency_words")
+CURRENCY_WORDS = frozenset(currency_words())
+AFTER_CUES.update({w: "currency" for w in CURRENCY_WORDS})
 PUBLISHERS = _load_publishers()
 NONPLACES = frozenset(_read_lines(DATA_DIR / "nonplaces.txt"))
 DEMONYMS = _load_demonyms()
 ORG_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role in ("org", "currency"))
-CURRENCY_WORDS = frozenset(w for w, role in AFTER_CUES.items() if role == "currency")
 # A verb followed by title-cased words continues a name ("Raqqa is Being Slaughtered Silently").
 _TITLE_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have)\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
 ROAD_CUES = frozenset({"road", "highway", "street"})
