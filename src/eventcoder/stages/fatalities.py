@@ -39,9 +39,17 @@ MAX_FATALITIES = 10_000
 _NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+|a couple of|couple of|a dozen|dozens of|dozens|scores of|hundreds of|a hundred|"
         r"a few|" + "|".join(sorted((w for w in WORDS if " " not in w), key=len, reverse=True)) + r")")
 _MOD = r"(?:at least|about|around|some|nearly|almost|more than|over|up to|approximately|an estimated|roughly)?\s*"
+
+
+def _words_between(stop: str = "") -> str:
+    """Up to four words, none of them a number nor one of ``stop`` (an alternation)."""
+    barred = r"\d[\d,]*\s" + (r"|(?:" + stop + r")\b" if stop else "")
+    return r"(?:(?!" + barred + r")[\w'-]+,?\s+){0,4}?"
+
+
 # up to four words between a number and its verb ("3 Afghan army soldiers were killed"), none of them a number:
 # in "On 19 March 2020, 3 policemen were killed" the count is 3, not the day
-_NOUN = r"(?:(?!\d[\d,]*\s)[\w'-]+,?\s+){0,4}?"
+_NOUN = _words_between()
 # a number that is a day of the month ("19 March") is a date, never a count
 _MONTHS = (r"(?!\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|"
            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b)")
@@ -86,7 +94,7 @@ _PASSIVE = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _NO
 _LEFT = re.compile(r"\b(?:left|leaving)\s+" + _MOD + r"(" + _NUM + r")\s+(?:[\w'-]+\s+){0,3}?(?:dead|killed)\b", re.I)
 # "5 FC personnel and 1 officer were killed", "25 fighters and 6 military fatalities": both counts (but not
 # "Nine officers injured and one policeman killed": the words between hold no verb and no wound)
-_PAIR_NOUN = r"(?:(?!\d[\d,]*\s|(?:were|was|are|injured|wounded|hurt|arrested|abducted|kidnapped|missing)\b)[\w'-]+,?\s+){0,4}?"
+_PAIR_NOUN = _words_between("were|was|are|injured|wounded|hurt|arrested|abducted|kidnapped|missing")
 _PASSIVE_PAIR = re.compile(r"\b" + _MOD + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _PAIR_NOUN + r"(?:and|,)\s+" + _MOD
                            + r"(" + _NUM + r")" + _MONTHS + r"\s+" + _PAIR_NOUN
                            + r"(?:(?:were|was|have been|had been|are|got)\s+)?(?:reportedly\s+|reported\s+|also\s+|all\s+)?"
