@@ -753,19 +753,17 @@ def test_a_loose_spelling_of_a_village_abroad_is_no_place(full_geocoder, text):
 
 
 @pytest.mark.slow
-def test_an_office_named_after_its_province_is_not_the_event_place(full_geocoder):
-    rec = record_with_events("A grenade went off in a bar in Wajir on Monday, North Eastern Provincial "
-                             "Commissioner Jane Roe said.", [0])
+@pytest.mark.parametrize("text, location", [
+    # an office named after its province is a person, not a place
+    ("A grenade went off in a bar in Wajir on Monday, North Eastern Provincial Commissioner Jane Roe said.",
+     "Wajir"),
+    # a river yields to a town of its province named beside it
+    ("Border guards patrolling the Evros river fired warning shots near the village of Tychero.", "Tychero"),
+])
+def test_the_town_beside_a_name_that_is_no_event_place(full_geocoder, text, location):
+    rec = record_with_events(text, [0])
     full_geocoder([rec])
-    assert rec.events[0].location == "Wajir"
-
-
-@pytest.mark.slow
-def test_a_town_beside_a_river_of_its_province_is_the_place(full_geocoder):
-    rec = record_with_events("Border guards patrolling the Evros river fired warning shots near the village "
-                             "of Tychero.", [0])
-    full_geocoder([rec])
-    assert rec.events[0].location == "Tychero"
+    assert rec.events[0].location == location
 
 
 @pytest.mark.slow
