@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..config import ClassifySettings
+from ..errors import ResourceError
 from ..registry import stage
 from ..types import ActorMention, Event, Record, Span
 from ..vocab import CIVILIAN_TARGETING, DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
@@ -80,7 +81,7 @@ def _load_roles() -> dict:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise RuntimeError(f"role conventions {path} could not be read ({e}); restore it from the repository") from e
+        raise ResourceError(f"role conventions {path} could not be read ({e}); restore it from the repository") from e
     strip = lambda d: {k: v for k, v in d.items() if not k.startswith("_")}  # noqa: E731
     return {k: strip(v) if isinstance(v, dict) else v for k, v in strip(raw).items()}
 
