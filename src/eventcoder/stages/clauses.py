@@ -51,6 +51,8 @@ def _lower_literals(pattern: str) -> str:
     return "".join(out)
 
 
+_WORD_START = re.compile(r"(?<![\w-])\w")
+_START_LETTERS = 4
 _ZERO_WIDTH = (_sre_op.ASSERT, _sre_op.ASSERT_NOT, _sre_op.AT)
 
 
@@ -116,6 +118,16 @@ class Lexicon:
                 else:
                     rx = re.compile(r"(?<![\w-])(?:" + _lower_literals(pat) + r")(?![\w-])")
                     self.cues.append((sub, float(weight), rx, _gate(rx)))
+        # Every gate literal starts a match, and every match starts a word (the (?<![\w-]) guard), so a cue
+        # can match only if the first letters of one of its literals (up to 4) start some word of the text.
+        # Those word starts pick the cues worth testing (about 12 of 76 per clause) instead of testing every
+        # gate literal with `in` (575 tests per clause: 0.5 of 4.9 s per 500 documents under cProfile).
+        self._open_cues = [i for i, c in enumerate(self.cues) if c[3] is None]
+        self._cues_by_start: dict[str, list[int]] = {}
+        for i, (_, _, _, gate) in enumerate(self.cues):
+            for start in {g[:_START_LETTERS] for g in gate or ()}:
+                self._cues_by_start.setdefault(start, []).append(i)
+        self._start_lengths = sorted({len(k) for k in self._cues_by_start})
         headers = {k: v for k, v in spec.get("header", {}).items() if not k.startswith("_")}
         self.headers = [(re.compile(r"^\s*(?:" + k + r")\s*:", re.I), v) for k, v in headers.items()]
         ne = spec["non_event"]
@@ -164,8 +176,18 @@ class Lexicon:
         lower = chunk.lower()
         if len(lower) != len(chunk):  # a character whose lower case is longer ("İ"): keep offsets right
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in chunk)
+        by_start, lengths = self._cues_by_start, self._start_lengths
+        picked = set(self._open_cues)
+        for m in _WORD_START.finditer(lower):
+            at = m.start()
+            for n in lengths:
+                hit = by_start.get(lower[at:at + n])
+                if hit:
+                    picked.update(hit)
+        cues = self.cues
         found = [Cue(sub, w, start + m.start(), start + m.end())
-                 for sub, w, rx, gate in self.cues if gate is None or any(g in lower for g in gate)
+                 for sub, w, rx, gate in (cues[i] for i in sorted(picked))
+                 if gate is None or any(g in lower for g in gate)
                  for m in rx.finditer(lower)]
         found += [Cue(sub, w, start + m.start(), start + m.end())
                   for sub, w, rx, gate in self.cased if gate is None or any(g in chunk for g in gate)
