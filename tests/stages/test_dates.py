@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from eventcoder.config import DateSettings
+from eventcoder.stages import dates as dates_module
 from eventcoder.stages.dates import DateFinder, DateResolver, usable
 from eventcoder.types import Article, Event, FieldEvidence, Record, Span
 
@@ -401,3 +402,17 @@ def test_later_never_passes_publication():
 def test_month_name_does_not_swallow_the_full_stop():
     (m,) = FINDER.find("Rebels took the hill on 3 October.", TUE)
     assert m.span.text == "3 October"
+
+
+def test_gated_scan_finds_what_the_full_scan_finds(monkeypatch):
+    """A family of date patterns skipped for want of its gate word would have found nothing."""
+    texts = [c[0] for c in CASES] + [t for t, *_ in LATER] + [
+        "Fighting resumed on MONDAY and again overnight; tomorrow talks begin.",
+        "Three weeks ago, and again early this month, shells fell in mid-March.",
+        "Rebels took the hill in SEPT. 2015, then lost it on Oct. 3-5.",
+    ]
+    published = date(2015, 10, 13)
+    gated = [[(m.span.start, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts]
+    assert sum(map(len, gated)) > len(texts)  # the texts do hold dates
+    monkeypatch.setattr(DateFinder, "_gates", staticmethod(lambda text: (True, frozenset(dates_module._GATE_WORDS))))
+    assert [[(m.span.start, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts] == gated

