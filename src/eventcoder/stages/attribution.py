@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Optional
 
 from ..config import AttributionSettings
+from ..literalgate import CaselessPattern
 from ..registry import stage
 from ..types import Event, Record, Span
 from .dates import clause_of
@@ -68,8 +69,11 @@ def load_cues() -> dict:
     return cues
 
 
-def _compile(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+def _compile(patterns: list[str]) -> CaselessPattern:
+    """One case-blind pattern of the cue phrases, gated by their first words: most clauses hold no claim,
+    denial or hedge word, and the claim pattern's look-behinds made it try every position (0.1 of the
+    stage's 0.27 s per 500 documents)."""
+    return CaselessPattern(re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
 
 
 def normalise_quotes(text: str) -> str:

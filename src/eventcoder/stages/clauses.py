@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import re._constants as _sre_op
-import re._parser as _sre_parse
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Optional
 
+from ..literalgate import case_gate as _gate
 from ..types import Span
 from ..vocab import SUB_EVENT_TO_EVENT
 
@@ -51,50 +50,9 @@ def _lower_literals(pattern: str) -> str:
     return "".join(out)
 
 
+# A word's start (cue patterns open with the same guard), and how many of its letters index the cues.
 _WORD_START = re.compile(r"(?<![\w-])\w")
 _START_LETTERS = 4
-_ZERO_WIDTH = (_sre_op.ASSERT, _sre_op.ASSERT_NOT, _sre_op.AT)
-
-
-def _literal_starts(items: list) -> Optional[set[str]]:
-    """Literal strings one of which every match of this parsed pattern starts with, or None when some way
-    through it starts otherwise (a class, an optional part, an empty branch)."""
-    i = 0
-    while i < len(items) and items[i][0] in _ZERO_WIDTH:
-        i += 1
-    if i == len(items):
-        return None
-    op, arg = items[i]
-    if op is _sre_op.LITERAL:
-        text = ""
-        while i < len(items) and items[i][0] is _sre_op.LITERAL:
-            text += chr(items[i][1])
-            i += 1
-        return {text}
-    if op is _sre_op.SUBPATTERN:
-        return _literal_starts(list(arg[-1]))
-    if op is _sre_op.BRANCH:
-        starts: set[str] = set()
-        for branch in arg[1]:
-            found = _literal_starts(list(branch))
-            if not found:
-                return None
-            starts |= found
-        return starts
-    return None
-
-
-def _gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
-    """Substrings of which a text must hold one for ``rx`` to match anywhere in it; None when there is no
-    such gate of two letters or more. Testing them with ``in`` skips most of the 70 cue patterns of a clause
-    without running them (the clause scan was about a tenth of the pipeline's time: 0.43 of 4.6 s per 500
-    documents)."""
-    if rx.flags & re.IGNORECASE or "(?" in rx.pattern.replace("(?:", "").replace("(?<!", "").replace("(?!", ""):
-        return None  # inline flags or other groups: letters may match in another case; no gate
-    starts = _literal_starts(list(_sre_parse.parse(rx.pattern, rx.flags)))
-    if not starts or min(map(len, starts)) < 2:
-        return None
-    return tuple(sorted(starts))
 
 
 def data_path(name: str) -> Path:

@@ -1,0 +1,56 @@
+"""Literal gates: a pattern skipped for want of its gate would not have matched."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from eventcoder.literalgate import CaselessPattern, case_gate, caseless_gate, fold
+from eventcoder.stages.attribution import load_cues
+
+
+@pytest.mark.parametrize("pattern, gate", [
+    (r"\b(?:took|takes|take|taking)\s+responsibility\b", ("take", "takes", "taking", "took")),  # "t" factored out
+    (r"(?<!\bto\s)(?<!\bthe\s)\bclaim(?:s|ed)?\b", ("claim",)),      # look-behinds are no part of a match
+    (r"\b(?:do|does|did)(?:\s+not|n't)\s+confirm", ("did", "do", "does")),
+    (r"\b(?:the\s+)?raid", None),                                      # an optional start: no gate
+    (r"\bστρατός", None),                                              # beyond ASCII: σ and ς match each other
+])
+def test_caseless_gate(pattern, gate):
+    assert caseless_gate(re.compile(pattern, re.I)) == gate
+
+
+def test_case_gate_refuses_case_blind_and_inline_flags():
+    assert case_gate(re.compile(r"(?<![\w-])(?:ambush(?:ed)?)")) == ("ambush",)
+    assert case_gate(re.compile(r"ambush", re.I)) is None
+    assert case_gate(re.compile(r"(?i:ambush)")) is None
+
+
+def test_fold_makes_the_letters_re_matches_case_blind_ascii():
+    assert fold("CLAİMED ſhelling \u212aILLED") == "claimed shelling killed"
+    rx = CaselessPattern(re.compile(r"\bclaimed\b", re.I))
+    assert rx.gate == ("claimed",)
+    for text in ("Rebels CLAİMED it", "They claımed it", "They CLAIMED it"):
+        assert bool(rx.search(text)) == bool(rx.rx.search(text)) is True, text
+
+
+CUE_PATTERNS = [re.compile("|".join(f"(?:{p})" for p in load_cues()[name]), re.I)
+                for name in ("denials", "claims", "hedges", "frames", "speech_verbs", "claim_verbs")]
+WORDS = ["the", "rebels", "Claimed", "TOOK", "responsibility", "for", "attack", "denied", "could", "not",
+         "be", "independently", "verified", "said", "according", "to", "sources", "reportedly", "İ", "ſ", ",",
+         "\u2019s", "didn't", "confirm", "police"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+def test_gated_cue_patterns_match_as_the_plain_ones(words):
+    text = " ".join(words)
+    for rx in CUE_PATTERNS:
+        gated = CaselessPattern(rx)
+        assert (gated.search(text) is None) == (rx.search(text) is None), (rx.pattern[:60], text)
+        assert [m.span() for m in gated.finditer(text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_the_attribution_cues_are_gated():
+    assert sum(caseless_gate(rx) is not None for rx in CUE_PATTERNS) == len(CUE_PATTERNS)
