@@ -115,6 +115,25 @@ TIE_MARGIN = 0.08  # probabilities this close are a tie the trigger cues break (
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 # a mention followed by a passive auxiliary within two words: "soldiers were released", "the convoy was stopped"
 _PASSIVE_SUBJECT = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?:was|were|had been|has been|have been|got)\s+\w+(?:ed|en|ne)\b", re.I)
+# "hit a Taliban-planted bomb": the mention modifies the weapon or place; it is not the target
+_MODIFIES_NOUN = re.compile(r"-(?:planted|laid|placed|made|claimed|led|backed|affiliated|linked|controlled|held|run|"
+                            r"manned)\b", re.I)
+# "a police truck hit a roadside bomb": the vehicle's side is hit
+_VEHICLE_HIT = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?:vehicles?|convoys?|cars?|trucks?|patrols?|tanks?)\s+(?:\w+ly\s+)?"
+                          r"(?:struck|hit|ran over|drove over|stepped on|triggered|detonated)\b", re.I)
+# "killed 3 soldiers": the object of a violent verb, up to three words after it, none opening a new clause
+_OBJECT_OF_VERB = re.compile(
+    r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
+    r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"
+    r"(?:(?!(?:when|while|after|as|during|by|with|and|but|in|at|near|from|before|because)\b)"
+    r"[\w'-]+\s+){0,3}$", re.I)
+# "2 policemen were killed", "soldiers died": the subject of a passive violent verb or of dying
+_SUBJECT_OF_PASSIVE = re.compile(
+    r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:was|were|is|had been|have been|has been|got)\s+(?:\w+\s+)?"
+    r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|detained|hit|ambushed)|"
+    r"(?:died|perished|lost (?:their|his|her) lives?)\b)", re.I)
+_PASSIVE_AUXILIARY = re.compile(r"\b(?:was|were|been|being|got)\b")
+_ONLY_AUXILIARY = re.compile(r"^\s*(?:were|was|are|is|have been|has been|had been|got)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def cue_features(cues: list[Cue]) -> list[str]:
@@ -387,7 +406,7 @@ class EventClassifier:
             between = text[a.span.end:first]
             if self.lexicon.reporting is not None and self.lexicon.reporting.search(between):
                 continue
-            if re.match(r"^\s*(?:were|was|are|is|have been|has been|had been|got)\s+(?:\w+ly\s+)?$", between, re.I) or \
+            if _ONLY_AUXILIARY.match(between) or \
                     (not between.strip() and _COUNTED.search(text[max(0, a.span.start - 30):a.span.start])):
                 continue  # "two soldiers wounded", "soldiers were killed": they suffer it ("forces killed" act)
             if self._acted_upon(text, a, passive, trigger):
@@ -616,30 +635,15 @@ class EventClassifier:
         subject of a passive one ("2 policemen were killed")?"""
         before = text[max(0, actor.span.start - 40):actor.span.start]
         after = text[actor.span.end:actor.span.end + 40]
-        if re.match(r"-(?:planted|laid|placed|made|claimed|led|backed|affiliated|linked|controlled|held|run|manned)\b",
-                    after, re.I):
-            # "hit a Taliban-planted bomb": the mention modifies the weapon or place, it is not the target
+        if _MODIFIES_NOUN.match(after):
             return False
-        if re.match(r"^\s*(?:[\w'-]+\s+){0,2}?(?:vehicles?|convoys?|cars?|trucks?|patrols?|tanks?)\s+(?:\w+ly\s+)?"
-                    r"(?:struck|hit|ran over|drove over|stepped on|triggered|detonated)\b", after, re.I):
-            # "a police truck hit a roadside bomb": the vehicle's side is hit
-            return True
-        if re.search(r"\b(?:killed|killing|kill|wounded|wounding|injured|injuring|targeted|targeting|attacked|attacking|"
-                     r"ambushed|shot|abducted|kidnapped|arrested|detained|against|hit|struck)\s+"
-                     # up to three words between verb and mention, none opening a new clause
-                     r"(?:(?!(?:when|while|after|as|during|by|with|and|but|in|at|near|from|before|because)\b)"
-                     r"[\w'-]+\s+){0,3}$", before, re.I):
-            return True
-        return bool(re.match(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:was|were|is|had been|have been|has been|got)\s+(?:\w+\s+)?"
-                             r"(?:killed|wounded|injured|shot|attacked|targeted|abducted|kidnapped|arrested|detained|hit|ambushed)|"
-                             r"(?:died|perished|lost (?:their|his|her) lives?)\b)",
-                             after, re.I))
+        return bool(_VEHICLE_HIT.match(after) or _OBJECT_OF_VERB.search(before) or _SUBJECT_OF_PASSIVE.match(after))
 
     @staticmethod
     def _victim_first(text: str, first: ActorMention, trigger: Span) -> bool:
         """In a passive clause, is the first actor the one acted upon ("soldiers were killed by ...")?"""
         between = text[first.span.end:trigger.end]
-        return bool(re.search(r"\b(?:was|were|been|being|got)\b", between))
+        return bool(_PASSIVE_AUXILIARY.search(between))
 
     def _default(self, kind: str, country: str, evidence: Span) -> ActorMention:
         names = {
