@@ -135,6 +135,18 @@ def test_merged_values_take_the_best_report():
     assert inc.field_sources["fatalities"] in inc.report_ids
 
 
+def test_merged_incident_is_a_valid_event_that_shares_nothing_mutable():
+    """merge copies the anchor report with the merged fields instead of validating a dump: the result must
+    be what validation gives, and changing it must leave the reports alone."""
+    for inc in dedup(EVENTS):
+        again = Event.model_validate(inc.event.model_dump())
+        assert again == inc.event, inc.incident_id
+        assert inc.event.provenance == {} and inc.event.event_id == inc.incident_id
+    inc = merge([e for e in EVENTS if STORY[e.event_id] == "S02"])
+    inc.event.flags.append("merged-check")
+    assert all("merged-check" not in e.flags for e in inc.reports)
+
+
 def test_reviewer_decisions_override_the_matcher():
     story = [e for e in EVENTS if STORY[e.event_id] == "S11"]
     assert len(dedup(story)) == 1
