@@ -44,6 +44,9 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )
 _LOG_INSERT = ("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"
                " VALUES (?, ?, ?, ?, ?, ?, ?)")
+# What incident upkeep reads of a stored report (row_to_event without provenance, review state, incident).
+_UPKEEP_COLUMNS = ", ".join(EVENT_COLUMNS + ("evidence_text", "evidence_start", "evidence_end", "flags_json",
+                                             "review_status", "incident_id"))
 INCIDENT_VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c not in ("event_id", "doc_id"))
 QUERY_PAGE_MAX = 10_000
 ITER_PAGE = 2_000
@@ -348,9 +351,12 @@ class SQLStore:
         return out
 
     def _load_events(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The rows of these reports as incident upkeep reads them: every column but the provenance, which
+        matching never reads and which is most of a row's bytes."""
         rows = []
         for chunk in _chunks(sorted(ids), 500):
-            rows += self.db.query(f"SELECT * FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
+            rows += self.db.query(f"SELECT {_UPKEEP_COLUMNS} FROM events "
+                                  f"WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
         return rows
 
     def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int,
@@ -448,7 +454,7 @@ class SQLStore:
         blocks = self.db.query("SELECT DISTINCT disorder_type, country FROM events ORDER BY disorder_type, country")
         for b in blocks:
             with self.db.transaction():
-                rows = self.db.query("SELECT * FROM events WHERE disorder_type = ? AND country = ?",
+                rows = self.db.query(f"SELECT {_UPKEEP_COLUMNS} FROM events WHERE disorder_type = ? AND country = ?",
                                      (b["disorder_type"], b["country"]))
                 ids = {r["event_id"] for r in rows}
                 # A reviewer's 'same' may cross blocks: those reports join this block's run.
