@@ -271,6 +271,12 @@ CONVENTION_ROLES = [
     # ... unless a side named in the text drove them out
     ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "
      "and forced the farmers to flee."),
+    # old ordnance is coded to whoever laid it, the victims are actor2 (roles.json "remnants"); a war between
+    # two states leaves mines of an army the text cannot name
+    ("Other", "Unidentified Armed Group (Angola)", "Civilians", "On 4 June 2021, two boys were hurt when a rusty "
+     "mortar round, a relic left over from the civil war, blew up in a maize field outside Huambo, Angola."),
+    ("Other", "Unidentified Military Forces", "Civilians", "Explosive remnants of war: On 3 June 2021, a shepherd "
+     "lost a leg to a mine planted in the Iran-Iraq War near the border town of Mehran."),
     # ... and a refugee camp or fleeing attackers tell of no one displaced
     ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
      "preached to residents. The militants fled when police arrived."),

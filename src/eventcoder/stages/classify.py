@@ -94,6 +94,10 @@ DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
 DISPLACED = ROLES.get("displaced", {})
 _DISPLACED_CUE = re.compile(DISPLACED["cue"], re.I) if DISPLACED.get("cue") else None
 _DISPLACER = re.compile(DISPLACED["displacer"], re.I) if DISPLACED.get("displacer") else None
+# explosive remnants of war are coded to whoever laid them, long ago (roles.json "remnants")
+REMNANTS = ROLES.get("remnants", {})
+_REMNANT_CUE = re.compile(REMNANTS["cue"], re.I) if REMNANTS.get("cue") else None
+_INTERSTATE_WAR = re.compile(REMNANTS["interstate"]) if REMNANTS.get("interstate") else None  # capitals as written
 _BETWEEN = re.compile(r"\bbetween\b(?:(?!\b(?:and|,)\b)[^.;])*(?:\b(?:and)\b[^.;]{0,40})?$", re.I)
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
@@ -494,13 +498,21 @@ class EventClassifier:
         actor2: Optional[ActorMention] = None
         assoc: list[ActorMention] = []
         coded = ROLES["coded_to"].get(sub)
-        if coded is None and sub in DISPLACED.get("types", ()) and self._displaced(text, scope, actors):
+        remnant = coded is None and sub in REMNANTS.get("types", ()) and _REMNANT_CUE is not None \
+            and bool(_REMNANT_CUE.search(text, scope.start, scope.end))
+        if remnant:
+            coded = REMNANTS
+        elif coded is None and sub in DISPLACED.get("types", ()) and self._displaced(text, scope, actors):
             coded = DISPLACED
         if coded:
             # protests are coded to the protesters, riots to the rioters, the force used on them as actor2
-            # (data/roles.json "coded_to")
+            # (data/roles.json "coded_to"); old ordnance to whoever laid it ("remnants")
             wanted = coded["actor1"]
             actor1 = next((a for a in actors if actor_kind(a.name) == wanted), None)
+            if remnant and self._interstate_war(text):
+                # a mine of a war between states was laid by one of their armies, which the text cannot tell
+                actor1 = ActorMention(span=ev.evidence, name=REMNANTS["interstate_actor1"], inter=8, country="",
+                                      known=True, score=0.4)
             if actor1 is None:
                 actor1 = self._default(wanted, country, ev.evidence)
             actor2 = next((a for a in actors if actor_kind(a.name) in coded["actor2"] and a.name != actor1.name), None)
@@ -595,6 +607,16 @@ class EventClassifier:
             names = "; ".join(dict.fromkeys(a.name for a in assoc if a.name not in (ev.actor1, ev.actor2)))
             if names:
                 ev.set("assoc_actor_1", names, stage=STAGE, evidence=assoc[0].span, score=0.6)
+
+    def _interstate_war(self, text: str) -> bool:
+        """Does the text name a war fought between states ("the Iran-Iraq War": both names countries; a
+        World War)? (roles.json "remnants" "interstate")"""
+        if _INTERSTATE_WAR is None:
+            return False
+        for m in _INTERSTATE_WAR.finditer(text):
+            if m.group("a") is None or (m.group("a") in self.periods and m.group("b") in self.periods):
+                return True
+        return False
 
     @staticmethod
     def _displaced(text: str, scope: Span, actors: list[ActorMention]) -> bool:
