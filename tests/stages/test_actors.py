@@ -99,6 +99,10 @@ def test_ambiguous_alias_applies_only_in_its_country(dictionary):
     ("Kalenjin youths blocked the road and stoned cars.", "", "Kalenjin Ethnic Militia (Kenya)"),
     ("Cattle rustlers drove off 200 goats.", "Kenya", "Unidentified Communal Militia (Kenya)"),
     ("Hundreds of armed tribesmen gathered at the crossroads.", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+    # a community that arms itself is its militia (actors.json identity_militias "arming")
+    ("A rights group says the Turkana community has been arming itself ahead of the dry season.", "Kenya",
+     "Turkana Ethnic Militia (Kenya)"),
+    ("Elders said the Garre clan took up arms after two herders went missing.", "Kenya", "Garre Clan Militia (Kenya)"),
 ])
 def test_identity_militias_are_named_after_their_community(dictionary, text, country, expected):
     assert expected in [n for _, n in names(dictionary, text, country)]
@@ -108,6 +112,7 @@ def test_identity_militias_are_named_after_their_community(dictionary, text, cou
     "Houthi militia shelled the market.",          # a group the dictionary knows keeps its name
     "Several militiamen were seen near the well.",  # no community named
     "Somali militia crossed the border.",           # a nationality is not a community name
+    "The Turkana community mourned the two herders.",  # a community that does not arm itself is no militia
 ])
 def test_identity_militia_needs_a_community_name(dictionary, text):
     assert not any("Ethnic Militia" in n for _, n in names(dictionary, text, "Kenya"))

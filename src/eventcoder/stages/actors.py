@@ -231,7 +231,14 @@ class ActorDictionary:
         self.im_of = {_fold(k): v for k, v in im.get("of_community", {}).items()}
         self.peoples: dict[str, str] = dict(im.get("peoples", {}))
         self.im_not_names = set(im.get("not_names", []))
-        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = None
+        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = self.im_arming_re = None
+        arming = im.get("arming", {})
+        self.im_arming = {_fold(k): v for k, v in arming.get("heads", {}).items()}
+        self.im_arming_cue = re.compile(arming["cue"], re.I) if arming.get("cue") else None
+        if self.im_arming and self.im_arming_cue is not None:
+            # "the X community is arming itself": a community that arms is its militia (actors.json "arming")
+            self.im_arming_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_arming, True)
+                                           + r"))(?![\w-])")
         if self.im_heads:
             self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads, True)
                                           + r"))(?![\w-])")
@@ -554,6 +561,12 @@ class ActorDictionary:
                 community = self.community_name(m.group(1))
                 if community:
                     spans.append((m.start(), m.end(), community, self.im_of[_fold(m.group(2))]))
+        if self.im_arming_re is not None:
+            for m in self.im_arming_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community and self.im_arming_cue.match(text, m.end()):
+                    start = m.start(1) + m.group(1).rfind(community)
+                    spans.append((start, m.end(), community, self.im_arming[_fold(m.group(2))]))
         if self.peoples_re is not None:
             for m in self.peoples_re.finditer(text):
                 spans.append((m.start(), m.end(), m.group(1), "Ethnic"))
