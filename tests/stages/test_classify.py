@@ -277,6 +277,9 @@ CONVENTION_ROLES = [
      "mortar round, a relic left over from the civil war, blew up in a maize field outside Huambo, Angola."),
     ("Other", "Unidentified Military Forces", "Civilians", "Explosive remnants of war: On 3 June 2021, a shepherd "
      "lost a leg to a mine planted in the Iran-Iraq War near the border town of Mehran."),
+    # a force that investigates a killing or finds the bodies reports it (triggers.json "source_mentions")
+    ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "Police are investigating the murder of a chief who "
+     "was hacked to death in Kakamega on Monday."),
     # ... and a refugee camp or fleeing attackers tell of no one displaced
     ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
      "preached to residents. The militants fled when police arrived."),
