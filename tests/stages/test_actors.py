@@ -52,6 +52,11 @@ def test_a_force_of_a_named_country_is_that_countrys(dictionary):
                      ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
 
 
+def test_the_forces_of_two_named_countries_are_each_countrys(dictionary):
+    found = names(dictionary, "The governments of Tanzania and Malawi signed an accord on the lake border.", "Tanzania")
+    assert found == [("governments of Tanzania", "Government of Tanzania (2015-)"), ("Malawi", "Government of Malawi")]
+
+
 def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
     found = names(dictionary, "On 3 June 2021, Turkey and Russia carried out joint drills along the M5 highway.", "Syria")
     assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]

@@ -206,11 +206,13 @@ class ActorDictionary:
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
-        # "military forces of Armenia", "the police of Chile": the force of the country named after it
+        # "military forces of Armenia", "the police of Chile": the force of the country named after it; "the
+        # governments of Kenya and Uganda": the force of each
         self.country_names = {w: c for w, (c, wt) in self.country_words.items() if wt >= W_COUNTRY_NAME}
+        names_of = _alternation(self.country_names)
         self.state_of_re = re.compile(
             r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
-            + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
+            + r")s?\s+of\s+(?:the\s+)?(" + names_of + r")(?:\s+(?:and|&)\s+(?:the\s+)?(" + names_of + r"))?\b", re.I)
         # "Turkey and Iran deployed troops": a country that carries out a military act is its military
         names_alt = _alternation(self.country_names)
         self.country_acts_re = re.compile(
@@ -404,10 +406,12 @@ class ActorDictionary:
             inter = st["inter"] if nat == country or not country else 8
             add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
         for m in self.state_of_re.finditer(text):
-            nat = self.country_names[m.group(2).lower()]
             st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
-            add(m.start(), m.end(), self.fill(st["name"], nat),
-                (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
+            for g, (start, end) in ((2, (m.start(), m.end(2))), (3, (m.start(3), m.end(3)))):
+                if m.group(g):
+                    nat = self.country_names[m.group(g).lower()]
+                    add(start, end, self.fill(st["name"], nat),
+                        (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
         for m in (self.country_acts_re.finditer(text) if self.country_acts_re is not None else ()):
             if re.search(r"\b(?:in|of|to|from|into|across|inside|against)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "troops in Turkey launched": the place, not the actor
