@@ -277,6 +277,12 @@ CONVENTION_ROLES = [
      "mortar round, a relic left over from the civil war, blew up in a maize field outside Huambo, Angola."),
     ("Other", "Unidentified Military Forces", "Civilians", "Explosive remnants of war: On 3 June 2021, a shepherd "
      "lost a leg to a mine planted in the Iran-Iraq War near the border town of Mehran."),
+    # a missile or drone "launched by X" is X's: the side that shoots it down disrupts it
+    ("Disrupted weapons use", "Operation Restoring Hope", "Supreme Political Council", "On 4 June 2021, Saudi-led "
+     "coalition air defences intercepted a drone launched by pro-Houthi forces over Abha."),
+    # a gloss in brackets is part of the name: the gang that "died" in the shoot-out is acted upon
+    ("Armed clash", "Military Police", "Red Command", "On 3 June 2021, in Niteroi, three members of the CV "
+     "(Red Command) died when the Military Police raided a favela and a gunfight broke out."),
     # a force that investigates a killing or finds the bodies reports it (triggers.json "source_mentions")
     ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "Police are investigating the murder of a chief who "
      "was hacked to death in Kakamega on Monday."),

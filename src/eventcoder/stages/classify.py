@@ -106,8 +106,9 @@ _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassis
                  r"(?:(?:suspected|alleged|presumed|unidentified|unknown)\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
-# "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it
-_OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
+# "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it; "a missile fired by X", "a drone
+# operated by X": X owns what the other side shot down
+_OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned|fired|launched|operated|flown)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
 # a number before a mention: "two soldiers wounded" counts the casualties, the soldiers do not act
 _COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|some|"
                       r"dozens of|scores of|hundreds of|a few|many)\s+(?:[\w'-]+\s+)?$", re.I)
@@ -116,6 +117,8 @@ _HIT_PLACE = re.compile(r"\b(?:at|near|outside|inside|targeting|targeted|hit|hit
                         r"(?:[\w'-]+\s+){0,2}$", re.I)
 TIE_MARGIN = 0.08  # probabilities this close are a tie the trigger cues break (0.05 before the balanced model, whose
 # probabilities are flatter; held-out sub-event type 0.845 at 0.05, 0.846 at 0.08, 0.844 at 0.10)
+_GLOSS = re.compile(r"[ \t]*\([^()\n]{1,40}\)")  # "CV (Red Command)": a name's gloss or acronym in brackets
+_GLOSS_END = re.compile(r"[^()\n]{0,40}?\)")  # the rest of the brackets a mention stands in
 _HEADER_ONLY = re.compile(r"^\s*[A-Z][\w /-]{2,40}:\s*")
 # a mention followed by a passive auxiliary within two words: "soldiers were released", "the convoy was stopped"
 _PASSIVE_SUBJECT = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?:was|were|had been|has been|have been|got)\s+\w+(?:ed|en|ne)\b", re.I)
@@ -637,7 +640,12 @@ class EventClassifier:
         """Is this mention the target: the object of a violent verb ("killed 3 soldiers") or the
         subject of a passive one ("2 policemen were killed")?"""
         before = text[max(0, actor.span.start - 40):actor.span.start]
-        after = text[actor.span.end:actor.span.end + 40]
+        # a gloss in brackets is part of the name: "the CV (Red Command) died" is said of the CV, whichever of
+        # the two names the mention is
+        opened = text.rfind("(", max(0, actor.span.start - 40), actor.span.start)
+        inside = opened >= 0 and ")" not in text[opened:actor.span.start]
+        gloss = (_GLOSS_END if inside else _GLOSS).match(text, actor.span.end)
+        after = text[gloss.end() if gloss else actor.span.end:][:40]
         if re.match(r"-(?:planted|laid|placed|made|claimed|led|backed|affiliated|linked|controlled|held|run|manned)\b",
                     after, re.I):
             # "hit a Taliban-planted bomb": the mention modifies the weapon or place, it is not the target
