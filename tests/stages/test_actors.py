@@ -57,6 +57,14 @@ def test_the_forces_of_two_named_countries_are_each_countrys(dictionary):
     assert found == [("governments of Tanzania", "Government of Tanzania (2015-)"), ("Malawi", "Government of Malawi")]
 
 
+@pytest.mark.parametrize("text", [
+    "On 6 June 2021, masked gunmen, coded as Al Shabaab for want of detail, torched a school near Mandera.",
+    "On 6 June 2021, masked gunmen (coded as Al Shabaab) torched a school near Mandera.",
+])
+def test_a_side_the_note_says_is_coded_as_another_is_that_one(dictionary, text):
+    assert names(dictionary, text, "Kenya")[0][1] == "Al Shabaab"
+
+
 def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
     found = names(dictionary, "On 3 June 2021, Turkey and Russia carried out joint drills along the M5 highway.", "Syria")
     assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]
