@@ -286,6 +286,9 @@ CONVENTION_ROLES = [
     # a force that investigates a killing or finds the bodies reports it (triggers.json "source_mentions")
     ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "Police are investigating the murder of a chief who "
      "was hacked to death in Kakamega on Monday."),
+    # ... or says whom it suspects
+    ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "A trader was stabbed to death at his kiosk in Eldoret "
+     "on Friday night. Police suspect robbers who had trailed him from the bank."),
     # ... and a refugee camp or fleeing attackers tell of no one displaced
     ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
      "preached to residents. The militants fled when police arrived."),
