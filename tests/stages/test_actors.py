@@ -52,6 +52,19 @@ def test_a_force_of_a_named_country_is_that_countrys(dictionary):
                      ("army of Azerbaijan", "Military Forces of Azerbaijan (2003-)")]
 
 
+def test_the_forces_of_two_named_countries_are_each_countrys(dictionary):
+    found = names(dictionary, "The governments of Tanzania and Malawi signed an accord on the lake border.", "Tanzania")
+    assert found == [("governments of Tanzania", "Government of Tanzania (2015-)"), ("Malawi", "Government of Malawi")]
+
+
+@pytest.mark.parametrize("text", [
+    "On 6 June 2021, masked gunmen, coded as Al Shabaab for want of detail, torched a school near Mandera.",
+    "On 6 June 2021, masked gunmen (coded as Al Shabaab) torched a school near Mandera.",
+])
+def test_a_side_the_note_says_is_coded_as_another_is_that_one(dictionary, text):
+    assert names(dictionary, text, "Kenya")[0][1] == "Al Shabaab"
+
+
 def test_a_country_that_carries_out_a_military_act_is_its_military(dictionary):
     found = names(dictionary, "On 3 June 2021, Turkey and Russia carried out joint drills along the M5 highway.", "Syria")
     assert found == [("Turkey", "Military Forces of Turkey (2016-)"), ("Russia", "Military Forces of Russia (2000-)")]
@@ -99,6 +112,10 @@ def test_ambiguous_alias_applies_only_in_its_country(dictionary):
     ("Kalenjin youths blocked the road and stoned cars.", "", "Kalenjin Ethnic Militia (Kenya)"),
     ("Cattle rustlers drove off 200 goats.", "Kenya", "Unidentified Communal Militia (Kenya)"),
     ("Hundreds of armed tribesmen gathered at the crossroads.", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+    # a community that arms itself is its militia (actors.json identity_militias "arming")
+    ("A rights group says the Turkana community has been arming itself ahead of the dry season.", "Kenya",
+     "Turkana Ethnic Militia (Kenya)"),
+    ("Elders said the Garre clan took up arms after two herders went missing.", "Kenya", "Garre Clan Militia (Kenya)"),
 ])
 def test_identity_militias_are_named_after_their_community(dictionary, text, country, expected):
     assert expected in [n for _, n in names(dictionary, text, country)]
@@ -108,6 +125,7 @@ def test_identity_militias_are_named_after_their_community(dictionary, text, cou
     "Houthi militia shelled the market.",          # a group the dictionary knows keeps its name
     "Several militiamen were seen near the well.",  # no community named
     "Somali militia crossed the border.",           # a nationality is not a community name
+    "The Turkana community mourned the two herders.",  # a community that does not arm itself is no militia
 ])
 def test_identity_militia_needs_a_community_name(dictionary, text):
     assert not any("Ethnic Militia" in n for _, n in names(dictionary, text, "Kenya"))

@@ -271,6 +271,24 @@ CONVENTION_ROLES = [
     # ... unless a side named in the text drove them out
     ("Other", "Ilaje", "-", "Non-violent activity: On 2 June 2021, Ilaje militiamen occupied farmland near Ondo "
      "and forced the farmers to flee."),
+    # old ordnance is coded to whoever laid it, the victims are actor2 (roles.json "remnants"); a war between
+    # two states leaves mines of an army the text cannot name
+    ("Other", "Unidentified Armed Group (Angola)", "Civilians", "On 4 June 2021, two boys were hurt when a rusty "
+     "mortar round, a relic left over from the civil war, blew up in a maize field outside Huambo, Angola."),
+    ("Other", "Unidentified Military Forces", "Civilians", "Explosive remnants of war: On 3 June 2021, a shepherd "
+     "lost a leg to a mine planted in the Iran-Iraq War near the border town of Mehran."),
+    # a missile or drone "launched by X" is X's: the side that shoots it down disrupts it
+    ("Disrupted weapons use", "Operation Restoring Hope", "Supreme Political Council", "On 4 June 2021, Saudi-led "
+     "coalition air defences intercepted a drone launched by pro-Houthi forces over Abha."),
+    # a gloss in brackets is part of the name: the gang that "died" in the shoot-out is acted upon
+    ("Armed clash", "Military Police", "Red Command", "On 3 June 2021, in Niteroi, three members of the CV "
+     "(Red Command) died when the Military Police raided a favela and a gunfight broke out."),
+    # a force that investigates a killing or finds the bodies reports it (triggers.json "source_mentions")
+    ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "Police are investigating the murder of a chief who "
+     "was hacked to death in Kakamega on Monday."),
+    # ... or says whom it suspects
+    ("Attack", "Unidentified Armed Group (Kenya)", "Civilians", "A trader was stabbed to death at his kiosk in Eldoret "
+     "on Friday night. Police suspect robbers who had trailed him from the bank."),
     # ... and a refugee camp or fleeing attackers tell of no one displaced
     ("Other", "Shabaab", "-", "Non-violent activity: Al Shabaab militants entered a refugee camp near Kakuma and "
      "preached to residents. The militants fled when police arrived."),

@@ -206,11 +206,13 @@ class ActorDictionary:
         # a hyphen may follow an alias ("Taliban-planted", "ISIS-claimed") but not precede it ("anti-ISIS")
         # run on the lower-cased text: the aliases are folded already, and re.I is 3x slower
         self.folded_re = re.compile(r"(?<![\w-])(" + _alternation(self.folded) + r")(?:s|es)?(?!\w|-rap)")
-        # "military forces of Armenia", "the police of Chile": the force of the country named after it
+        # "military forces of Armenia", "the police of Chile": the force of the country named after it; "the
+        # governments of Kenya and Uganda": the force of each
         self.country_names = {w: c for w, (c, wt) in self.country_words.items() if wt >= W_COUNTRY_NAME}
+        names_of = _alternation(self.country_names)
         self.state_of_re = re.compile(
             r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
-            + r")\s+of\s+(?:the\s+)?(" + _alternation(self.country_names) + r")\b", re.I)
+            + r")s?\s+of\s+(?:the\s+)?(" + names_of + r")(?:\s+(?:and|&)\s+(?:the\s+)?(" + names_of + r"))?\b", re.I)
         # "Turkey and Iran deployed troops": a country that carries out a military act is its military
         names_alt = _alternation(self.country_names)
         self.country_acts_re = re.compile(
@@ -231,7 +233,14 @@ class ActorDictionary:
         self.im_of = {_fold(k): v for k, v in im.get("of_community", {}).items()}
         self.peoples: dict[str, str] = dict(im.get("peoples", {}))
         self.im_not_names = set(im.get("not_names", []))
-        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = None
+        self.im_named_re = self.im_of_re = self.im_unnamed_re = self.peoples_re = self.im_arming_re = None
+        arming = im.get("arming", {})
+        self.im_arming = {_fold(k): v for k, v in arming.get("heads", {}).items()}
+        self.im_arming_cue = re.compile(arming["cue"], re.I) if arming.get("cue") else None
+        if self.im_arming and self.im_arming_cue is not None:
+            # "the X community is arming itself": a community that arms is its militia (actors.json "arming")
+            self.im_arming_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_arming, True)
+                                           + r"))(?![\w-])")
         if self.im_heads:
             self.im_named_re = re.compile(r"(?<![\w'’-])(" + _IM_NAME + r")\s+(?i:(" + _alternation(self.im_heads, True)
                                           + r"))(?![\w-])")
@@ -397,10 +406,12 @@ class ActorDictionary:
             inter = st["inter"] if nat == country or not country else 8
             add(m.start(), m.end(), self.fill(st["name"], nat), inter if kind != "government" else 1, nat)
         for m in self.state_of_re.finditer(text):
-            nat = self.country_names[m.group(2).lower()]
             st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
-            add(m.start(), m.end(), self.fill(st["name"], nat),
-                (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
+            for g, (start, end) in ((2, (m.start(), m.end(2))), (3, (m.start(3), m.end(3)))):
+                if m.group(g):
+                    nat = self.country_names[m.group(g).lower()]
+                    add(start, end, self.fill(st["name"], nat),
+                        (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
         for m in (self.country_acts_re.finditer(text) if self.country_acts_re is not None else ()):
             if re.search(r"\b(?:in|of|to|from|into|across|inside|against)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()], re.I):
                 continue  # "troops in Turkey launched": the place, not the actor
@@ -470,6 +481,7 @@ class ActorDictionary:
         kept.sort(key=lambda t: t[0])
         mentions = [a for _, _, a in kept]
         _operating_under(text, mentions)
+        _coded_as(text, mentions)
         _resolve_anaphora(text, mentions)
         named = {a.name for a in mentions}
         return [self._in_theatre(a, country, published, named) for a in mentions]
@@ -554,6 +566,12 @@ class ActorDictionary:
                 community = self.community_name(m.group(1))
                 if community:
                     spans.append((m.start(), m.end(), community, self.im_of[_fold(m.group(2))]))
+        if self.im_arming_re is not None:
+            for m in self.im_arming_re.finditer(text):
+                community = self.community_name(m.group(1))
+                if community and self.im_arming_cue.match(text, m.end()):
+                    start = m.start(1) + m.group(1).rfind(community)
+                    spans.append((start, m.end(), community, self.im_arming[_fold(m.group(2))]))
         if self.peoples_re is not None:
             for m in self.peoples_re.finditer(text):
                 spans.append((m.start(), m.end(), m.group(1), "Ethnic"))
@@ -627,6 +645,21 @@ def _operating_under(text: str, mentions: list[ActorMention]) -> None:
             if j == 0 or not _CONJ.fullmatch(text[mentions[j - 1].span.end:mentions[j].span.start]):
                 break
             j -= 1
+
+
+# "masked gunmen (coded as Al Shabaab)", "X, coded as Y by default": a monitor's note says how it codes
+# the side it names (dev: 14 notes say so; 2 change, 1 actor1 fixed, none broken; the rest were coded so already)
+_CODED_AS = re.compile(r"^\s*[(,]\s*(?:(?:which|who)\s+(?:is|are|was|were)\s+)?coded\s+as\s+(?:the\s+)?$", re.I)
+
+
+def _coded_as(text: str, mentions: list[ActorMention]) -> None:
+    """A mention followed by "(coded as <actor>" or ", coded as <actor>" is that actor. Rewritten in place (the
+    span stays)."""
+    for i in range(1, len(mentions)):
+        g = mentions[i]
+        if _CODED_AS.match(text[mentions[i - 1].span.end:g.span.start]):
+            mentions[i - 1] = mentions[i - 1].model_copy(update={"name": g.name, "inter": g.inter, "country": g.country,
+                                                                 "known": g.known, "from_document": g.from_document})
 
 
 _DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
