@@ -443,3 +443,9 @@ def test_a_numbered_or_named_division_is_still_an_armed_unit(dictionary):
     assert "Sultan Qasim Division" in found
     assert ("presidential security guards", "Military Forces of Kenya (2013-)") in \
         names(dictionary, "Later presidential security guards pushed the crowd back.", "Kenya")
+
+
+def test_fold_lowercases_and_collapses_any_whitespace():
+    from eventcoder.stages.actors import _fold
+
+    assert _fold("  Al\u00a0 Shabaab’s\tMen\u2009Here ") == "al shabaab's men here"

@@ -77,6 +77,8 @@ _PLACE_DIVISION = re.compile(r"\b(?:in|at|of|near|from|to|into|across|within|aro
 _LOS_GANG = re.compile(r"\b((?:Los|Las)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:\s+(?:gang|cartel|members|criminal group|hitmen)\b)?")
 # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
 _CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
+# a sentence or line end just before a capitalised phrase: the phrase opens a sentence
+_SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _BACKER_PREFIX = re.compile(r"\b(?:pro|anti)-$", re.I)  # "pro-Turkey factions": a backer, not the place
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
 _MEMBER_KINDS = {"unidentified", "gang", "military"}
@@ -321,7 +323,7 @@ class ActorDictionary:
                   if e.label in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON")]
         # without NER (the default) the town names come from capitalised phrases not opening a sentence
         places += [(m.start(), m.end()) for m in _CAPITALISED.finditer(text)
-                   if m.start() > 0 and not re.search(r"[.!?:\n]\s*$", text[max(0, m.start() - 3):m.start()])]
+                   if m.start() > 0 and not _SENTENCE_END.search(text, max(0, m.start() - 3), m.start())]
         seen: set[tuple[int, int]] = set()
         for start, end in places:
             if (start, end) in seen:
@@ -713,7 +715,7 @@ def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str
 
 
 def _fold(s: str) -> str:
-    return re.sub(r"\s+", " ", s.lower().replace("’", "'")).strip()
+    return " ".join(s.lower().replace("’", "'").split())  # str.split's whitespace is re's \s
 
 
 def load_towns(countries: dict) -> dict[str, str]:
