@@ -165,6 +165,18 @@ def test_arrests_are_made_by_the_state_force(extract):
     assert e.actor2 == "Al Shabaab"
 
 
+@pytest.mark.parametrize("text, actor2", [
+    ("Two Taliban fighters and their driver died when a mine hit their car near Ghazni. It is not clear who "
+     "laid the mine.", "Taliban"),
+    ("A district police chief of Helmand was killed when a bomb under his car exploded on Monday; it remains unknown "
+     "which group was behind it.", "Police Forces of Afghanistan"),
+])
+def test_a_text_that_says_the_perpetrator_is_unknown_codes_an_unidentified_group(extract, text, actor2):
+    e = extract(text).events[0]
+    assert e.actor1 == "Unidentified Armed Group (Afghanistan)"
+    assert e.actor2.startswith(actor2)
+
+
 def test_a_clause_naming_no_actor_takes_the_group_just_named(extract):
     text = ("Islamic State fighters moved their headquarters to the old hospital in Raqqa, Syria. "
             "They also cancelled Friday prayers in the city's mosques, residents said.")

@@ -98,6 +98,8 @@ _DISPLACER = re.compile(DISPLACED["displacer"], re.I) if DISPLACED.get("displace
 REMNANTS = ROLES.get("remnants", {})
 _REMNANT_CUE = re.compile(REMNANTS["cue"], re.I) if REMNANTS.get("cue") else None
 _INTERSTATE_WAR = re.compile(REMNANTS["interstate"]) if REMNANTS.get("interstate") else None  # capitals as written
+# "it is unclear who planted the bomb": the text says the side that acted is unknown (roles.json)
+_UNKNOWN_PERPETRATOR = re.compile(ROLES["unknown_perpetrator"]["cue"], re.I) if ROLES.get("unknown_perpetrator") else None
 _BETWEEN = re.compile(r"\bbetween\b(?:(?!\b(?:and|,)\b)[^.;])*(?:\b(?:and)\b[^.;]{0,40})?$", re.I)
 # "... killed by X": X acts. Not "accompanied by", "backed by": those name allies.
 _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassisted )(?<!\baided )(?<!\bjoined )(?<!\bled )"
@@ -572,6 +574,10 @@ class EventClassifier:
                 actor1 = next((a for a in looked if actor_kind(a.name) in STATE_KINDS and id(a) not in victims
                                and not (where == "by_or_clause_not_owner"
                                         and _OWNER.search(text[max(0, a.span.start - 30):a.span.start]))), None)
+            if actor1 is None and _UNKNOWN_PERPETRATOR is not None and \
+                    _UNKNOWN_PERPETRATOR.search(text, scope.start, scope.end):
+                # "it remains unknown which group fired": whoever the text names was hit, not the one who acted
+                actor1 = self._default("unidentified", country, ev.evidence)
             if actor1 is None and sub in ROLES["own_weapon_types"]:
                 # no force seized it: the named group whose members carried or planted the weapon when it went
                 # off is coded, although its members are the ones hurt (data/roles.json "own_weapon_types")
