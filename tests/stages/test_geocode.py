@@ -11,7 +11,7 @@ import pytest
 from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.stages.geocode import Geocoder
+from eventcoder.stages.geocode import Geocoder, _twin_key
 from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
@@ -805,3 +805,12 @@ def test_a_street_named_after_a_district_elsewhere_is_not_that_district(full_geo
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location != "At Tahrir" and ev.admin1 == "Taizz", (ev.location, ev.admin1)
+
+
+def test_the_twin_key_cache_gives_the_uncached_key_and_is_bounded():
+    names = ["Ar-Raqqa", "Ar Raqqah", "Ain Oussara", "Ain Oussera", "Recke"]
+    _twin_key.cache_clear()
+    cold = [_twin_key(n) for n in names]
+    warm = [_twin_key(n) for n in names]
+    assert cold == warm == [_twin_key.__wrapped__(n) for n in names]
+    assert _twin_key.cache_info().hits == len(names) and _twin_key.cache_info().maxsize is not None
