@@ -11,7 +11,7 @@ import pytest
 from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.stages.geocode import Geocoder, _twin_key
+from eventcoder.stages.geocode import _DEMONYM_RE, Geocoder, _demonyms, _twin_key
 from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
@@ -814,3 +814,12 @@ def test_the_twin_key_cache_gives_the_uncached_key_and_is_bounded():
     warm = [_twin_key(n) for n in names]
     assert cold == warm == [_twin_key.__wrapped__(n) for n in names]
     assert _twin_key.cache_info().hits == len(names) and _twin_key.cache_info().maxsize is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Afghan forces met Kenyan police.", "ProAfghan groups", "the Kenyan shilling fell", "Sri Lankan navy",
+    "x_Somali", "9Somali", "Somalis and Somali-born", "",
+])
+def test_demonyms_are_found_where_a_leading_word_boundary_finds_them(text):
+    bounded = re.compile(r"\b" + _DEMONYM_RE.pattern)
+    assert [m.span() for m in _demonyms(text)] == [m.span() for m in bounded.finditer(text)]

