@@ -165,6 +165,9 @@ _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\
 # Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
 _JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|a|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
+_NON_SPACE = re.compile(r"[^\s]+")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
+_ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z]+")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 # What may stand between a place and its container: "X (Y)", "X, Y", "X of Y", "X in the southern countryside
@@ -261,7 +264,7 @@ class Geocoder:
         return out
 
     def _split_phrase(self, text: str, start: int, end: int, ents) -> list[Toponym]:
-        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"[^\s]+", text[start:end])]
+        words = [w.span() for w in _NON_SPACE.finditer(text, start, end)]
         folded_words = [fold(text[a:b]) for a, b in words]
         # "Van Governor's Office", "Aydin Governorship": the place stands before the official's title
         cut = next((i for i, w in enumerate(folded_words) if w in TITLE_WORDS), None)
@@ -275,7 +278,7 @@ class Geocoder:
             return []  # "Raqqa is Being Slaughtered Silently": a title-cased name, not the town
         # "Nairobi police", "Aleppo Council": the place qualifies an organisation, as a possessive does
         # (but "Dalsing Sarai police station" is a place: "police station" is a type word)
-        nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
+        nxt = _NEXT_WORD.match(text, end, end + 30)
         qualifies = bool(nxt and nxt.group(1).lower() in ORG_WORDS and not _AFTER_RE.match(text, end))
         # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
         # are part of many names (North Darfur, South Kivu) and are tried without later
@@ -310,7 +313,7 @@ class Geocoder:
         if not f or f in NONPLACES or len(f) < 3 or f.isdigit():
             return []
         # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
-        if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
+        if (name.isupper() and len(name) <= 5) or _ACRONYM.fullmatch(name) or name in DEMONYMS:
             return []
         first, _, rest = name.partition(" ")
         if rest and fold(first) in ARTICLE_LIKE and (rest in DEMONYMS or fold(rest) in NONPLACES):
@@ -338,17 +341,18 @@ class Geocoder:
             t.role = AFTER_CUES[after.group(1).lower()]
             t.cue = after.group(1).lower()
             t.cue_end = after.end()
-        if _BEFORE_RE.search(text[max(0, s - 40):s]):
+        before = text[max(0, s - 40):s]
+        if _BEFORE_RE.search(before):
             t.near = True
-        kind = _KIND_BEFORE_RE.search(text[max(0, s - 40):s])
+        kind = _KIND_BEFORE_RE.search(before)
         if kind and not t.role:
             t.role = KIND_BEFORE[kind.group(1).lower()]
         org_of = _ORG_OF_RE.search(text[max(0, s - 30):s])
         if org_of and fold(org_of.group(1)) in ORG_WORDS:
             t.possessive = t.named_org = True
-        if _FROM_RE.search(text[max(0, s - 40):s]):
+        if _FROM_RE.search(before):
             t.origin = True
-        if _TITLE_OF_RE.search(text[max(0, s - 40):s]):
+        if _TITLE_OF_RE.search(before):
             t.possessive = True  # ranked like "Logar's governor"
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
