@@ -241,3 +241,37 @@ def test_admin_points_name_real_subdivisions():
     unknown = [c for c in points if c not in codes]
     assert not unknown, unknown
     assert all(-90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0) for lat, lon in points.values())
+
+
+@pytest.mark.parametrize("query, cc", [
+    ("mogadisku", "SO"), ("aleppoo", "SY"), ("dayr ez zor", "SY"), ("kharkivv", "UA"), ("nairobbi", "KE"),
+    ("kismayu", "SO"), ("benghazzi", "LY"), ("qwertyuiop", "SY"),
+])
+def test_fuzzy_finds_what_matching_every_name_of_the_country_finds(tiny, query, cc):
+    # _fuzzy scores only the names whose length can reach the cutoff, from the country's stored name row
+    from rapidfuzz import fuzz, process
+
+    rows = tiny.con.execute("SELECT key, place FROM name WHERE cc = ? ORDER BY rowid", (cc,)).fetchall()
+    hits = process.extract(query, [k for k, _ in rows], scorer=fuzz.ratio, score_cutoff=88, limit=5)
+    expected = [(rows[i][1], round(0.5 + 0.35 * (ratio - 88) / 12, 3)) for _, ratio, i in hits]
+    assert [(c.place_id, c.score) for c in tiny._fuzzy(query, cc)] == expected
+
+
+def test_skeleton_matches_are_those_of_joining_every_namesake(tiny):
+    # _skeleton_matches reads spellings from the covering index and only the passing places
+    from rapidfuzz import fuzz
+
+    keys = [k for (k,) in tiny.con.execute("SELECT DISTINCT key FROM name ORDER BY key")]
+    assert len(keys) > 50
+    for key in keys:
+        sk = skeleton(key)
+        for cc in (None, tiny.con.execute("SELECT cc FROM name WHERE key = ?", (key,)).fetchone()[0]):
+            sql = ("SELECT n.spell, p.* FROM name n JOIN place p ON p.id = n.place WHERE n.skel = ?"
+                   + (" AND p.cc = ?" if cc else "") + " ORDER BY n.rowid")
+            best: dict[int, float] = {}
+            for spell, pid, *_ in tiny.con.execute(sql, (sk, cc) if cc else (sk,)):
+                r = fuzz.ratio(gz.spelling(key), spell)
+                if r >= (80 if len(sk) >= 4 else 85) and r > best.get(pid, 0.0):
+                    best[pid] = r
+            expected = [(pid, round(0.9 * (0.85 + 0.15 * r / 100), 3)) for pid, r in best.items()]
+            assert [(c.place_id, c.score) for c in tiny._skeleton_matches(key, sk, cc)] == expected, (key, cc)

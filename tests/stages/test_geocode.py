@@ -11,7 +11,7 @@ import pytest
 from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.stages.geocode import Geocoder
+from eventcoder.stages.geocode import _DEMONYM_RE, Geocoder, _demonyms, _twin_key
 from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
@@ -805,3 +805,21 @@ def test_a_street_named_after_a_district_elsewhere_is_not_that_district(full_geo
     full_geocoder([rec])
     ev = rec.events[0]
     assert ev.location != "At Tahrir" and ev.admin1 == "Taizz", (ev.location, ev.admin1)
+
+
+def test_the_twin_key_cache_gives_the_uncached_key_and_is_bounded():
+    names = ["Ar-Raqqa", "Ar Raqqah", "Ain Oussara", "Ain Oussera", "Recke"]
+    _twin_key.cache_clear()
+    cold = [_twin_key(n) for n in names]
+    warm = [_twin_key(n) for n in names]
+    assert cold == warm == [_twin_key.__wrapped__(n) for n in names]
+    assert _twin_key.cache_info().hits == len(names) and _twin_key.cache_info().maxsize is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Afghan forces met Kenyan police.", "ProAfghan groups", "the Kenyan shilling fell", "Sri Lankan navy",
+    "x_Somali", "9Somali", "Somalis and Somali-born", "",
+])
+def test_demonyms_are_found_where_a_leading_word_boundary_finds_them(text):
+    bounded = re.compile(r"\b" + _DEMONYM_RE.pattern)
+    assert [m.span() for m in _demonyms(text)] == [m.span() for m in bounded.finditer(text)]

@@ -47,8 +47,9 @@ import csv
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..config import GeocodeSettings
 from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton,
@@ -123,10 +124,11 @@ _BEFORE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, r in BEFOR
                                                    key=len, reverse=True))
                         + r")\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.I)
 # "youths from Mombasa", "(most of them from Syria)": the people's origin, not the event's place (but "withdrew
-# from X", "were evicted from X", "a march set out from X" happened at X)
-_FROM_RE = re.compile(r"(?<!withdrew )(?<!withdraw )(?<!retreated )(?<!evicted )(?<!expelled )(?<!fled )"
-                      r"(?<!displaced )(?<!ousted )(?<!driven )(?<!pushed )(?<!out )(?<!started )(?<!departed )"
-                      r"(?<!began )(?<!marched )(?<!set off )\bfrom\s+(?:the\s+)?$", re.I)
+# from X", "were evicted from X", "a march set out from X" happened at X). The look-behinds follow "from", so
+# that re tries them only where "from" is, not at every position (5x faster)
+_FROM_RE = re.compile(r"\bfrom" + "".join(f"(?<!{verb} from)" for verb in (
+    "withdrew", "withdraw", "retreated", "evicted", "expelled", "fled", "displaced", "ousted", "driven", "pushed",
+    "out", "started", "departed", "began", "marched", "set off")) + r"\s+(?:the\s+)?$", re.I)
 # "in the capital", "across the country's capital" (not "the capital of X", which names X)
 _CAPITAL_RE = re.compile(r"\b(?:in|into|of|around|across|near|outside|at|to)\s+(the\s+(?:country's\s+|nation's\s+)?"
                          r"capital(?:\s+city)?)\b(?!\s+(?:of|city\s+of)\b)", re.I)
@@ -139,14 +141,33 @@ _ORG_OF_RE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+)*
 # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
 _TITLE_OF_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w, r in BEFORE_CUES.items() if r == "title"),
                                                     key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I)
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b"
+# A demonym not before a currency word ("the Kenyan shilling"). _demonyms checks the word boundary before it:
+# with a leading \b, re would try the alternation at every position instead of only at the demonyms' first
+# letters (5x slower: 0.026 -> 0.005 s per 500 documents)
+_DEMONYM_RE = re.compile(r"(" + "|".join(sorted(map(re.escape, DEMONYMS), key=len, reverse=True)) + r")\b"
                          r"(?!\s+(?:" + "|".join(map(re.escape, sorted(CURRENCY_WORDS))) + r")\b)")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _demonyms(text: str) -> Iterator[re.Match]:
+    """The demonyms in ``text`` that start a word, as ``re.finditer`` with a leading ``\\b`` finds them."""
+    pos = 0
+    while (m := _DEMONYM_RE.search(text, pos)) is not None:
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            pos = m.start() + 1  # inside a word: look again from the next letter
+            continue
+        yield m
+        pos = m.end()
+
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 _WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
 # Lowercase words allowed inside a name: "Deir ez Zor", "Tala wa Barfak", "Ciudad de Mexico".
 _JOIN = r"(?:(?:\s+(?:de|del|de la|do|da|dos|das|di|al|el|ez|az|as|ash|ad|ar|a|e|wa|bin|ibn|ul|i|y|la|le|les|sur|on|upon)){1,2}\s+|\s+|-)"
 _PHRASE = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
+_NON_SPACE = re.compile(r"[^\s]+")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
+_ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z]+")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _DIR = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 # What may stand between a place and its container: "X (Y)", "X, Y", "X of Y", "X in the southern countryside
@@ -162,6 +183,8 @@ _OBJECT_GAP = re.compile(r"^\s*(?:on|against|targeting|that\s+(?:have\s+|had\s+)
 _VOWEL_CLASSES = str.maketrans({"e": "a", "y": "i", "o": "u", "w": "u"})
 
 
+# 5,000 calls per 500 documents over about 850 names (0.05 -> 0.02 s)
+@lru_cache(maxsize=1 << 14)
 def _twin_key(name: str) -> str:
     """A spelling that differs only in articles, hyphens, doubled letters, a final h or vowel shades
     (Ar-Raqqa ~ Ar Raqqah, Ain Oussara ~ Ain Oussera), but keeps consonants as written (not Recke)."""
@@ -241,7 +264,7 @@ class Geocoder:
         return out
 
     def _split_phrase(self, text: str, start: int, end: int, ents) -> list[Toponym]:
-        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"[^\s]+", text[start:end])]
+        words = [w.span() for w in _NON_SPACE.finditer(text, start, end)]
         folded_words = [fold(text[a:b]) for a, b in words]
         # "Van Governor's Office", "Aydin Governorship": the place stands before the official's title
         cut = next((i for i, w in enumerate(folded_words) if w in TITLE_WORDS), None)
@@ -255,7 +278,7 @@ class Geocoder:
             return []  # "Raqqa is Being Slaughtered Silently": a title-cased name, not the town
         # "Nairobi police", "Aleppo Council": the place qualifies an organisation, as a possessive does
         # (but "Dalsing Sarai police station" is a place: "police station" is a type word)
-        nxt = re.match(r"\s+([A-Za-z']+)", text[end:end + 30])
+        nxt = _NEXT_WORD.match(text, end, end + 30)
         qualifies = bool(nxt and nxt.group(1).lower() in ORG_WORDS and not _AFTER_RE.match(text, end))
         # non-place words at either end ("On", "Taliban", "Fatalities"); direction words stay, as they
         # are part of many names (North Darfur, South Kivu) and are tried without later
@@ -290,7 +313,7 @@ class Geocoder:
         if not f or f in NONPLACES or len(f) < 3 or f.isdigit():
             return []
         # acronyms (BLA, SDF, VoJ) and demonyms (Somali, Afghan) name groups, not places
-        if (name.isupper() and len(name) <= 5) or re.fullmatch(r"[A-Z][a-z]?[A-Z]+", name) or name in DEMONYMS:
+        if (name.isupper() and len(name) <= 5) or _ACRONYM.fullmatch(name) or name in DEMONYMS:
             return []
         first, _, rest = name.partition(" ")
         if rest and fold(first) in ARTICLE_LIKE and (rest in DEMONYMS or fold(rest) in NONPLACES):
@@ -318,17 +341,18 @@ class Geocoder:
             t.role = AFTER_CUES[after.group(1).lower()]
             t.cue = after.group(1).lower()
             t.cue_end = after.end()
-        if _BEFORE_RE.search(text[max(0, s - 40):s]):
+        before = text[max(0, s - 40):s]
+        if _BEFORE_RE.search(before):
             t.near = True
-        kind = _KIND_BEFORE_RE.search(text[max(0, s - 40):s])
+        kind = _KIND_BEFORE_RE.search(before)
         if kind and not t.role:
             t.role = KIND_BEFORE[kind.group(1).lower()]
         org_of = _ORG_OF_RE.search(text[max(0, s - 30):s])
         if org_of and fold(org_of.group(1)) in ORG_WORDS:
             t.possessive = t.named_org = True
-        if _FROM_RE.search(text[max(0, s - 40):s]):
+        if _FROM_RE.search(before):
             t.origin = True
-        if _TITLE_OF_RE.search(text[max(0, s - 40):s]):
+        if _TITLE_OF_RE.search(before):
             t.possessive = True  # ranked like "Logar's governor"
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return [t]
@@ -428,7 +452,7 @@ class Geocoder:
         sources = self._source_countries(record.article.source)
         source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
         # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
-        demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _DEMONYM_RE.finditer(record.text)}}
+        demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _demonyms(record.text)}}
         # the home countries of the dictionary's actors ("Sabaot Land Defence Force": Kenya) weigh like a
         # demonym; a generic actor's country ("Protesters (Kenya)") was inferred from the document, so it
         # says nothing new
@@ -557,7 +581,7 @@ class Geocoder:
         for pat, cc in PUBLISHERS:
             if pat.fullmatch(bare):
                 return cc
-        m = _DEMONYM_RE.search(part)
+        m = next(_demonyms(part), None)
         if m:
             return DEMONYMS[m.group(1)]
         # a country or a capital as one word of the outlet's name: "Kenya Broadcasting Corporation",
@@ -593,7 +617,8 @@ class Geocoder:
                 continue  # "president Kibaki" would vote for Kybaky, a village in Ukraine
             best: dict[str, float] = {}
             # the same spelling but for articles, hyphens and a final h (Ar-Raqqa ~ Ar Raqqah): as good as exact
-            twins = [c for c in t.candidates if c.matched == "skeleton" and _twin_key(c.name) == _twin_key(t.text)]
+            twin_key = _twin_key(t.text)
+            twins = [c for c in t.candidates if c.matched == "skeleton" and _twin_key(c.name) == twin_key]
             exact = any(c.matched == "exact" for c in t.candidates)
             by_twins = not exact and len({c.country_code for c in twins}) == 1
             pool = twins if by_twins else t.candidates
@@ -1007,6 +1032,8 @@ class Geocoder:
         text = record.text
         actors = [a for a in record.actors if clause.start <= a.span.start < clause.end
                   and actor_kind(a.name) != "civilians"]
+        if not any(a.name == ev.actor1 for a in actors):
+            return False  # no cue can follow actor1: the cues need not be found (0.08 -> 0.02 s per 500 documents)
         for cue in self.lexicon.mentions_of(ev.event_type, text, clause.start, clause.end):
             before = [a for a in actors if a.span.start <= cue.start]
             if not before or before[-1].name != ev.actor1:
@@ -1047,7 +1074,7 @@ class Geocoder:
     @staticmethod
     def _demonym_country(text: str) -> Optional[str]:
         counts: dict[str, int] = {}
-        for m in _DEMONYM_RE.finditer(text):
+        for m in _demonyms(text):
             cc = DEMONYMS[m.group(1)]
             counts[cc] = counts.get(cc, 0) + 1
         return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
