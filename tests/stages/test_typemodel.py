@@ -36,3 +36,27 @@ def test_a_cued_type_is_paired_with_the_kind_of_the_first_named_actor():
     # a weak cue (below 0.5) pairs with nothing
     weak = Cue(sub_event_type="Attack", weight=0.4, start=start, end=start + 15)
     assert not any(f.startswith("CUE_FIRST:Attack") for f in actor_features([army], [weak]))
+
+
+def test_scores_add_the_weight_rows_in_feature_order_as_a_loop_would():
+    """The rows are summed by one numpy reduction; the sum must be the loop's, float for float, or a type
+    on the edge could change."""
+    import numpy as np
+
+    from eventcoder.stages.classify import MODEL_FILE, data_path
+    from eventcoder.stages.typemodel import text_features
+
+    model = TypeModel.load(data_path(MODEL_FILE))
+    texts = ["Gunmen stormed a police post and killed two officers before fleeing into the hills.",
+             "Protesters blocked the highway; police fired tear gas, tear gas and rubber bullets.",
+             "Warplanes struck a market on Tuesday. Residents said 12 people died in the strikes.", ""]
+    for text in texts:
+        features = text_features(text) + ["CUE:Attack", "CUE:Attack", "no-such-feature"]
+        z, seen = model.bias.copy(), set()
+        for f in features:
+            if f not in seen and f in model.weights:
+                z += model.weights[f]
+            seen.add(f)
+        z -= z.max()
+        expected = np.exp(z) / np.exp(z).sum()
+        assert np.array_equal(model.scores(features), expected), text

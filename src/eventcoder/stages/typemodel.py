@@ -36,17 +36,16 @@ class TypeModel:
         self.classes = list(classes)
         self.weights = weights
         self.bias = bias
+        # The weight rows stacked under the bias, so a text's rows are summed by one numpy call instead of one
+        # `+=` per feature (about 60 a clause: 0.05 of the stage's 0.6 s per 500 documents). Row 0 is the bias.
+        self._row = {f: i for i, f in enumerate(weights, start=1)}
+        self._matrix = np.vstack([bias] + list(weights.values())) if weights else bias[None, :]
 
     def scores(self, features: Iterable[str]) -> np.ndarray:
-        z = self.bias.copy()
-        seen = set()
-        for f in features:
-            if f in seen:
-                continue  # binary features: a word repeated is no stronger evidence
-            seen.add(f)
-            w = self.weights.get(f)
-            if w is not None:
-                z += w
+        # binary features: a word repeated is no stronger evidence; rows are added in the order the features
+        # come, one after another (a reduction over axis 0), as a loop of `+=` would add them
+        rows = [0] + [i for i in map(self._row.get, dict.fromkeys(features)) if i is not None]
+        z = np.add.reduce(self._matrix[rows], axis=0)
         z -= z.max()
         p = np.exp(z)
         return p / p.sum()
