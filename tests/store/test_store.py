@@ -88,7 +88,7 @@ def test_edited_document_keeps_review_of_surviving_events(store):
 
 
 def test_a_stored_row_reads_back_as_the_event_written(store):
-    """The store writes provenance with a hand-written dump and matches the events it just wrote as they are
+    """The store writes provenance with pydantic's JSON and matches the events it just wrote as they are
     (_for_matching): both must equal what the row rebuilds."""
     from eventcoder.store.sql import _for_matching, event_to_row, row_to_event
 
@@ -96,6 +96,7 @@ def test_a_stored_row_reads_back_as_the_event_written(store):
     ev.set("fatalities", 3, stage="fatalities", evidence=Span(start=0, end=8, text="Clashes."), score=0.7,
            note="three killed")
     ev.set("location", "Aleppo", stage="geocode")   # a field with no span
+    ev.set("notes", "Clashes.", stage="finalize", evidence=Span(start=0, end=8, text="Clashes."), note="çatışma “x”")
     row = event_to_row(ev)
     assert json.loads(row["provenance_json"]) == {k: v.model_dump(mode="json") for k, v in ev.provenance.items()}
     store.add_records([make_record("a", [ev])])

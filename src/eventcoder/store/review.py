@@ -18,7 +18,7 @@ from ..errors import StoreError
 from ..types import Event, FieldEvidence
 from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
 from .db import Database, utcnow
-from .sql import SQLStore, row_to_stored
+from .sql import SQLStore, provenance_json, row_to_stored
 
 STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected", "edited")
 
@@ -311,7 +311,7 @@ class Review:
                 event.provenance[k] = FieldEvidence(stage="review", score=1.0, note=f"set by {username} at {now}")
             cols = {c: getattr(event, c) for c in changed}
             cols["disorder_type"] = event.disorder_type
-            cols["provenance_json"] = json.dumps({k: v.model_dump(mode="json") for k, v in event.provenance.items()})
+            cols["provenance_json"] = provenance_json(event.provenance)
             cols["review_status"] = "edited"
             self._save_version(row, "edit", username, now)
             version = self._update(row, expected_version, cols)
