@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+from operator import attrgetter
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,6 +58,9 @@ INCIDENT_FIELDS = {**FILTER_FIELDS, **INCIDENT_ONLY_FIELDS}
 
 
 _PROVENANCE = TypeAdapter(dict[str, FieldEvidence])
+# The column values of an event in one C call each (a dict of 29 getattr calls was 2% of extraction time)
+_EVENT_VALUES = attrgetter(*EVENT_COLUMNS)
+_INCIDENT_VALUES = attrgetter(*INCIDENT_VALUE_COLUMNS)
 
 
 def provenance_json(provenance: dict[str, FieldEvidence]) -> str:
@@ -66,7 +70,7 @@ def provenance_json(provenance: dict[str, FieldEvidence]) -> str:
 
 
 def event_to_row(ev: Event) -> dict[str, Any]:
-    row = {c: getattr(ev, c) for c in EVENT_COLUMNS}
+    row = dict(zip(EVENT_COLUMNS, _EVENT_VALUES(ev)))
     row.update(evidence_text=ev.evidence.text, evidence_start=ev.evidence.start, evidence_end=ev.evidence.end,
                provenance_json=provenance_json(ev.provenance),
                flags_json=json.dumps(ev.flags))
@@ -108,7 +112,7 @@ def row_to_stored(row: dict[str, Any]) -> StoredEvent:
 
 def incident_to_row(inc: Incident) -> dict[str, Any]:
     ev = inc.event
-    row = {c: getattr(ev, c) for c in INCIDENT_VALUE_COLUMNS}
+    row = dict(zip(INCIDENT_VALUE_COLUMNS, _INCIDENT_VALUES(ev)))
     row.update(incident_id=inc.incident_id, interaction=inc.interaction, flags_json=json.dumps(ev.flags),
                doc_id=ev.doc_id, evidence_text=ev.evidence.text, evidence_start=ev.evidence.start,
                evidence_end=ev.evidence.end, n_reports=len(inc.reports), n_documents=len(inc.doc_ids),
