@@ -6,7 +6,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import CaselessPattern, case_gate, caseless_gate, fold
+from eventcoder.literalgate import CaselessPattern, case_gate, caseless_gate, fold, inner_gate
 from eventcoder.stages.attribution import load_cues
 
 
@@ -54,3 +54,26 @@ def test_gated_cue_patterns_match_as_the_plain_ones(words):
 
 def test_the_attribution_cues_are_gated():
     assert sum(caseless_gate(rx) is not None for rx in CUE_PATTERNS) == len(CUE_PATTERNS)
+
+
+@pytest.mark.parametrize("pattern, gate", [
+    (r"(?<![\w-])(?:(?:hand )?grenades?(?! launchers?)|hurled (?:a )?grenade)", ("grenade", "hurled ")),
+    (r"(?:a|an|the) (?:\w+ )?shell (?:hit|struck)", ("shell ",)),     # the longest mandatory part
+    (r"(?:jets? (?:struck|bombed)|warplanes?)", ("bombed", "struck", "warplane")),
+    (r"(?:\w+ )?(?:ab|cd)", None),                                  # nothing of three letters is required
+    (r"(?i:grenade)", None),                                         # inline flags
+])
+def test_inner_gate_is_a_string_every_match_holds(pattern, gate):
+    assert inner_gate(re.compile(pattern)) == gate
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "the", "hand", "grenade", "grenades", "launcher", "hurled", "shell", "hit",
+                                 "jets", "struck", "bombed", "warplane", "old"]), min_size=1, max_size=10))
+def test_a_text_without_the_inner_gate_never_matches(words):
+    text = " ".join(words)
+    for pattern in (r"(?<![\w-])(?:(?:hand )?grenades?(?! launchers?)|hurled (?:a )?grenade)",
+                    r"(?:a|an|the) (?:\w+ )?shell (?:hit|struck)", r"(?:jets? (?:struck|bombed)|warplanes?)"):
+        rx = re.compile(pattern)
+        if rx.search(text):
+            assert any(g in text for g in inner_gate(rx)), (pattern, text)

@@ -53,6 +53,50 @@ def _literal_starts(items: list) -> Optional[set[str]]:
     return None
 
 
+def _required(items: list) -> Optional[set[str]]:
+    """Literal strings one of which every match of this parsed sequence holds somewhere (the most selective
+    such set among its parts: the one whose shortest string is longest), or None when no part has one."""
+    best: Optional[set[str]] = None
+    run = ""
+    candidates: list[set[str]] = []
+    for op, arg in items:
+        if op is _sre_op.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        found: Optional[set[str]] = None
+        if op is _sre_op.SUBPATTERN:
+            found = _required(list(arg[-1]))
+        elif op is _sre_op.BRANCH:
+            parts = [_required(list(b)) for b in arg[1]]
+            found = set().union(*parts) if all(parts) else None
+        elif op in (_sre_op.MAX_REPEAT, _sre_op.MIN_REPEAT) and arg[0] >= 1:
+            found = _required(list(arg[2]))
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({run})
+    for c in candidates:
+        if best is None or min(map(len, c)) > min(map(len, best)):
+            best = c
+    return best
+
+
+def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
+    """Strings one of which every match of a case-sensitive pattern holds, anywhere in it, for a pattern
+    with no gate at its start ("(?:hand )?grenades?": "grenade"); None when there is none of three letters or
+    more, or under the conditions of case_gate."""
+    if rx.flags & re.IGNORECASE or "(?" in rx.pattern.replace("(?:", "").replace("(?<!", "").replace("(?!", "") \
+            .replace("(?=", ""):
+        return None
+    found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
+    if not found or min(map(len, found)) < 3:
+        return None
+    return tuple(sorted(found))
+
+
 def case_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     """The gate of a case-sensitive pattern, to test on the text as it is; None when there is none of two
     letters or more, or when the pattern holds a group other than (?:, (?<! and (?! (inline flags could let
