@@ -11,10 +11,12 @@ from eventcoder.stages.attribution import load_cues
 
 
 @pytest.mark.parametrize("pattern, gate", [
-    (r"\b(?:took|takes|take|taking)\s+responsibility\b", ("take", "takes", "taking", "took")),  # "t" factored out
+    (r"\b(?:took|takes|take|taking)\s+responsibility\b", ("responsibility",)),  # the most telling word
     (r"(?<!\bto\s)(?<!\bthe\s)\bclaim(?:s|ed)?\b", ("claim",)),      # look-behinds are no part of a match
-    (r"\b(?:do|does|did)(?:\s+not|n't)\s+confirm", ("did", "do", "does")),
-    (r"\b(?:the\s+)?raid", None),                                      # an optional start: no gate
+    (r"\b(?:do|does|did)(?:\s+not|n't)\s+confirm", ("confirm",)),
+    (r"\b(?:took|take)\s+(?:it|them)\b", ("take", "took")),            # "t" factored out by re's parser
+    (r"\b(?:the\s+)?raid", ("raid",)),                                  # an optional start: the word after it
+    (r"\b(?:a|b)\s+\d+", None),                                          # nothing of two letters is required
     (r"\bστρατός", None),                                              # beyond ASCII: σ and ς match each other
 ])
 def test_caseless_gate(pattern, gate):
@@ -58,8 +60,8 @@ def test_the_attribution_cues_are_gated():
 
 @pytest.mark.parametrize("pattern, gate", [
     (r"(?<![\w-])(?:(?:hand )?grenades?(?! launchers?)|hurled (?:a )?grenade)", ("grenade", "hurled ")),
-    (r"(?:a|an|the) (?:\w+ )?shell (?:hit|struck)", ("shell ",)),     # the longest mandatory part
-    (r"(?:jets? (?:struck|bombed)|warplanes?)", ("bombed", "struck", "warplane")),
+    (r"(?:a|an|the) (?:\w+ )?shell (?:hit|struck)", ("shell hit", "shell struck")),  # the longest mandatory part
+    (r"(?:jets? (?:struck|bombed)|warplanes?)", (" bombed", " struck", "warplane")),
     (r"(?:\w+ )?(?:ab|cd)", None),                                  # nothing of three letters is required
     (r"(?i:grenade)", None),                                         # inline flags
 ])

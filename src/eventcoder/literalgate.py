@@ -65,6 +65,10 @@ def _required(items: list) -> Optional[set[str]]:
             continue
         if run:
             candidates.append({run})
+            # re's parser takes the common first letters out of a group: "took|take" is "t" then "ook|ake"
+            starts = _literal_starts([(op, arg)]) if op in (_sre_op.BRANCH, _sre_op.SUBPATTERN) else None
+            if starts:
+                candidates.append({run + s for s in starts})
             run = ""
         found: Optional[set[str]] = None
         if op is _sre_op.SUBPATTERN:
@@ -115,15 +119,16 @@ def fold(text: str) -> str:
 
 
 def caseless_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
-    """The gate of a pattern compiled with re.IGNORECASE, lower-cased, to test on ``fold(text)``; None when
-    there is none of two letters or more, or when a gate string holds a letter beyond ASCII (whose case
-    partners str.lower() may not share: σ and ς)."""
+    """The gate of a pattern compiled with re.IGNORECASE, lower-cased, to test on ``fold(text)``: strings one
+    of which every match holds anywhere in it, each branch's most telling ("no independent confirmation":
+    "confirmation", not "no"). None when there is none of two letters or more, or when a gate string holds a
+    letter beyond ASCII (whose case partners str.lower() may not share: σ and ς)."""
     if not rx.flags & re.IGNORECASE:
         return None
-    starts = _literal_starts(list(_sre_parse.parse(rx.pattern, rx.flags)))
-    if not starts or min(map(len, starts)) < 2 or not all(s.isascii() for s in starts):
+    found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
+    if not found or min(map(len, found)) < 2 or not all(s.isascii() for s in found):
         return None
-    return tuple(sorted({s.lower() for s in starts}))
+    return tuple(sorted({s.lower() for s in found}))
 
 
 class CaselessPattern:
