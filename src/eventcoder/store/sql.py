@@ -296,15 +296,17 @@ class SQLStore:
                          json.dumps(after) if after is not None else None))
 
     # --- incidents ----------------------------------------------------------------------------
-    def _neighbourhood(self, seeds: set[str], stale: set[str], written: dict[str, Event]) -> set[str]:
-        """The events whose incidents may change when ``seeds`` changed: the stored reports that may match a
-        seed, the members of every incident they or the seeds are in (and of ``stale`` incidents), and the
-        reports a reviewer tied to them. One hop, which keeps a batch's work local."""
+    def _neighbourhood(self, seeds: set[str], seed_rows: list[dict[str, Any]], stale: set[str],
+                       written: dict[str, Event]) -> set[str]:
+        """The events whose incidents may change when ``seeds`` (stored as ``seed_rows``) changed: the stored
+        reports that may match a seed, the members of every incident they or the seeds are in (and of
+        ``stale`` incidents), and the reports a reviewer tied to them. One hop, which keeps a batch's work
+        local."""
         ids = set(seeds)
         # Seeds of one kind, country, day and precision share their candidates: read them once, so a report
         # of 300 events at one place reads 300 rows, not 300 x 300.
         by_key: dict[tuple, list[SimpleNamespace]] = {}
-        for row in self._load_events(seeds):
+        for row in seed_rows:
             if row["review_status"] == "rejected":
                 continue
             key = (row["country"], row["disorder_type"], row["event_date"], row["time_precision"])
@@ -375,8 +377,9 @@ class SQLStore:
                 rebuilding them from their rows.
         """
         written = written or {}
-        ids = self._neighbourhood(seeds, stale, written)
-        self._recluster(self._load_events(ids), stale, ts, written)
+        seed_rows = self._load_events(seeds)  # read once for both steps: nothing is written in between
+        ids = self._neighbourhood(seeds, seed_rows, stale, written)
+        self._recluster(seed_rows + self._load_events(ids - {r["event_id"] for r in seed_rows}), stale, ts, written)
 
     def _recluster(self, rows: list[dict[str, Any]], stale: set[str], ts: int,
                    written: Optional[dict[str, Event]] = None) -> int:
