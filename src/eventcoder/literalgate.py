@@ -179,9 +179,6 @@ class WordGate:
     def _scan(self, text: str) -> Iterator[re.Match]:
         """``finditer`` over the whole text: the guard holds where the pattern matches, the rest matches the
         same there, so the first place past the last match where both do is the pattern's next match."""
-        if self.unguarded is None:
-            yield from self.rx.finditer(text)
-            return
         search, guard = self.unguarded.search, self.guard.match
         m = search(text)
         while m is not None:
@@ -194,16 +191,19 @@ class WordGate:
     def finditer(self, text: str, words: TextWords) -> Iterator[re.Match]:
         """The matches of the pattern in ``text`` (the text ``words`` was made from, or a same-length
         lower-casing of it)."""
+        # a plain function until the gate is passed: most calls end here, without a generator (11,600 calls
+        # per 500 documents of the actors stage)
         have = words.words
-        if any(have.isdisjoint(n) for n in self.needs):
-            return
+        for need in self.needs:
+            if have.isdisjoint(need):
+                return iter(())
         if self.starts is None:
-            yield from self._scan(text)
-            return
+            return self.rx.finditer(text) if self.unguarded is None else self._scan(text)
         hits = self.starts.intersection(have)
-        if not hits:
-            return
-        folded = words.folded
+        return self._at_starts(text, words.folded, hits) if hits else iter(())
+
+    def _at_starts(self, text: str, folded: str, hits: set[str]) -> Iterator[re.Match]:
+        """The matches that start where a word of ``hits`` stands in ``folded``, in order."""
         places = []
         for w in hits:
             at = folded.find(w)

@@ -509,3 +509,23 @@ def test_word_gated_patterns_on_sentences(dictionary, text):
             continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
         assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
                [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+
+
+def test_fold_leaves_a_folded_alias_as_it_is(dictionary):
+    # alias_matches looks an alias up as written before folding it, which is the same only if so
+    assert all(actors_module._fold(key) == key for key in dictionary.folded)
+    for code in range(0x110000):
+        low = chr(code).lower()
+        assert low.lower() == low, hex(code)
+
+
+def test_a_written_alias_resolves_as_its_folded_form(dictionary):
+    spaced = [(s, e, a.name) for s, e, a in dictionary.alias_matches("Al  Shabaab fighters and the  police")]
+    single = [(s, e, a.name) for s, e, a in dictionary.alias_matches("Al Shabaab fighters and the police")]
+    assert [n for *_, n in spaced] == [n for *_, n in single] and spaced
+
+
+def test_the_name_caches_are_bounded():
+    assert actors_module._unnamed_kind.cache_info().maxsize is not None
+    assert actors_module._unnamed_kind("Unidentified Clan Militia (Somalia)") == "Clan"
+    assert actors_module._unnamed_kind("Police Forces of Kenya (2013-)") == ""
