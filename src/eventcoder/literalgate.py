@@ -6,6 +6,9 @@ phrases, and then tries the whole pattern at every position of the text. An ``in
 costs a fraction of that. A gate is read from the parsed pattern: the literal text every way through it
 starts with, after zero-width assertions; a pattern with a way through that starts otherwise (a class, an
 optional part) has no gate and always runs.
+
+Word gates (WordGate) read a pattern built from word lists: the words every match starts with or holds,
+tested as whole words of the text (TextWords), so a dictionary pattern runs only where its first word stands.
 """
 from __future__ import annotations
 

@@ -290,7 +290,6 @@ class ActorDictionary:
         self.country_acts_gate = WordGate(self.country_acts_re, names,
                                           (first_words(actors.get("military_act_verbs", [])),)) \
             if self.country_acts_re is not None else None
-        # an adjective may run into "and" ("Turkishand Russian forces"), so this one is gated on its head only
         # The adjective may run into "and" and the next nationality ("Turkishand Russian", "Turkishandrussian
         # forces"): those are start words too
         nat_starts = first_words(nat_words)
@@ -309,7 +308,8 @@ class ActorDictionary:
             self.im_unnamed_gate = WordGate(self.im_unnamed_re, first_words(self.im_unnamed))
         if self.peoples:
             peoples = first_words(self.peoples, ("", "s"))
-            self.peoples_gate = WordGate(self.peoples_re, peoples, (first_words(actors["identity_militias"].get("people_heads", [])),))
+            people_heads = first_words(actors["identity_militias"].get("people_heads", []))
+            self.peoples_gate = WordGate(self.peoples_re, peoples, (people_heads,))
             self.peoples_cue_gate = WordGate(self.peoples_cue_re)
 
     def words_of(self, text: str) -> TextWords:
