@@ -6,7 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import CaselessPattern, case_gate, caseless_gate, fold, inner_gate
+from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, first_words,
+                                   fold, inner_gate)
 from eventcoder.stages.attribution import load_cues
 
 
@@ -79,3 +80,63 @@ def test_a_text_without_the_inner_gate_never_matches(words):
         rx = re.compile(pattern)
         if rx.search(text):
             assert any(g in text for g in inner_gate(rx)), (pattern, text)
+def test_fold_keeps_each_letter_one_letter_and_a_word_letter_where_it_was_one():
+    # TextWords' places are the text's places, and its word runs the text's, only because of this
+    word = re.compile(r"\w")
+    for code in range(0x110000):
+        ch = chr(code)
+        folded = fold(ch)
+        assert len(folded) == 1, hex(code)
+        assert bool(word.match(folded)) == bool(word.match(ch)), hex(code)
+
+
+def test_text_words_are_folded():
+    words = TextWords("Two İNSURGENTS and a ſoldier; \u212aenyan police\u2019s post")
+    assert len(words.folded) == len("Two İNSURGENTS and a ſoldier; \u212aenyan police\u2019s post")
+    assert {"insurgents", "soldier", "kenyan", "police", "s"} <= words.words
+    assert TextWords("Plain Text").folded == "plain text"
+
+
+def test_first_words():
+    assert first_words(["militia", "air force", "u.s."], ("", "s")) == {"militia", "militias", "air", "u"}
+    assert first_words(["Los"]) == {"los"}
+    assert first_words(["-front"]) is None          # a start that is no word letter: no gate
+    assert first_words(["στρατός"]) is None         # σ and ς match each other: fold() cannot vouch
+
+
+GATE_WORDS = ["Turkish", "turkish", "TURKISH", "Turkısh", "forces", "FORCES", "forceſ", "force", "and", "the", "of",
+              "Kenya", "KENYA", "Turkishand", "army", "armys", "Mosul", "MOSUL", "al-Mosul", "Mosuls", "x", "-", ",",
+              "İ", "ſ", "\u212a", "Air", "air-force", "in", "Los", "LOS", "Zetas", "A", "B", "\n", ".", "u.s."]
+GATED = [
+    WordGate(re.compile(r"\b(turkish|kenya|u\.s\.)(?:'s)?\s+(army|forces?|air\s+force)\b", re.I),
+             first_words(["turkish", "kenya", "u.s."]), (first_words(["army", "forces", "force", "air force"]),)),
+    WordGate(re.compile(r"\b(turkish)\s*(?:,|and)\s*(?=(?:kenya|turkish)\s+(forces)\b)", re.I),
+             first_words(["turkish"], ("", "and", "andkenya", "andturkish")), (first_words(["forces"]),)),
+    WordGate(re.compile(r"(?<![\w-])(Mosul|Air)(?![\w-])")),                      # the guard tested apart
+    WordGate(re.compile(r"\b((?:Los|Las)\s+[A-Z]\w+)"), first_words(["Los", "Las"])),
+    WordGate(re.compile(r"\b([A-Z][A-Z-]{1,7})\s+forces\b"), needs=(first_words(["forces"]),)),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(GATE_WORDS), min_size=1, max_size=12), st.sampled_from([" ", "", "  "]))
+def test_word_gated_patterns_match_as_the_plain_ones(words, sep):
+    text = sep.join(words)
+    for gate in GATED:
+        assert [(m.span(), m.groups()) for m in gate.finditer(text, TextWords(text))] == \
+               [(m.span(), m.groups()) for m in gate.rx.finditer(text)], (gate.rx.pattern, text)
+
+
+@pytest.mark.parametrize("text", ["Turkishand Kenya forces", "Turkishandkenya forces",
+                                  "TURKISH, Turkish and Kenya forces", "the Kenya's army and U.S. air  force",
+                                  "MOSUL al-Mosul Mosul", "Los Zetas LOS Zetas"])
+def test_word_gated_patterns_on_edge_sentences(text):
+    for gate in GATED:
+        assert [(m.span(), m.groups()) for m in gate.finditer(text, TextWords(text))] == \
+               [(m.span(), m.groups()) for m in gate.rx.finditer(text)], (gate.rx.pattern, text)
+
+
+def test_a_guard_is_tested_apart_only_where_it_guards_the_whole_pattern():
+    assert WordGate(re.compile(r"(?<![\w-])(Mosul)")).unguarded.pattern == "(Mosul)"
+    assert WordGate(re.compile(r"\bMosul|Raqqa")).unguarded is None     # the guard opens one branch only
+    assert WordGate(re.compile(r"\bmosul", re.I)).unguarded is None     # case-blind: no prefix to gain

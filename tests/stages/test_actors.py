@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from eventcoder.errors import ConfigError
+from eventcoder.literalgate import TextWords
+from eventcoder.stages import actors as actors_module
 from eventcoder.stages.actors import ActorDictionary, actor_kind
 from eventcoder.stages.fatalities import count_fatalities
 from eventcoder.types import Article, Mention, Record, Span
@@ -449,3 +452,80 @@ def test_fold_lowercases_and_collapses_any_whitespace():
     from eventcoder.stages.actors import _fold
 
     assert _fold("  Al\u00a0 Shabaab’s\tMen\u2009Here ") == "al shabaab's men here"
+
+
+def _gates(dictionary):
+    """Each word-gated pattern of the stage with the text it runs on (the text, or its lower case)."""
+    gates = [(name, getattr(dictionary, name)) for name in vars(dictionary) if name.endswith("_gate")]
+    gates += [(name, value) for name, value in vars(actors_module).items() if name.endswith("_GATE")]
+    lower = {"im_unnamed_gate"}
+    return [(name, gate, str.lower if name in lower else str) for name, gate in gates if gate is not None]
+
+
+def _gate_words(dictionary):
+    """Words the gated patterns are made of, a few of each list, written in several cases, with odd letters."""
+    def some(words):
+        return sorted(words)[::max(1, len(words) // 6)]
+    words = []
+    for vocabulary in (dictionary.country_words, dictionary.nationality, dictionary.head_to_kind, dictionary.regions,
+                       dictionary.exact, dictionary.peoples, dictionary.im_heads, dictionary.im_of,
+                       dictionary.im_unnamed, dictionary.im_arming, dictionary.acronym_countries):
+        for w in some(vocabulary):
+            words += [w, w.upper(), w.title()]
+    return words + ["Turkish", "Russian", "forces", "and", "Turkishand", "Turkishandrussian", "of", "the", "army",
+                    "Kenya", "Somalia", "deployed", "troops", "militants", "Brigade", "Los", "Zetas", "gang", ",",
+                    "İ", "ſ", "\u212a", "KİLLED", "ıs", "-", "'s", "\u2019", ".", "\n", "from", "community"]
+
+
+def test_the_stages_patterns_are_word_gated(dictionary):
+    assert len(_gates(dictionary)) >= 15
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_word_gated_patterns_match_as_the_plain_ones(dictionary, data):
+    words = data.draw(st.lists(st.sampled_from(_gate_words(dictionary)), min_size=1, max_size=16))
+    text = data.draw(st.sampled_from([" ", "  ", ""])).join(words)
+    for name, gate, on in _gates(dictionary):
+        target = on(text)
+        if len(target) != len(text):
+            continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
+        assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
+               [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Turkishand Russian forces shelled the town; Turkish,Russian troops withdrew.",
+    "Turkishandrussian forces and the army of Kenya and Somalia deployed troops.",
+    "KENYAN POLICE AND UGANDAN SOLDIERS; İRAQİ forces; ſyrian army; \u212aenyan police.",
+    "HBDH militants, Los Zetas gang members and the Sultan Murad Brigade clashed near Mosul.",
+    "Tiv militias and militiamen from the Ayr clan; the Jie community is arming itself; clan militia attacked.",
+    "Kikuyu youths met US envoys and the DRC army.",
+])
+def test_word_gated_patterns_on_sentences(dictionary, text):
+    for name, gate, on in _gates(dictionary):
+        target = on(text)
+        if len(target) != len(text):
+            continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
+        assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
+               [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+
+
+def test_fold_leaves_a_folded_alias_as_it_is(dictionary):
+    # alias_matches looks an alias up as written before folding it, which is the same only if so
+    assert all(actors_module._fold(key) == key for key in dictionary.folded)
+    for code in range(0x110000):
+        low = chr(code).lower()
+        assert low.lower() == low, hex(code)
+
+
+def test_a_written_alias_resolves_as_its_folded_form(dictionary):
+    spaced = [(s, e, a.name) for s, e, a in dictionary.alias_matches("Al  Shabaab fighters and the  police")]
+    single = [(s, e, a.name) for s, e, a in dictionary.alias_matches("Al Shabaab fighters and the police")]
+    assert [n for *_, n in spaced] == [n for *_, n in single] and spaced
+
+
+def test_the_name_caches_are_bounded():
+    assert actors_module._unnamed_kind.cache_info().maxsize is not None
+    assert actors_module._unnamed_kind("Unidentified Clan Militia (Somalia)") == "Clan"
+    assert actors_module._unnamed_kind("Police Forces of Kenya (2013-)") == ""
