@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from eventcoder.stages.clauses import Lexicon, _gate
+from eventcoder.stages.clauses import Lexicon, _gate, _matches_at
 
 from sentence_files import read_tsv
 
@@ -34,3 +34,13 @@ def test_gated_scan_finds_what_the_full_scan_finds():
         full = {(sub, m.start(), m.end()) for sub, _, rx, _ in lexicon.cues for m in rx.finditer(lower)
                 if not (lexicon.name_part and lexicon.name_part.match(text, m.end()))}
         assert {(c.sub_event_type, c.start, c.end) for c in lexicon.find(text)} == full, text
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"(?<![\w-])(?:shell(?:ed|ing)?|shells)(?![\w-])", "shells shelled shelling, shell-shocked shellfire shell"),
+    (r"(?<![\w-])(?:a b|b a)", "a b a b a"),          # overlapping candidates: the first match wins
+])
+def test_matches_at_word_starts_are_finditer(pattern, text):
+    rx = re.compile(pattern)
+    starts = [m.start() for m in re.finditer(r"(?<![\w-])\w", text)]
+    assert [m.span() for m in _matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]

