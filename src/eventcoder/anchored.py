@@ -23,6 +23,7 @@ import re._parser as _sre_parse
 from functools import cached_property
 from typing import Iterator
 
+from .alternation import alternation
 from .literalgate import fold
 
 
@@ -74,13 +75,17 @@ class AnchoredPattern:
         self.runs = runs
         self.anchor = anchor
         self._anchor = re.compile(anchor)
+        words = anchor.split("|")
+        plain = all(w.isalnum() for w in words)  # an alternation of words and nothing else
         # re tries each branch of a few words at every character that starts one (t, n, d: 1.9 ms per 500
         # documents for day|night|this|tomorrow), str.find scans once a word (0.9 ms); the one scan wins with
         # many words (the 24 month names: 1.0 ms against 4.6)
-        words = anchor.split("|")
-        self._words = words if len(words) <= 4 and all(w.isalnum() for w in words) else None
-        # the pattern or, where it fails, a stop at an anchor (compared as the pattern compares)
-        self._or_stop = re.compile(f"(?:{rx.pattern})|(?=(?:{anchor}))", rx.flags)
+        self._words = words if plain and len(words) <= 4 else None
+        # the pattern or, where it fails, a stop at an anchor (compared as the pattern compares); the words as a
+        # prefix tree, tried at each character of a window in a few steps, not one a word (the month patterns'
+        # windows 8.7 -> 7.4 ms per 500 documents)
+        stop = alternation(words, self.caseless) if plain else anchor
+        self._or_stop = re.compile(f"(?:{rx.pattern})|(?={stop})", rx.flags)
         self._runs_back = re.compile(r"\w*(?:\W+\w+){0,%d}" % (runs - 1))
 
     def anchor_positions(self, where: str) -> list[int]:
