@@ -119,6 +119,8 @@ def case_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
 
 def fold(text: str) -> str:
     """``text`` as a case-blind gate reads it: lower case, with the letters of _FOLD made ASCII."""
+    if text.isascii():  # no letter of _FOLD to translate: 0.2 us a text against 2.7 (str.isascii reads a flag)
+        return text.lower()
     return text.translate(_FOLD).lower()
 
 

@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+from eventcoder.anchored import AnchoredPattern, Scan
 from eventcoder.config import DateSettings
-from eventcoder.stages import dates as dates_module
 from eventcoder.stages.dates import DateFinder, DateResolver, usable
 from eventcoder.types import Article, Event, FieldEvidence, Record, Span
 
@@ -404,15 +404,37 @@ def test_month_name_does_not_swallow_the_full_stop():
     assert m.span.text == "3 October"
 
 
-def test_gated_scan_finds_what_the_full_scan_finds(monkeypatch):
-    """A family of date patterns skipped for want of its gate word would have found nothing."""
+def test_anchored_scan_finds_what_the_full_scan_finds(monkeypatch):
+    """Every pattern run only near its anchors finds what it finds over the whole text."""
     texts = [c[0] for c in CASES] + [t for t, *_ in LATER] + [
         "Fighting resumed on MONDAY and again overnight; tomorrow talks begin.",
         "Three weeks ago, and again early this month, shells fell in mid-March.",
         "Rebels took the hill in SEPT. 2015, then lost it on Oct. 3-5.",
+        "Shelling   between  3\nand 5 \t of   October, and   during the second  half\nof  May 2014 too.",
     ]
     published = date(2015, 10, 13)
-    gated = [[(m.span.start, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts]
-    assert sum(map(len, gated)) > len(texts)  # the texts do hold dates
-    monkeypatch.setattr(DateFinder, "_gates", staticmethod(lambda text: (True, frozenset(dates_module._GATE_WORDS))))
-    assert [[(m.span.start, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts] == gated
+    anchored = [[(m.span.start, m.span.end, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts]
+    assert sum(map(len, anchored)) > len(texts)  # the texts do hold dates
+    monkeypatch.setattr(AnchoredPattern, "finditer", lambda self, scan: self.rx.finditer(scan.text))
+    assert [[(m.span.start, m.span.end, m.value, m.kind) for m in FINDER.find(t, published)] for t in texts] == anchored
+
+
+DATE_WORDS = ["on", "in", "during", "since", "the", "of", "between", "from", "and", "to", "-", "–", "last", "this", "next",
+              "early", "late", "mid-", "first half of", "second half of", "end of", "Monday", "TUESDAY", "sunday's",
+              "October", "Oct.", "OCT", "Sept", "May", "may", "MAR", "JANOV", "3", "13th", "21st", "2015", "1999",
+              "yesterday", "day", "before", "night", "overnight", "tonight", "morning", "two", "a couple of", "several",
+              "days", "weeks", "week", "weekend", "month", "ago", "later", "following", "earlier", "over", "past",
+              "İ", "ı", "ſ", "\u212a", "laſt", "weeK", "AGO", "2015-10-13", "13/10/2015", "(", ",", "."]
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", "  ", "\n", "", ", ", " \t "])),
+                min_size=1, max_size=16))
+def test_every_anchored_pattern_matches_as_its_plain_one(pieces):
+    text = "".join(w + sep for w, sep in pieces)
+    patterns = [v for v in vars(FINDER).values() if isinstance(v, AnchoredPattern)] + FINDER.rx_range
+    assert len(patterns) == 14
+    scan = Scan(text)
+    for rx in patterns:
+        assert [(m.span(), m.groupdict()) for m in rx.finditer(scan)] == \
+            [(m.span(), m.groupdict()) for m in rx.rx.finditer(text)], (rx.rx.pattern[:60], text)
