@@ -10,6 +10,7 @@ from typing import Optional
 
 from .alternation import alternation
 from .anchored import AnchoredPattern, Scan
+from .literalgate import fold
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -60,7 +61,7 @@ def scan_absolute_dates(scan: Scan, day_first: bool = True) -> list[tuple[int, i
     found: list[tuple[int, int, date]] = []
     for rx in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         for m in rx.finditer(scan):
-            d = _make(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+            d = _make(int(m["year"]), MONTHS[fold(m["month"])], int(m["day"]))
             if d:
                 found.append((m.start(), m.end(), d))
     for m in _ISO_DATE.finditer(scan):

@@ -438,3 +438,18 @@ def test_every_anchored_pattern_matches_as_its_plain_one(pieces):
     for rx in patterns:
         assert [(m.span(), m.groupdict()) for m in rx.finditer(scan)] == \
             [(m.span(), m.groupdict()) for m in rx.rx.finditer(text)], (rx.rx.pattern[:60], text)
+
+
+@pytest.mark.parametrize("odd, plain", [
+    ("Police arreſted two men ſeveral dayſ ago, on ſunday.", "Police arrested two men several days ago, on sunday."),
+    ("Shellıng ıntensıfıed ın mıd-September and on 3 Aprıl 2015.",
+     "Shelling intensified in mid-September and on 3 April 2015."),
+    ("Gunmen struck on 3 APRİL 2015 and \u212aILLED two.", "Gunmen struck on 3 APRIL 2015 and KILLED two."),
+])
+def test_letters_re_reads_as_ascii_are_read_as_ascii(odd, plain):
+    """re.I matches "ſ" to "s", "ı" and "İ" to "i", the Kelvin sign to "k": the words so matched are looked up
+    folded the same way, not lower-cased into keys that are not there (a KeyError dropped the document's
+    events)."""
+    published = date(2015, 10, 13)
+    got = [(m.span.start, m.value, m.kind) for m in FINDER.find(odd, published)]
+    assert got and got == [(m.span.start, m.value, m.kind) for m in FINDER.find(plain, published)]

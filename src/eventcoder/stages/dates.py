@@ -34,6 +34,7 @@ from typing import Optional
 from ..anchored import AnchoredPattern, Scan
 from ..config import DateSettings
 from ..datetext import MONTHS, scan_absolute_dates
+from ..literalgate import fold
 from ..registry import stage
 from ..types import DateMention, Event, Record, Span
 
@@ -69,7 +70,7 @@ _WD = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 
 
 def _month_of(text: str) -> int:
-    return MONTHS[text.strip().rstrip(".").lower()]
+    return MONTHS[fold(text.strip().rstrip("."))]
 
 
 def _day_of(text: str) -> int:
@@ -225,7 +226,7 @@ class DateFinder:
             if not (m["lead"] or m["part"]):
                 continue
             kind = "month_part" if m["part"] else "month"
-            if m["lead"] and m["lead"].lower() in ("since", "until"):
+            if m["lead"] and fold(m["lead"]) in ("since", "until"):
                 kind += ":bound"
             out.append(_Found(m.start(), m.end(), self._infer_year(_month_of(m["m"]), self._part_day(m["part"]), pub),
                               3, kind))
@@ -238,8 +239,8 @@ class DateFinder:
             if m["next"]:
                 days = 1
             else:
-                raw = re.sub(r"\s+", " ", m["n"].lower())
-                days = (int(raw) if raw.isdigit() else self.numbers[raw]) * (7 if m["unit"].lower() == "week" else 1)
+                raw = re.sub(r"\s+", " ", fold(m["n"]))
+                days = (int(raw) if raw.isdigit() else self.numbers[raw]) * (7 if fold(m["unit"]) == "week" else 1)
             out.append(_Found(m.start(), m.end(), None, 1, "later", score=0.9))
             out[-1].offset = days
         return out
@@ -247,7 +248,7 @@ class DateFinder:
     def _part_day(self, part: Optional[str]) -> int:
         if not part:
             return 1
-        return self.month_parts[re.sub(r"\s+", " ", part.strip().lower())]
+        return self.month_parts[re.sub(r"\s+", " ", fold(part.strip()))]
 
     def _infer_year(self, month: int, day: int, pub: Optional[date]) -> Optional[date]:
         """The date with the year left out: the publication year, or the year before when that would fall
@@ -285,8 +286,8 @@ class DateFinder:
         return _Found(m.start(), m.end(), start, precision, "range")
 
     def _weekday(self, text: str, m: re.Match, pub: Optional[date]) -> _Found:
-        wd = WEEKDAYS.index(m["wd"].lower())
-        mod = (m["mod"] or "").lower()
+        wd = WEEKDAYS.index(fold(m["wd"]))  # fold: re.I matched "ſunday" and "SUNDAY" too
+        mod = fold(m["mod"] or "")
         if pub is None:
             return _Found(m.start(), m.end(), None, 1, "weekday")
         back = (pub.weekday() - wd) % 7
@@ -304,15 +305,15 @@ class DateFinder:
         return _Found(m.start(), m.end(), pub - timedelta(days=back), 1, "weekday")
 
     def _relative_day(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", m["w"].lower())
+        w = re.sub(r"\s+", " ", fold(m["w"]))
         offset = {"the day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1}.get(w, 0)
         value = pub + timedelta(days=offset) if pub else None
         return _Found(m.start(), m.end(), value, 1, "relative_day")
 
     def _ago(self, m: re.Match, pub: Optional[date]) -> _Found:
-        raw = re.sub(r"\s+", " ", m["n"].lower())
+        raw = re.sub(r"\s+", " ", fold(m["n"]))
         n = int(raw) if raw.isdigit() else self.numbers[raw]
-        unit = m["unit"].lower()
+        unit = fold(m["unit"])
         vague = raw in self.vague
         if pub is None:
             return _Found(m.start(), m.end(), None, 1, "ago")
@@ -325,7 +326,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), _make(pub.year - n, 1, 1), 3, "ago:bound")  # years: no day, no month
 
     def _week(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", m["w"].lower())
+        w = re.sub(r"\s+", " ", fold(m["w"]))
         if pub is None:
             return _Found(m.start(), m.end(), None, 2, "week")
         monday = pub - timedelta(days=pub.weekday())
@@ -342,7 +343,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), monday, 2, "week")
 
     def _weekend(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", m["w"].lower())
+        w = re.sub(r"\s+", " ", fold(m["w"]))
         if pub is None:
             return _Found(m.start(), m.end(), None, 2, "weekend")
         last_saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)  # latest Saturday on or before pub
@@ -355,7 +356,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), last_saturday, 2, "weekend")
 
     def _relative_month(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", m["w"].lower())
+        w = re.sub(r"\s+", " ", fold(m["w"]))
         if pub is None:
             return _Found(m.start(), m.end(), None, 3, "month")
         if "next" in w:
