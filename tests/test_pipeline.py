@@ -87,3 +87,18 @@ def test_event_ids_are_url_safe_whatever_the_document_id():
     a, b = event_id("wire/2015/10/13?id=7#top", ev), event_id("wire/2015/10/13?id=8#top", ev)
     assert a.startswith("wire-2015-10-13-id-7-top-") and a != b
     assert re.fullmatch(r"[A-Za-z0-9._~-]+", a) and event_id("دمشق", ev).startswith("doc-")
+
+
+@pytest.mark.parametrize("odd", [{"i": "İ", "I": "İ"}, {"i": "ı"}, {"s": "ſ", "S": "ſ"}, {"k": "\u212a", "K": "\u212a"}],
+                         ids=["dotted-I", "dotless-i", "long-s", "kelvin"])
+def test_letters_case_blind_patterns_read_as_ascii_fail_no_stage(full_pipeline, odd):
+    """re.I matches these letters to ASCII ones; a stage that then looks the matched word up lower-cased
+    ("securİty" -> "securi̇ty") raised KeyError and the document lost its events."""
+    from datetime import date
+
+    text = ("Saudi security forces killed six Houthi fighters in Haradh district of Hajjah on Sunday, "
+            "residents said. Two soldiers were wounded several days ago in mid-October.")
+    rec = full_pipeline([Record(article=Article(doc_id="odd", text=text.translate(str.maketrans(odd)),
+                                                published=date(2015, 10, 13)))])[0]
+    assert [p.message for p in rec.problems if p.code == "W390"] == []
+    assert rec.events

@@ -40,7 +40,7 @@ from ..errors import ConfigError
 from ..registry import stage
 from ..types import ActorMention, Record
 from ..alternation import alternation
-from ..literalgate import TextWords, WordGate, first_words
+from ..literalgate import TextWords, WordGate, first_words, fold
 
 STAGE = "actors"
 
@@ -376,7 +376,7 @@ class ActorDictionary:
             first.setdefault(country, (start, end))
 
         words = self.words_of(text)
-        hits = [(m, self.country_words[m.group(1).lower()]) for m in self.country_gate.finditer(text, words)]
+        hits = [(m, self.country_words[fold(m.group(1))]) for m in self.country_gate.finditer(text, words)]
         hits += [(m, self.acronym_countries[m.group(1)]) for m in self.country_acronym_gate.finditer(text, words)]
         for m, (country, w) in hits:
             # "Saudi-led", "Turkish-backed", "pro-Turkey": the nationality of a foreign backer, not the place
@@ -442,8 +442,8 @@ class ActorDictionary:
         # an outlet named after its country or city: "Kenya Broadcasting Corporation", "Nairobi News"
         for part in parts:
             m = self.country_re.search(part)
-            if m and self.country_words[m.group(1).lower()][1] >= W_COUNTRY_NAME:
-                return self.country_words[m.group(1).lower()][0]
+            if m and self.country_words[fold(m.group(1))][1] >= W_COUNTRY_NAME:
+                return self.country_words[fold(m.group(1))][0]
             m = self.region_re.search(part)
             if m:
                 return self.regions[m.group(1)]
@@ -479,7 +479,7 @@ class ActorDictionary:
 
         words = self.words_of(text)
         for m in self.state_gate.finditer(text, words):
-            nat = self.nationality[m.group(1).lower()]
+            nat = self.nationality[fold(m.group(1))]
             kind = self.head_to_kind[_fold(m.group(2))]
             st = self.state_heads[kind]
             inter = st["inter"] if nat == country or not country else 8
@@ -488,7 +488,7 @@ class ActorDictionary:
             st = self.state_heads[self.head_to_kind[_fold(m.group(1))]]
             for g, (start, end) in ((2, (m.start(), m.end(2))), (3, (m.start(3), m.end(3)))):
                 if m.group(g):
-                    nat = self.country_names[m.group(g).lower()]
+                    nat = self.country_names[fold(m.group(g))]
                     add(start, end, self.fill(st["name"], nat),
                         (st["inter"] if nat == country or not country else 8) if st["kind"] != "government" else 1, nat)
         for m in (self.country_acts_gate.finditer(text, words) if self.country_acts_gate is not None else ()):
@@ -497,10 +497,10 @@ class ActorDictionary:
             st = self.state_heads["military"]
             for g in (1, 2):
                 if m.group(g):
-                    nat = self.country_names[m.group(g).lower()]
+                    nat = self.country_names[fold(m.group(g))]
                     add(m.start(g), m.end(g), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for m in self.shared_head_gate.finditer(text, words):
-            nat = self.nationality[m.group(1).lower()]
+            nat = self.nationality[fold(m.group(1))]
             st = self.state_heads[self.head_to_kind[_fold(m.group(2))]]
             add(m.start(1), m.end(1), self.fill(st["name"], nat), st["inter"] if nat == country or not country else 8, nat)
         for start, end, e in self.alias_matches(text):
@@ -801,7 +801,9 @@ def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str
 
 
 def _fold(s: str) -> str:
-    return " ".join(s.lower().replace("’", "'").split())  # str.split's whitespace is re's \s
+    # fold, not lower: re.I matched "İ", "ı", "ſ" and the Kelvin sign as ASCII letters, so must the keys
+    # ("SECURİTY forces" was a KeyError that dropped the document's events); str.split's whitespace is re's \s
+    return " ".join(fold(s).replace("’", "'").split())
 
 
 def load_towns(countries: dict) -> dict[str, str]:

@@ -54,6 +54,7 @@ from typing import Iterator, Optional
 from ..config import GeocodeSettings
 from ..gazetteer import (DATA_DIR, Candidate, Gazetteer, default_gazetteer, fold, haversine_km, skeleton,
                          strip_articles)
+from ..literalgate import fold as fold_case
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span
 from .actors import actor_kind, currency_words
@@ -338,7 +339,7 @@ class Geocoder:
         t.cue_end = end if role else e
         after = _AFTER_RE.match(text, t.cue_end)
         if after and not role:
-            t.role = AFTER_CUES[after.group(1).lower()]
+            t.role = AFTER_CUES[fold_case(after.group(1))]
             t.cue = after.group(1).lower()
             t.cue_end = after.end()
         before = text[max(0, s - 40):s]
@@ -346,7 +347,7 @@ class Geocoder:
             t.near = True
         kind = _KIND_BEFORE_RE.search(before)
         if kind and not t.role:
-            t.role = KIND_BEFORE[kind.group(1).lower()]
+            t.role = KIND_BEFORE[fold_case(kind.group(1))]
         org_of = _ORG_OF_RE.search(text[max(0, s - 30):s])
         if org_of and fold(org_of.group(1)) in ORG_WORDS:
             t.possessive = t.named_org = True
@@ -379,7 +380,7 @@ class Geocoder:
                 b.alias_of = i
                 cue = _AFTER_RE.match(text, b.end + 1)
                 if cue and not a.role:
-                    a.role = AFTER_CUES[cue.group(1).lower()]
+                    a.role = AFTER_CUES[fold_case(cue.group(1))]
                     a.cue_end = cue.end()
                 continue
             if _GAP_PARENT.match(gap):
