@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Callable, Optional
 
 from ..config import AttributionSettings
 from ..literalgate import CaselessPattern
@@ -382,14 +382,22 @@ class Attributor:
                 "questions": [list(q) for q in interview.questions],
                 "answers": [list(a) for a in interview.answers],
             }
-        named = [sp for sentence in record.sentences for sp in self.reader.speakers(body, sentence)
-                 if not sp.pronoun] if record.events else []
+        found: list[list[Speaker]] = []
+
+        def named() -> list[Speaker]:
+            # the document's named speakers, read only when a pronoun speaks ("he said"): most events have
+            # none, and a report's other sentences need no reading then
+            if not found:
+                found.append([sp for sentence in record.sentences for sp in self.reader.speakers(body, sentence)
+                              if not sp.pronoun])
+            return found[0]
+
         for event in record.events:
             self.attribute(record, event, interview, publisher, named)
         return record
 
     def attribute(self, record: Record, event: Event, interview: Optional[Interview], publisher: str,
-                  named: list[Speaker]) -> None:
+                  named: Callable[[], list[Speaker]]) -> None:
         """Set certainty, attribution and source of one event."""
         body = record.text
         ev = event.evidence
@@ -507,11 +515,12 @@ def _content_start(body: str, span: Span) -> int:
     return span.start + (len(text) - len(text.lstrip()))
 
 
-def _resolve_pronoun(speaker: Speaker, named: list[Speaker]) -> Speaker:
-    """"he said" is the last named person before it in the document; "I" and "we" are left to the caller."""
+def _resolve_pronoun(speaker: Speaker, named: Callable[[], list[Speaker]]) -> Speaker:
+    """"he said" is the last named person before it in the document (``named()``: the document's named
+    speakers); "I" and "we" are left to the caller."""
     if not speaker.pronoun or speaker.text.lower() in ("i", "we"):
         return speaker
-    earlier = [s for s in named if s.span.start < speaker.span.start and s.person]
+    earlier = [s for s in named() if s.span.start < speaker.span.start and s.person]
     return earlier[-1] if earlier else speaker
 
 
