@@ -477,6 +477,16 @@ def _gate_words(dictionary):
                     "İ", "ſ", "\u212a", "KİLLED", "ıs", "-", "'s", "\u2019", ".", "\n", "from", "community"]
 
 
+def _assert_gates_match_plain(dictionary, text: str) -> None:
+    """Every word-gated pattern of the stage finds in ``text`` what its plain pattern finds."""
+    for name, gate, on in _gates(dictionary):
+        target = on(text)
+        if len(target) != len(text):
+            continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
+        assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
+               [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+
+
 def test_the_stages_patterns_are_word_gated(dictionary):
     assert len(_gates(dictionary)) >= 15
 
@@ -486,12 +496,7 @@ def test_the_stages_patterns_are_word_gated(dictionary):
 def test_word_gated_patterns_match_as_the_plain_ones(dictionary, data):
     words = data.draw(st.lists(st.sampled_from(_gate_words(dictionary)), min_size=1, max_size=16))
     text = data.draw(st.sampled_from([" ", "  ", ""])).join(words)
-    for name, gate, on in _gates(dictionary):
-        target = on(text)
-        if len(target) != len(text):
-            continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
-        assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
-               [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+    _assert_gates_match_plain(dictionary, text)
 
 
 @pytest.mark.parametrize("text", [
@@ -503,12 +508,7 @@ def test_word_gated_patterns_match_as_the_plain_ones(dictionary, data):
     "Kikuyu youths met US envoys and the DRC army.",
 ])
 def test_word_gated_patterns_on_sentences(dictionary, text):
-    for name, gate, on in _gates(dictionary):
-        target = on(text)
-        if len(target) != len(text):
-            continue  # "İ" lower-cased is two letters: the stage runs the plain pattern then
-        assert [(m.span(), m.groups()) for m in gate.finditer(target, TextWords(text))] == \
-               [(m.span(), m.groups()) for m in gate.rx.finditer(target)], (name, text)
+    _assert_gates_match_plain(dictionary, text)
 
 
 def test_fold_leaves_a_folded_alias_as_it_is(dictionary):
