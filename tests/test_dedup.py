@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventcoder.dedup import compatible, dedup, incident_id_for, interaction_code, merge
+from eventcoder.dedup import _merge_many, compatible, dedup, incident_id_for, interaction_code, merge
 from eventcoder.types import Event, Span
 
 CORPUS = Path(__file__).parent / "data" / "dedup" / "reports.jsonl"
@@ -145,6 +145,28 @@ def test_merged_incident_is_a_valid_event_that_shares_nothing_mutable():
     inc = merge([e for e in EVENTS if STORY[e.event_id] == "S02"])
     inc.event.flags.append("merged-check")
     assert all("merged-check" not in e.flags for e in inc.reports)
+
+
+def one_report_variants() -> list[Event]:
+    """Every corpus report, and each with what the one-report merge treats apart: no date, a count that
+    does not count (denied, or no fatalities), repeated flags, a source list with blanks and repeats."""
+    out = []
+    for e in EVENTS + (gold_events() if DEV_GOLD.exists() else []):
+        out += [e, e.model_copy(update={"event_date": None}), e.model_copy(update={"certainty": "denied"}),
+                e.model_copy(update={"fatalities": 0, "certainty": "claimed"}),
+                e.model_copy(update={"fatalities": 7, "certainty": "unconfirmed", "flags": ["b", "a", "b"],
+                                     "source": " Reuters; ;AFP;Reuters "})]
+    return out
+
+
+def test_one_report_merge_is_the_general_merge():
+    for e in one_report_variants():
+        fast, general = merge([e]), _merge_many([e])
+        assert fast.model_dump() == general.model_dump(), e.event_id
+        assert list(fast.field_sources.items()) == list(general.field_sources.items()), e.event_id
+        assert fast.event.model_fields_set == general.event.model_fields_set, e.event_id
+        fast.event.flags.append("merged-check")
+        assert "merged-check" not in e.flags
 
 
 def test_reviewer_decisions_override_the_matcher():
