@@ -272,3 +272,23 @@ def test_the_file_reads_in_the_sqlite3_shell(tmp_path):
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "event_id|location|incident_id" and out[1].startswith("a-e0|Aleppo|I")
     assert out[2] == "incident_id|n_reports|location" and out[3].endswith("|1|Aleppo")
+
+
+def test_a_document_edited_within_one_batch_leaves_incidents_as_a_rebuild_draws_them(store):
+    """Incident upkeep takes the batch's own rows for its seeds: an event the second version of a
+    document drops is gone from them, and the incidents are those of what is stored."""
+    first = make_record("a", [make_event("a"), make_event("a", 1, location="Homs", latitude=34.7324,
+                                                            longitude=36.7137)])
+    second = make_record("a", [make_event("a", fatalities=4)], text="Clashes. Edited.")
+    store.add_records([first, second, make_record("b", [make_event("b")])])
+
+    def state():
+        incidents = [{k: v for k, v in r.items() if k != "timestamp"}
+                     for r in store.db.query("SELECT * FROM incidents ORDER BY incident_id")]
+        return incidents, store.db.query("SELECT event_id, incident_id FROM events ORDER BY event_id")
+
+    before = state()
+    assert [r["event_id"] for r in before[1]] == ["a-e0", "b-e0"]
+    assert len(before[0]) == 1 and before[0][0]["n_reports"] == 2 and before[0][0]["fatalities"] == 4
+    store.rebuild_incidents()
+    assert state() == before

@@ -208,6 +208,7 @@ class SQLStore:
         touched: set[str] = set()
         stale: set[str] = set()
         written: dict[str, Event] = {}
+        fresh: dict[str, dict[str, Any]] = {}
         with self.db.transaction():
             for record in records:
                 art = record.article
@@ -231,15 +232,18 @@ class SQLStore:
                         doc_row[1:] + (now, ts, art.doc_id))
                     stats.documents_updated += 1
                 stats += self._replace_events(art.doc_id, record.events, run_id, ts, now, username, touched, stale,
-                                              new_document=old is None)
+                                              fresh, new_document=old is None)
                 written.update((ev.event_id, ev) for ev in record.events)
                 stats.problems += self.add_problems(record.problems, run_id)
             if touched or stale:
-                self._refresh_incidents(touched, stale, ts, written)
+                self._refresh_incidents(touched, stale, ts, written, fresh)
         return stats
 
     def _replace_events(self, doc_id: str, events: list[Event], run_id: Optional[str], ts: int, now: str,
-                        username: str, touched: set[str], stale: set[str], new_document: bool = False) -> AddStats:
+                        username: str, touched: set[str], stale: set[str], fresh: dict[str, dict[str, Any]],
+                        new_document: bool = False) -> AddStats:
+        """Write a document's events; ``fresh`` gets the row of each event written (with its incident, none
+        yet) and loses those deleted, so incident upkeep need not read them back."""
         stats = AddStats()
         # A document stored for the first time has no events yet (they cascade with their document).
         kept_review = {} if new_document else {r["event_id"]: r for r in self.db.query(
@@ -250,6 +254,7 @@ class SQLStore:
             self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
                             ("event", gone, ts))
             self.log("event", gone, "delete", username, at=now)
+            fresh.pop(gone, None)
             if kept_review[gone]["incident_id"]:
                 stale.add(kept_review[gone]["incident_id"])
             stats.events_removed += 1
@@ -272,6 +277,7 @@ class SQLStore:
             row.update(run_id=run_id, timestamp=ts)
             cols = list(row)
             rows.append(list(row.values()))
+            fresh[ev.event_id] = {**row, "incident_id": None}
             touched.add(ev.event_id)
             logs.append(("event", ev.event_id, "extract" if not prior else "re-extract", username, now, None, None))
         if rows:
@@ -369,15 +375,20 @@ class SQLStore:
         return rows
 
     def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int,
-                           written: Optional[dict[str, Event]] = None) -> None:
+                           written: Optional[dict[str, Event]] = None,
+                           fresh: Optional[dict[str, dict[str, Any]]] = None) -> None:
         """Recluster the neighbourhood of what changed and write only the incidents that differ.
 
         Args:
             written: the events this transaction just stored, by id, to match as they are instead of
                 rebuilding them from their rows.
+            fresh: the rows this transaction just stored, by id: every seed's that still exists (a document
+                twice in a batch may delete one), when given. Reading them back was 0.03 of the 0.45 s that
+                storing 500 documents takes.
         """
         written = written or {}
-        seed_rows = self._load_events(seeds)  # read once for both steps: nothing is written in between
+        # read once for both steps: nothing is written in between
+        seed_rows = [fresh[i] for i in seeds if i in fresh] if fresh is not None else self._load_events(seeds)
         ids = self._neighbourhood(seeds, seed_rows, stale, written)
         self._recluster(seed_rows + self._load_events(ids - {r["event_id"] for r in seed_rows}), stale, ts, written)
 
