@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from pydantic import TypeAdapter
 
-from ..dedup import Decision, Incident, dedup, matching
+from ..dedup import Decision, Incident, dedup, interaction_code, matching
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, FieldEvidence, Problem, Record, Span, StoredEvent
 from .base import (EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
@@ -61,6 +61,11 @@ _PROVENANCE = TypeAdapter(dict[str, FieldEvidence])
 # The column values of an event in one C call each (a dict of 29 getattr calls was 2% of extraction time)
 _EVENT_VALUES = attrgetter(*EVENT_COLUMNS)
 _INCIDENT_VALUES = attrgetter(*INCIDENT_VALUE_COLUMNS)
+_INCIDENT_ROW_COLUMNS = INCIDENT_VALUE_COLUMNS + (
+    "incident_id", "interaction", "flags_json", "doc_id", "evidence_text", "evidence_start", "evidence_end",
+    "n_reports", "n_documents", "field_sources_json")
+# json.dumps(sort_keys=True) builds an encoder on every call; this one is built once, same output.
+_SORTED_JSON = json.JSONEncoder(sort_keys=True).encode
 
 
 def provenance_json(provenance: dict[str, FieldEvidence]) -> str:
@@ -111,13 +116,13 @@ def row_to_stored(row: dict[str, Any]) -> StoredEvent:
 
 
 def incident_to_row(inc: Incident) -> dict[str, Any]:
-    ev = inc.event
-    row = dict(zip(INCIDENT_VALUE_COLUMNS, _INCIDENT_VALUES(ev)))
-    row.update(incident_id=inc.incident_id, interaction=inc.interaction, flags_json=json.dumps(ev.flags),
-               doc_id=ev.doc_id, evidence_text=ev.evidence.text, evidence_start=ev.evidence.start,
-               evidence_end=ev.evidence.end, n_reports=len(inc.reports), n_documents=len(inc.doc_ids),
-               field_sources_json=json.dumps(inc.field_sources, sort_keys=True))
-    return row
+    # One tuple zipped with the column names, not a dict updated with keywords, and the documents counted
+    # without sorting them: 30.5 -> 28 ms for the 2,200 incidents of 500 documents.
+    ev, span, reports = inc.event, inc.event.evidence, inc.reports
+    return dict(zip(_INCIDENT_ROW_COLUMNS, (
+        *_INCIDENT_VALUES(ev), inc.incident_id, interaction_code(ev.inter1, ev.inter2), json.dumps(ev.flags),
+        ev.doc_id, span.text, span.start, span.end, len(reports), len({r.doc_id for r in reports}),
+        _SORTED_JSON(inc.field_sources))))
 
 
 def row_to_article(row: dict[str, Any]) -> Article:
@@ -321,12 +326,15 @@ class SQLStore:
                 by_key[key] = [SimpleNamespace(**r) for r in self._candidates(row) if r["review_status"] != "rejected"]
             candidates = [c for c in by_key[key] if c.event_id != row["event_id"]]
             ids.update(matching(_for_matching(row, written), candidates, self.dedup_settings))
-        incident_ids = set(stale)
+        # The seeds' incidents are in their rows: only the other reports' are read (a batch's seeds are most
+        # of the ids, and reading theirs was 0.01 of the 0.42 s that storing 500 documents takes).
+        incident_ids = set(stale) | {r["incident_id"] for r in seed_rows if r["incident_id"]}
+        for chunk in _chunks(sorted(ids - seeds), 500):
+            incident_ids.update(r["incident_id"] for r in self.db.query(
+                f"SELECT DISTINCT incident_id FROM events WHERE event_id IN ({', '.join('?' * len(chunk))}) "
+                f"AND incident_id IS NOT NULL", chunk))
         for chunk in _chunks(sorted(ids), 500):
             marks = ", ".join("?" * len(chunk))
-            incident_ids.update(r["incident_id"] for r in self.db.query(
-                f"SELECT DISTINCT incident_id FROM events WHERE event_id IN ({marks}) AND incident_id IS NOT NULL",
-                chunk))
             for r in self.db.query(f"SELECT event_a, event_b FROM incident_decisions WHERE decision = 'same' AND "
                                    f"(event_a IN ({marks}) OR event_b IN ({marks}))", chunk + chunk):
                 ids.update((r["event_a"], r["event_b"]))
