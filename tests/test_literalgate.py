@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, first_words,
-                                   fold, inner_gate)
+from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, _fewest, case_gate, caseless_gate,
+                                   first_words, fold, inner_gate)
 from eventcoder.stages.attribution import load_cues
 
 
@@ -140,3 +140,14 @@ def test_a_guard_is_tested_apart_only_where_it_guards_the_whole_pattern():
     assert WordGate(re.compile(r"(?<![\w-])(Mosul)")).unguarded.pattern == "(Mosul)"
     assert WordGate(re.compile(r"\bMosul|Raqqa")).unguarded is None     # the guard opens one branch only
     assert WordGate(re.compile(r"\bmosul", re.I)).unguarded is None     # case-blind: no prefix to gain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(["mine", "land mine", "mine blast", " blast", "blast", "bomb", "car bomb", "ied"]),
+               min_size=1), st.lists(st.sampled_from(["a", "land", "mine", "car", "bomb", "blast", "ied", "x"]),
+                                     max_size=8))
+def test_the_fewest_gate_strings_pass_the_texts_all_of_them_pass(strings, words):
+    text = " ".join(words)
+    fewest = _fewest(strings)
+    assert set(fewest) <= strings
+    assert any(g in text for g in fewest) == any(g in text for g in strings), (strings, text)

@@ -92,6 +92,13 @@ def _required(items: list) -> Optional[set[str]]:
     return best
 
 
+def _fewest(strings: set[str]) -> tuple[str, ...]:
+    """The strings without those that hold another of them: a text holds one of these exactly when it holds
+    one of ``strings`` ("bomb" stands for "bomb attack" and "roadside bomb"), so a gate tests fewer (speech
+    verbs 43 -> 37 strings, hedges 25 -> 16, the open trigger cues 65 -> 45)."""
+    return tuple(sorted(s for s in strings if not any(o != s and o in s for o in strings)))
+
+
 def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     """Strings one of which every match of a case-sensitive pattern holds, anywhere in it, for a pattern
     with no gate at its start ("(?:hand )?grenades?": "grenade"); None when there is none of three letters or
@@ -102,7 +109,7 @@ def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not found or min(map(len, found)) < 3:
         return None
-    return tuple(sorted(found))
+    return _fewest(found)
 
 
 def case_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
@@ -134,7 +141,7 @@ def caseless_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not found or min(map(len, found)) < 2 or not all(s.isascii() for s in found):
         return None
-    return tuple(sorted({s.lower() for s in found}))
+    return _fewest({s.lower() for s in found})
 
 
 class CaselessPattern:
@@ -149,8 +156,8 @@ class CaselessPattern:
     def _may_match(self, text: str) -> bool:
         if self.gate is None:
             return True
-        folded = fold(text)
-        return any(g in folded for g in self.gate)
+        # map over the bound `in` test, not a generator: about 8,800 gate tests of 19 strings per 500 documents
+        return any(map(fold(text).__contains__, self.gate))
 
     def search(self, text: str) -> Optional[re.Match]:
         return self.rx.search(text) if self._may_match(text) else None
