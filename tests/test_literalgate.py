@@ -151,3 +151,12 @@ def test_the_fewest_gate_strings_pass_the_texts_all_of_them_pass(strings, words)
     kept = fewest(strings)
     assert set(kept) <= strings
     assert any(g in text for g in kept) == any(g in text for g in strings), (strings, text)
+
+
+def test_a_caseless_pattern_is_tried_where_its_start_literals_stand():
+    rx = CaselessPattern(re.compile(r"\b(?:is|was)\s*(?:saying|claiming)|\b(?:said|told)\b", re.I))
+    assert rx.starts == ("is", "said", "told", "was")
+    text = "Police SAID it; officials wassaying more, he toldx them, a man İS claiming it ſaid"
+    assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.rx.finditer(text)]
+    assert rx.search(text).span() == rx.rx.search(text).span()
+    assert CaselessPattern(re.compile(r"\b(?:the\s+)?raid", re.I)).starts is None  # an optional start
