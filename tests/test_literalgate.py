@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, first_words,
-                                   fold, inner_gate)
+from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, fewest,
+                                   first_words, fold, inner_gate)
 from eventcoder.stages.attribution import load_cues
 
 
@@ -140,3 +140,23 @@ def test_a_guard_is_tested_apart_only_where_it_guards_the_whole_pattern():
     assert WordGate(re.compile(r"(?<![\w-])(Mosul)")).unguarded.pattern == "(Mosul)"
     assert WordGate(re.compile(r"\bMosul|Raqqa")).unguarded is None     # the guard opens one branch only
     assert WordGate(re.compile(r"\bmosul", re.I)).unguarded is None     # case-blind: no prefix to gain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(["mine", "land mine", "mine blast", " blast", "blast", "bomb", "car bomb", "ied"]),
+               min_size=1), st.lists(st.sampled_from(["a", "land", "mine", "car", "bomb", "blast", "ied", "x"]),
+                                     max_size=8))
+def test_the_fewest_gate_strings_pass_the_texts_all_of_them_pass(strings, words):
+    text = " ".join(words)
+    kept = fewest(strings)
+    assert set(kept) <= strings
+    assert any(g in text for g in kept) == any(g in text for g in strings), (strings, text)
+
+
+def test_a_caseless_pattern_is_tried_where_its_start_literals_stand():
+    rx = CaselessPattern(re.compile(r"\b(?:is|was)\s*(?:saying|claiming)|\b(?:said|told)\b", re.I))
+    assert rx.starts == ("is", "said", "told", "was")
+    text = "Police SAID it; officials wassaying more, he toldx them, a man İS claiming it ſaid"
+    assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.rx.finditer(text)]
+    assert rx.search(text).span() == rx.rx.search(text).span()
+    assert CaselessPattern(re.compile(r"\b(?:the\s+)?raid", re.I)).starts is None  # an optional start

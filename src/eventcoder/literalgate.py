@@ -92,6 +92,13 @@ def _required(items: list) -> Optional[set[str]]:
     return best
 
 
+def fewest(strings: set[str]) -> tuple[str, ...]:
+    """The strings without those that hold another of them: a text holds one of these exactly when it holds
+    one of ``strings`` ("bomb" stands for "bomb attack" and "roadside bomb"), so a gate tests fewer (speech
+    verbs 43 -> 37 strings, hedges 25 -> 16, the open trigger cues 65 -> 45)."""
+    return tuple(sorted(s for s in strings if not any(o != s and o in s for o in strings)))
+
+
 def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     """Strings one of which every match of a case-sensitive pattern holds, anywhere in it, for a pattern
     with no gate at its start ("(?:hand )?grenades?": "grenade"); None when there is none of three letters or
@@ -102,7 +109,7 @@ def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not found or min(map(len, found)) < 3:
         return None
-    return tuple(sorted(found))
+    return fewest(found)
 
 
 def case_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
@@ -134,7 +141,7 @@ def caseless_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not found or min(map(len, found)) < 2 or not all(s.isascii() for s in found):
         return None
-    return tuple(sorted({s.lower() for s in found}))
+    return fewest({s.lower() for s in found})
 
 
 class CaselessPattern:
@@ -145,18 +152,48 @@ class CaselessPattern:
         self.rx = rx
         self.pattern = rx.pattern
         self.gate = caseless_gate(rx)
+        # the literals every match starts with, lower-cased, when all are ASCII: ``finditer`` tries the pattern
+        # only where one stands in the folded text. A case-blind pattern opening with \b gets no prefix from
+        # re, which tries it at every place (the speech verbs: 0.027 -> 0.022 s per 2,700 sentences; the claims
+        # 0.009 -> 0.003)
+        starts = _literal_starts(list(_sre_parse.parse(rx.pattern, rx.flags)))
+        self.starts = tuple(sorted({s.lower() for s in starts})) \
+            if starts and min(map(len, starts)) >= 2 and all(s.isascii() for s in starts) else None
 
     def _may_match(self, text: str) -> bool:
         if self.gate is None:
             return True
-        folded = fold(text)
-        return any(g in folded for g in self.gate)
+        # map over the bound `in` test, not a generator: about 8,800 gate tests of 19 strings per 500 documents
+        return any(map(fold(text).__contains__, self.gate))
 
     def search(self, text: str) -> Optional[re.Match]:
-        return self.rx.search(text) if self._may_match(text) else None
+        if not self._may_match(text):
+            return None
+        return self.rx.search(text) if self.starts is None else next(self._at_starts(text, fold(text)), None)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
-        return self.rx.finditer(text) if self._may_match(text) else iter(())
+        if not self._may_match(text):
+            return iter(())
+        if self.starts is None:
+            return self.rx.finditer(text)
+        return self._at_starts(text, fold(text))
+
+    def _at_starts(self, text: str, folded: str) -> Iterator[re.Match]:
+        """The matches, tried in order where a start literal stands, the next past the end of the last."""
+        places = set()
+        for s in self.starts:
+            at = folded.find(s)
+            while at >= 0:
+                places.add(at)
+                at = folded.find(s, at + 1)
+        end = 0
+        match = self.rx.match
+        for at in sorted(places):
+            if at >= end:
+                m = match(text, at)
+                if m is not None:
+                    end = m.end()
+                    yield m
 
     def match(self, text: str, *args) -> Optional[re.Match]:
         return self.rx.match(text, *args)

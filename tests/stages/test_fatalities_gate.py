@@ -46,3 +46,17 @@ def test_each_pattern_gets_past_the_gate():
     for text, n in counts.items():
         assert F.count_fatalities(text)[0] == n, text
     assert F.count_fatalities("Protesters marched; no fatalities were reported.")[1] is not None
+
+
+def test_a_pattern_its_gate_skips_would_not_have_matched():
+    texts = ["Gunmen shot dead a village elder and his two guards were killed near the well.",
+             "The raid left 5 fighters dead, including 2 commanders who were killed in the first hour.",
+             "A family of 4 was found after the shelling killed them.", "Nine herders died; no one claimed it.",
+             "The bombing resulted in the deaths of 11 passengers.", "Rebels massacring 30 villagers at dawn.",
+             "A policeman was gunned down outside the station.", "Troops LEFT 3 ATTACKERS DEAD."]
+    for text in texts:
+        lower = text.lower()
+        for rx, gate in F._GATES.items():
+            if rx.search(text):
+                assert F._may_match(rx, lower), (rx.pattern[:50], text)
+    assert F._may_match(F._FAMILY, "") and not F._may_match(F._FAMILY, "two killed")

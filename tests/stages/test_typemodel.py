@@ -1,6 +1,10 @@
 """The sub-event type model: class balance in training and the cue x actor-kind features."""
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from eventcoder.stages.classify import actor_features
 from eventcoder.stages.clauses import Cue
 from eventcoder.stages.typemodel import TypeModel
@@ -60,3 +64,11 @@ def test_scores_add_the_weight_rows_in_feature_order_as_a_loop_would():
         z -= z.max()
         expected = np.exp(z) / np.exp(z).sum()
         assert np.array_equal(model.scores(features), expected), text
+
+
+@pytest.mark.parametrize("text", ["Gunmen killed 12 in 2019-20 raids", "A 3-day siege, 40 dead; 7'5 x-1-2",
+                                  "٣٤ killed near route ９9, AB12cd"])
+def test_digits_made_zero_in_the_whole_text_are_the_per_token_features(text):
+    from eventcoder.stages.typemodel import _TOKEN, text_features
+    toks = [re.sub(r"\d+", "0", t) for t in _TOKEN.findall(text.lower())]
+    assert text_features(text) == toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]

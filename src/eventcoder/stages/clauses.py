@@ -98,10 +98,13 @@ class Lexicon:
         # A cue with no gate at its start ("(?:hand )?grenades?") may still need a word somewhere in it
         # ("grenade"): tested with `in` (4 such cues ran on every clause: 0.03 s per 500 documents).
         self._open_cues = [(i, inner_gate(c[2])) for i, c in enumerate(self.cues) if c[3] is None]
-        self._cues_by_start: dict[str, list[int]] = {}
+        # Each start indexes its cues with the whole literal, tested with startswith at the word: a place where
+        # no literal of the cue starts cannot start a match, and a cue left with no place holds none of its
+        # gate literals, so no further gate test is needed (find: 0.091 -> 0.066 s per 2,700 clauses)
+        self._cues_by_start: dict[str, list[tuple[int, str]]] = {}
         for i, (_, _, _, gate) in enumerate(self.cues):
-            for start in {g[:_START_LETTERS] for g in gate or ()}:
-                self._cues_by_start.setdefault(start, []).append(i)
+            for g in sorted(gate or ()):
+                self._cues_by_start.setdefault(g[:_START_LETTERS], []).append((i, g))
         self._start_lengths = sorted({len(k) for k in self._cues_by_start})
         headers = {k: v for k, v in spec.get("header", {}).items() if not k.startswith("_")}
         self.headers = [(re.compile(r"^\s*(?:" + k + r")\s*:", re.I), v) for k, v in headers.items()]
@@ -161,17 +164,17 @@ class Lexicon:
             for n in lengths:
                 hit = by_start.get(lower[at:at + n])
                 if hit:
-                    for i in hit:
-                        places.setdefault(i, set()).add(at)
+                    for i, g in hit:
+                        if lower.startswith(g, at):
+                            places.setdefault(i, set()).add(at)
         cues = self.cues
         found = []
+        has = lower.__contains__
         for i, inner in self._open_cues:
-            if inner is None or any(g in lower for g in inner):
+            if inner is None or any(map(has, inner)):
                 places[i] = set()  # no place known: the whole clause
         for i in sorted(places):
-            sub, w, rx, gate = cues[i]
-            if gate is not None and not any(g in lower for g in gate):
-                continue
+            sub, w, rx, _ = cues[i]
             at = places[i]
             found += [Cue(sub, w, start + m.start(), start + m.end())
                       for m in (_matches_at(rx, lower, sorted(at)) if at else rx.finditer(lower))]
