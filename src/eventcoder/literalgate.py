@@ -16,7 +16,7 @@ import re
 import re._constants as _sre_op
 import re._parser as _sre_parse
 from re._casefix import _EXTRA_CASES
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 _ZERO_WIDTH = (_sre_op.ASSERT, _sre_op.ASSERT_NOT, _sre_op.AT)
 # Letters that re.IGNORECASE matches to an ASCII letter but str.lower() does not turn into it: dotless and
@@ -92,6 +92,37 @@ def _required(items: list) -> Optional[set[str]]:
     return best
 
 
+def matches_at(rx: re.Pattern, text: str, places: Iterable[int]) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` for a pattern that can start a match only at ``places`` (ascending): tried there in
+    turn, the next one past the end of the last match, as finditer would meet them."""
+    end = 0
+    match = rx.match
+    for at in places:
+        if at >= end:
+            m = match(text, at)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def places_of(strings: Iterable[str], text: str) -> list[int]:
+    """Where any of ``strings`` stands in ``text``, ascending, each place once."""
+    places = set()
+    for s in strings:
+        at = text.find(s)
+        while at >= 0:
+            places.add(at)
+            at = text.find(s, at + 1)
+    return sorted(places)
+
+
+def _may_change_case(rx: re.Pattern) -> bool:
+    """Does ``rx`` read letters case-blind anywhere: re.I, or a group other than (?:, (?<!, (?! and (?= (inline
+    flags could let letters match in another case)?"""
+    return bool(rx.flags & re.IGNORECASE) or "(?" in rx.pattern.replace("(?:", "").replace("(?<!", "") \
+        .replace("(?!", "").replace("(?=", "")
+
+
 def fewest(strings: set[str]) -> tuple[str, ...]:
     """The strings without those that hold another of them: a text holds one of these exactly when it holds
     one of ``strings`` ("bomb" stands for "bomb attack" and "roadside bomb"), so a gate tests fewer (speech
@@ -102,9 +133,8 @@ def fewest(strings: set[str]) -> tuple[str, ...]:
 def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     """Strings one of which every match of a case-sensitive pattern holds, anywhere in it, for a pattern
     with no gate at its start ("(?:hand )?grenades?": "grenade"); None when there is none of three letters or
-    more, or under the conditions of case_gate."""
-    if rx.flags & re.IGNORECASE or "(?" in rx.pattern.replace("(?:", "").replace("(?<!", "").replace("(?!", "") \
-            .replace("(?=", ""):
+    more, or when it may read letters case-blind."""
+    if _may_change_case(rx):
         return None
     found = _required(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not found or min(map(len, found)) < 3:
@@ -114,9 +144,9 @@ def inner_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
 
 def case_gate(rx: re.Pattern) -> Optional[tuple[str, ...]]:
     """The gate of a case-sensitive pattern, to test on the text as it is; None when there is none of two
-    letters or more, or when the pattern holds a group other than (?:, (?<! and (?! (inline flags could let
-    letters match in another case)."""
-    if rx.flags & re.IGNORECASE or "(?" in rx.pattern.replace("(?:", "").replace("(?<!", "").replace("(?!", ""):
+    letters or more, or when the pattern may read letters case-blind or holds a look-ahead (?=, which this
+    gate leaves ungated."""
+    if _may_change_case(rx) or "(?=" in rx.pattern:
         return None
     starts = _literal_starts(list(_sre_parse.parse(rx.pattern, rx.flags)))
     if not starts or min(map(len, starts)) < 2:
@@ -169,38 +199,22 @@ class CaselessPattern:
     def search(self, text: str) -> Optional[re.Match]:
         if not self._may_match(text):
             return None
-        return self.rx.search(text) if self.starts is None else next(self._at_starts(text, fold(text)), None)
+        if self.starts is None:
+            return self.rx.search(text)
+        return next(matches_at(self.rx, text, places_of(self.starts, fold(text))), None)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         if not self._may_match(text):
             return iter(())
         if self.starts is None:
             return self.rx.finditer(text)
-        return self._at_starts(text, fold(text))
-
-    def _at_starts(self, text: str, folded: str) -> Iterator[re.Match]:
-        """The matches, tried in order where a start literal stands, the next past the end of the last."""
-        places = set()
-        for s in self.starts:
-            at = folded.find(s)
-            while at >= 0:
-                places.add(at)
-                at = folded.find(s, at + 1)
-        end = 0
-        match = self.rx.match
-        for at in sorted(places):
-            if at >= end:
-                m = match(text, at)
-                if m is not None:
-                    end = m.end()
-                    yield m
+        return matches_at(self.rx, text, places_of(self.starts, fold(text)))
 
     def match(self, text: str, *args) -> Optional[re.Match]:
         return self.rx.match(text, *args)
 
 
 _WORD = re.compile(r"\w+")
-_FIRST_RUN = re.compile(r"\w+")
 
 
 class TextWords:
@@ -231,7 +245,7 @@ def first_words(words, suffixes: tuple[str, ...] = ("",)) -> Optional[frozenset[
     with a word letter or holds a letter fold() cannot vouch for (so the pattern goes ungated)."""
     out = set()
     for w in words:
-        run = _FIRST_RUN.match(w)
+        run = _WORD.match(w)
         if run is None:
             return None
         first = fold(run.group())
@@ -267,6 +281,10 @@ class WordGate:
                     and _sre_parse.parse(unguarded.pattern, unguarded.flags).getwidth()[0] > 0:
                 self.guard, self.unguarded = re.compile(guard, rx.flags), unguarded
 
+    def scan(self, text: str) -> Iterator[re.Match]:
+        """``finditer`` over the whole text, with no word gate (the guard, when split off, tested apart)."""
+        return self.rx.finditer(text) if self.unguarded is None else self._scan(text)
+
     def _scan(self, text: str) -> Iterator[re.Match]:
         """``finditer`` over the whole text: the guard holds where the pattern matches, the rest matches the
         same there, so the first place past the last match where both do is the pattern's next match."""
@@ -289,24 +307,7 @@ class WordGate:
             if have.isdisjoint(need):
                 return iter(())
         if self.starts is None:
-            return self.rx.finditer(text) if self.unguarded is None else self._scan(text)
+            return self.scan(text)
         hits = self.starts.intersection(have)
-        return self._at_starts(text, words.folded, hits) if hits else iter(())
-
-    def _at_starts(self, text: str, folded: str, hits: set[str]) -> Iterator[re.Match]:
-        """The matches that start where a word of ``hits`` stands in ``folded``, in order."""
-        places = []
-        for w in hits:
-            at = folded.find(w)
-            while at >= 0:
-                places.append(at)
-                at = folded.find(w, at + 1)
-        places.sort()
-        end = 0
-        match = self.rx.match
-        for at in places:
-            if at >= end:
-                m = match(text, at)
-                if m is not None:
-                    end = m.end()
-                    yield m
+        # tried where a start word stands in the folded text, in order
+        return matches_at(self.rx, text, places_of(hits, words.folded)) if hits else iter(())

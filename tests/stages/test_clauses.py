@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from eventcoder.stages.clauses import Lexicon, _gate, _matches_at
+from eventcoder.literalgate import matches_at
+from eventcoder.stages.clauses import Lexicon, _gate
 
 from sentence_files import read_tsv
 
@@ -43,4 +44,4 @@ def test_gated_scan_finds_what_the_full_scan_finds():
 def test_matches_at_word_starts_are_finditer(pattern, text):
     rx = re.compile(pattern)
     starts = [m.start() for m in re.finditer(r"(?<![\w-])\w", text)]
-    assert [m.span() for m in _matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..literalgate import case_gate as _gate
-from ..literalgate import inner_gate
+from ..literalgate import inner_gate, matches_at
 from ..types import Span
 from ..vocab import SUB_EVENT_TO_EVENT
 
@@ -54,20 +54,6 @@ def _lower_literals(pattern: str) -> str:
 # A word's start (cue patterns open with the same guard), and how many of its letters index the cues.
 _WORD_START = re.compile(r"(?<![\w-])\w")
 _START_LETTERS = 4
-
-
-def _matches_at(rx: re.Pattern, text: str, places: list[int]) -> list[re.Match]:
-    """``rx.finditer(text)`` for a pattern that can match only at ``places`` (ascending): tried there in turn,
-    the next one past the end of the last match."""
-    out: list[re.Match] = []
-    end = 0
-    for at in places:
-        if at >= end:
-            m = rx.match(text, at)
-            if m is not None:
-                out.append(m)
-                end = m.end()
-    return out
 
 
 def data_path(name: str) -> Path:
@@ -177,7 +163,7 @@ class Lexicon:
             sub, w, rx, _ = cues[i]
             at = places[i]
             found += [Cue(sub, w, start + m.start(), start + m.end())
-                      for m in (_matches_at(rx, lower, sorted(at)) if at else rx.finditer(lower))]
+                      for m in (matches_at(rx, lower, sorted(at)) if at else rx.finditer(lower))]
         found += [Cue(sub, w, start + m.start(), start + m.end())
                   for sub, w, rx, gate in self.cased if gate is None or any(g in chunk for g in gate)
                   for m in rx.finditer(chunk)]
