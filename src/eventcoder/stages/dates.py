@@ -64,9 +64,15 @@ _MONTH = "(?:" + "|".join(
     for name in _MONTH_NAMES for alt in (name.capitalize(), name.upper())) + ")"
 # Every pattern that names a month holds one of these (anchored.py): it runs only from a few word runs before it.
 _MONTH_ANCHOR = "|".join(sorted({n[:3].capitalize() for n in MONTHS} | {n[:3].upper() for n in MONTHS}))
+_SPACES = re.compile(r"\s+")
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d\d"
 _WD = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+
+
+def _phrase(text: str) -> str:
+    """A matched cue phrase as the lexicon's keys write it: folded as re.I read it, one space between words."""
+    return _SPACES.sub(" ", fold(text))
 
 
 def _month_of(text: str) -> int:
@@ -239,7 +245,7 @@ class DateFinder:
             if m["next"]:
                 days = 1
             else:
-                raw = re.sub(r"\s+", " ", fold(m["n"]))
+                raw = _phrase(m["n"])
                 days = (int(raw) if raw.isdigit() else self.numbers[raw]) * (7 if fold(m["unit"]) == "week" else 1)
             out.append(_Found(m.start(), m.end(), None, 1, "later", score=0.9))
             out[-1].offset = days
@@ -248,7 +254,7 @@ class DateFinder:
     def _part_day(self, part: Optional[str]) -> int:
         if not part:
             return 1
-        return self.month_parts[re.sub(r"\s+", " ", fold(part.strip()))]
+        return self.month_parts[_phrase(part.strip())]
 
     def _infer_year(self, month: int, day: int, pub: Optional[date]) -> Optional[date]:
         """The date with the year left out: the publication year, or the year before when that would fall
@@ -305,13 +311,13 @@ class DateFinder:
         return _Found(m.start(), m.end(), pub - timedelta(days=back), 1, "weekday")
 
     def _relative_day(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", fold(m["w"]))
+        w = _phrase(m["w"])
         offset = {"the day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1}.get(w, 0)
         value = pub + timedelta(days=offset) if pub else None
         return _Found(m.start(), m.end(), value, 1, "relative_day")
 
     def _ago(self, m: re.Match, pub: Optional[date]) -> _Found:
-        raw = re.sub(r"\s+", " ", fold(m["n"]))
+        raw = _phrase(m["n"])
         n = int(raw) if raw.isdigit() else self.numbers[raw]
         unit = fold(m["unit"])
         vague = raw in self.vague
@@ -326,7 +332,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), _make(pub.year - n, 1, 1), 3, "ago:bound")  # years: no day, no month
 
     def _week(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", fold(m["w"]))
+        w = _phrase(m["w"])
         if pub is None:
             return _Found(m.start(), m.end(), None, 2, "week")
         monday = pub - timedelta(days=pub.weekday())
@@ -343,7 +349,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), monday, 2, "week")
 
     def _weekend(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", fold(m["w"]))
+        w = _phrase(m["w"])
         if pub is None:
             return _Found(m.start(), m.end(), None, 2, "weekend")
         last_saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)  # latest Saturday on or before pub
@@ -356,7 +362,7 @@ class DateFinder:
         return _Found(m.start(), m.end(), last_saturday, 2, "weekend")
 
     def _relative_month(self, m: re.Match, pub: Optional[date]) -> _Found:
-        w = re.sub(r"\s+", " ", fold(m["w"]))
+        w = _phrase(m["w"])
         if pub is None:
             return _Found(m.start(), m.end(), None, 3, "month")
         if "next" in w:
