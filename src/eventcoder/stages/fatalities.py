@@ -21,7 +21,7 @@ Convention (the one ACLED's coders follow, stated here so reviewers can check a 
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..literalgate import caseless_gate, fewest
 from ..types import Span
@@ -141,6 +141,11 @@ def _may_match(rx: re.Pattern, lower: str) -> bool:
     return not lower or gate is None or any(map(lower.__contains__, gate))
 
 
+def _finditer(rx: re.Pattern, text: str, lower: str) -> Iterator[re.Match]:
+    """``rx.finditer(text)``, or nothing when the gate says it cannot match."""
+    return rx.finditer(text) if _may_match(rx, lower) else iter(())
+
+
 def to_number(word: str) -> Optional[int]:
     w = word.lower().strip()
     if w.replace(",", "").isdigit():
@@ -165,7 +170,7 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
             if n is not None:
                 return min(n, MAX_FATALITIES), Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.95
     best: list[tuple[int, int, int, float]] = []  # (count, start, end, score)
-    for m in _TOLL.finditer(text) if _may_match(_TOLL, lower) else ():
+    for m in _finditer(_TOLL, text, lower):
         n = to_number(m.group(1))
         if n:
             return min(n, MAX_FATALITIES), Span(start=offset + m.start(), end=offset + m.end(), text=m.group(0)), 0.9
@@ -180,36 +185,36 @@ def count_fatalities(text: str, offset: int = 0) -> tuple[int, Optional[Span], f
         best.append((n, m.start(), m.end(), 0.6 if vague else 0.9))
 
     may_kill = not lower or any(map(lower.__contains__, _KILL_STEMS))
-    for m in _INCLUDING.finditer(text) if may_kill and _may_match(_INCLUDING, lower) else ():
+    for m in _finditer(_INCLUDING, text, lower) if may_kill else ():
         add(to_number(m.group(1)), m, False)
-    for m in _PASSIVE_PAIR.finditer(text) if may_kill and _may_match(_PASSIVE_PAIR, lower) else ():
+    for m in _finditer(_PASSIVE_PAIR, text, lower) if may_kill else ():
         a, b = to_number(m.group(1)), to_number(m.group(2))
         if a and b and m.group(1).lower() not in ("a", "an") and m.group(2).lower() not in ("a", "an"):
             add(a + b, m, False)
-    for m in _AND_HIS.finditer(text) if _may_match(_AND_HIS, lower) else ():
+    for m in _finditer(_AND_HIS, text, lower):
         add(1 + (to_number(m.group(1)) if m.group(1) else 1), m, False)
-    for m in _ACTIVE.finditer(text) if _may_match(_ACTIVE, lower) else ():
+    for m in _finditer(_ACTIVE, text, lower):
         n = to_number(m.group(1))
         if m.group(3):
             n2 = to_number(m.group(3))
             n = (n or 0) + (n2 or 0)
         add(n, m, not m.group(1)[0].isdigit() and m.group(1).lower() in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "scores of", "hundreds", "hundreds of", "many", "numerous"))
-    for m in _LEFT.finditer(text) if _may_match(_LEFT, lower) else ():
+    for m in _finditer(_LEFT, text, lower):
         add(to_number(m.group(1)), m, False)
-    for m in _DEATH_OF.finditer(text) if _may_match(_DEATH_OF, lower) else ():
+    for m in _finditer(_DEATH_OF, text, lower):
         add(to_number(m.group(1)), m, False)
-    for m in _BODIES.finditer(text) if _may_match(_BODIES, lower) else ():
+    for m in _finditer(_BODIES, text, lower):
         add(to_number(m.group(1)), m, False)
-    for m in _FAMILY.finditer(text) if _may_match(_FAMILY, lower) else ():
+    for m in _finditer(_FAMILY, text, lower):
         if re.search(_KILL, text[m.end():m.end() + 60], re.I):
             add(to_number(m.group(1)), m, False)
-    for m in _PASSIVE.finditer(text) if may_kill and _may_match(_PASSIVE, lower) else ():
+    for m in _finditer(_PASSIVE, text, lower) if may_kill else ():
         word = m.group(1).lower()
         if word in ("a", "an", "one") and not re.search(r"\b(?:killed|dead|died)\b", m.group(0), re.I):
             continue
         add(to_number(word), m, word in ("several", "some", "a few", "few", "dozens", "dozens of", "scores", "many", "numerous", "hundreds", "hundreds of", "scores of"))
     for rx in (_ONE, _KILLED_SINGLE):
-        for m in rx.finditer(text) if _may_match(rx, lower) else ():
+        for m in _finditer(rx, text, lower):
             add(1, m, False)
     if best:
         total = sum(b[0] for b in best)
