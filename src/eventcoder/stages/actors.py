@@ -230,9 +230,8 @@ class ActorDictionary:
             r"\b(?:(?:security|armed|government|military|national|state)\s+)?(" + _alternation(head_to_kind)
             + r")s?\s+of\s+(?:the\s+)?(" + names_of + r")(?:\s+(?:and|&)\s+(?:the\s+)?(" + names_of + r"))?\b", re.I)
         # "Turkey and Iran deployed troops": a country that carries out a military act is its military
-        names_alt = _alternation(self.country_names)
         self.country_acts_re = re.compile(
-            r"(?<![\w-])(" + names_alt + r")(?:\s+and\s+(" + names_alt + r"))?\s+(?:reportedly\s+|also\s+)?"
+            r"(?<![\w-])(" + names_of + r")(?:\s+and\s+(" + names_of + r"))?\s+(?:reportedly\s+|also\s+)?"
             r"(?:" + _alternation(actors.get("military_act_verbs", [])) + r")\b", re.I) \
             if actors.get("military_act_verbs") else None
         # "Turkish and Russian forces": the first nationality shares the head noun of the second
@@ -442,8 +441,10 @@ class ActorDictionary:
         # an outlet named after its country or city: "Kenya Broadcasting Corporation", "Nairobi News"
         for part in parts:
             m = self.country_re.search(part)
-            if m and self.country_words[fold(m.group(1))][1] >= W_COUNTRY_NAME:
-                return self.country_words[fold(m.group(1))][0]
+            if m:
+                country, weight = self.country_words[fold(m.group(1))]
+                if weight >= W_COUNTRY_NAME:
+                    return country
             m = self.region_re.search(part)
             if m:
                 return self.regions[m.group(1)]
@@ -472,10 +473,9 @@ class ActorDictionary:
             # the span as a dict: pydantic builds it inside the mention's own validation (6,200 mentions per 500
             # documents, 2.4 -> 1.8 us each); from_document given only where it is set, as an assignment set it
             span = {"start": start, "end": end, "text": text[start:end]}
+            given = {} if from_document is None else {"from_document": from_document}
             found.append((start, end, ActorMention(span=span, name=name, inter=inter, country=home, known=known,
-                                                   score=score) if from_document is None else
-                          ActorMention(span=span, name=name, inter=inter, country=home, known=known, score=score,
-                                       from_document=from_document)))
+                                                   score=score, **given)))
 
         words = self.words_of(text)
         for m in self.state_gate.finditer(text, words):
