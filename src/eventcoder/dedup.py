@@ -30,9 +30,9 @@ from bisect import bisect_left, bisect_right
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from operator import attrgetter
-from datetime import date
 from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, Field

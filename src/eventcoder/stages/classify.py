@@ -108,7 +108,6 @@ _BY = re.compile(r"(?<!\baccompanied )(?<!\bbacked )(?<!\bsupported )(?<!\bassis
                  r"(?:(?:suspected|alleged|presumed|unidentified|unknown)\s+)?$", re.I)
 _ASSOC = re.compile(r"^\s*(?:,|and|with|alongside|together with|backed by|supported by|with the support of|"
                     r"accompanied by|in coordination with|as well as)\s+(?:the\s+)?$", re.I)
-
 # "planted by X", "belonging to X": X owns the weapon, it does not seize or defuse it; "a missile fired by X", "a drone
 # operated by X": X owns what the other side shot down
 _OWNER = re.compile(r"\b(?:(?:planted|laid|placed|left|hidden|owned|fired|launched|operated|flown)\s+by|belong(?:ing|ed|s)?\s+to|from|against)\s+(?:the\s+)?$", re.I)
@@ -144,7 +143,6 @@ _SUBJECT_OF_PASSIVE = re.compile(
     r"(?:died|perished|lost (?:their|his|her) lives?)\b)", re.I)
 _PASSIVE_AUXILIARY = re.compile(r"\b(?:was|were|been|being|got)\b")
 _ONLY_AUXILIARY = re.compile(r"^\s*(?:were|was|are|is|have been|has been|had been|got)\s+(?:\w+ly\s+)?$", re.I)
-
 
 
 def _after_by(before: str) -> bool:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import time
-from operator import attrgetter
 import uuid
 from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Optional
