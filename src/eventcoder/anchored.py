@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import Iterator
 
 from .alternation import alternation
-from .literalgate import fold
+from .literalgate import fold, places_of
 
 
 class Scan:
@@ -90,14 +90,9 @@ class AnchoredPattern:
 
     def anchor_positions(self, where: str) -> list[int]:
         """Every position where the anchor matches in ``where``, overlaps included, in order."""
-        found = []
         if self._words:
-            for word in self._words:
-                i = where.find(word)
-                while i >= 0:
-                    found.append(i)
-                    i = where.find(word, i + 1)
-            return sorted(found)
+            return places_of(self._words, where)
+        found = []
         pos = 0
         while (m := self._anchor.search(where, pos)) is not None:
             pos = m.start() + 1
