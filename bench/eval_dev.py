@@ -4,7 +4,8 @@
     python bench/eval_dev.py --cv 5          # each record typed by a model that never saw it (the figure to report)
     python bench/eval_dev.py --rules-only    # the trigger lexicon alone
 
-Runs nlp -> actors -> classify -> finalize over the dev inputs, writes events JSONL and scores it with
+Runs nlp -> actors -> classify -> geocode -> dates -> finalize over the dev inputs (the places and dates are
+read because finalize codes some actors by them), writes events JSONL and scores it with
 eventcoder.evaluate (the same matching as ../shared/tools/score_events.py). The nlp output is cached
 under --cache so that iterating on rules does not re-run spaCy.
 """
@@ -68,7 +69,7 @@ def main() -> None:
     if not (DEV / "input.jsonl").exists():
         sys.exit(f"dev set not found at {DEV}; it lives in ../shared beside the repository")
     records = nlp_records(Path(a.cache))
-    settings = load_settings(pipeline=["actors", "classify", "finalize"])
+    settings = load_settings(pipeline=["actors", "classify", "geocode", "dates", "finalize"])
     from eventcoder.stages.actors import ActorResolver
     from eventcoder.stages.classify import EventClassifier, EventTyper
     from eventcoder.stages.finalize import Finalizer
@@ -91,6 +92,10 @@ def main() -> None:
             model = train_model(base, train, labels)
             clf = EventClassifier(settings.classify, lexicon=base.lexicon, model=model)
             EventTyper(settings.classify, clf)([r for r, f in zip(records, fold) if f == k])
+    for name in ("geocode", "dates"):
+        stage = get_stage(name).cls(getattr(settings, name))
+        for i in range(0, len(records), 64):
+            stage(records[i:i + 64])
     finalizer(records)
     with open(a.out, "w", encoding="utf-8") as fh:
         for r in records:

@@ -40,7 +40,8 @@ Review flags set on events: ``low_type_margin`` (the model's best two types are 
 ``ClassifySettings.low_margin``), ``conflicting_cues`` (the strongest cue points to another event type than
 the model), ``actor_not_in_dictionary`` (actor1 kept as written), ``actor1_default`` (no actor named; the
 default for the type was used), ``actor1_from_context`` (taken from an earlier sentence), ``split_from_clause``
-(a further event of a clause that reports several), ``vague_fatalities``.
+(a further event of a clause that reports several), ``vague_fatalities``; finalize adds
+``actor1_from_front_line`` (unclaimed fire on a front coded to the side facing the holder of the place).
 
 Annotations read: ``record.annotations["country"]`` (set by the actors stage) names the country of default
 actors ("Unidentified Armed Group (Kenya)").

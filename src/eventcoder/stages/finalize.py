@@ -10,6 +10,7 @@ from ..registry import stage
 from ..types import Event, Record
 from .actors import UNIDENTIFIED_PREFIX, _data_path, as_gang, gang_convention, recountry
 from .classify import DOCUMENT_COUNTRY_NOTE
+from .frontlines import FrontLines
 
 _WS = re.compile(r"\s+")
 NOTES_MAX_CHARS = 300
@@ -105,6 +106,7 @@ class Finalizer:
         self.settings = settings or FinalizeSettings()
         self.countries_by_iso, self.periods = country_tables()
         self.gangs, self.gang_cues = gang_convention()
+        self.fronts = FrontLines()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
@@ -119,6 +121,7 @@ class Finalizer:
                 seen.add(ev.event_id)
                 place_actors(record, ev, self.countries_by_iso, self.periods, self.gangs)
                 gang_by_cue(record, ev, self.gangs, self.gang_cues)
+                self.fronts.attribute(ev, self.periods)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
