@@ -58,3 +58,31 @@ def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
     assert Finalizer()([unattributed_killing(raped, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
     bound = "Near Marsabit, the body of a man with his hands tied was found by herders."
     assert Finalizer()([unattributed_killing(bound, "Kenya")])[0].events[0].actor1 == "Unidentified Armed Group (Kenya)"
+
+
+def dispersed_protest(day: str, actor2: str) -> Record:
+    text = "Police fired live bullets to disperse traders protesting new market fees in Eldoret."
+    record = Record(article=Article(doc_id="h", text=text))
+    ev = Event(doc_id="h", event_type="Protests", sub_event_type="Excessive force against protesters",
+               evidence=Span.of(text, 0, len(text)), event_date=day)
+    ev.set("actor1", "Protesters (Kenya)", evidence=Span.of(text, 38, 45), stage="classify", score=0.9)
+    ev.set("inter1", 6, evidence=Span.of(text, 38, 45), stage="classify", score=0.9)
+    ev.set("actor2", actor2, evidence=Span.of(text, 0, 6), stage="classify", score=0.9)
+    ev.set("inter2", 1, evidence=Span.of(text, 0, 6), stage="classify", score=0.9)
+    record.events = [ev]
+    return record
+
+
+def test_excessive_force_before_2014_is_coded_to_the_state_force_first():
+    (ev,) = Finalizer()([dispersed_protest("2006-03-02", "Police Forces of Kenya (2013-)")])[0].events
+    assert (ev.actor1, ev.inter1, ev.actor2, ev.inter2) == ("Police Forces of Kenya (2013-)", 1, "Protesters (Kenya)", 6)
+    # the evidence moves with the value
+    assert ev.provenance["actor1"].evidence.text == "Police"
+    assert ev.provenance["actor2"].evidence.text == "traders"
+
+
+def test_excessive_force_from_2014_or_by_no_state_force_keeps_the_protesters_first():
+    (ev,) = Finalizer()([dispersed_protest("2016-03-02", "Police Forces of Kenya (2013-)")])[0].events
+    assert ev.actor1 == "Protesters (Kenya)"
+    (ev,) = Finalizer()([dispersed_protest("2006-03-02", "Mungiki Militia")])[0].events
+    assert ev.actor1 == "Protesters (Kenya)"

@@ -8,8 +8,8 @@ import re
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
-from .actors import UNIDENTIFIED_PREFIX, _data_path, as_gang, gang_convention, recountry
-from .classify import DOCUMENT_COUNTRY_NOTE
+from .actors import UNIDENTIFIED_PREFIX, _data_path, actor_kind, as_gang, gang_convention, recountry
+from .classify import DOCUMENT_COUNTRY_NOTE, ROLES, STATE_KINDS
 from .frontlines import FrontLines
 
 _WS = re.compile(r"\s+")
@@ -90,6 +90,33 @@ def gang_by_cue(record: Record, event: Event, gangs: set[str], cues) -> None:
                 prov.note = (prov.note + "; " if prov.note else "") + "a gang: the text shows signs of organised crime"
 
 
+# sub-event type -> the first day coded the current way; before it ACLED's coders put the state force first
+# (data/roles.json coded_to "state_first_before")
+STATE_FIRST_BEFORE = {sub: c["state_first_before"] for sub, c in ROLES["coded_to"].items() if "state_first_before" in c}
+_SIDE_FIELDS = (("actor1", "actor2"), ("inter1", "inter2"), ("assoc_actor_1", "assoc_actor_2"))
+
+
+def older_coding(event: Event) -> None:
+    """An event of a type ACLED once coded the other way round (excessive force against protesters before 2014:
+    the police first), dated before the change, has its sides swapped when the other side is a state force."""
+    cutoff = STATE_FIRST_BEFORE.get(event.sub_event_type or "")
+    if not cutoff or not event.event_date or event.event_date >= cutoff \
+            or actor_kind(event.actor2 or "") not in STATE_KINDS:
+        return
+    for one, two in _SIDE_FIELDS:
+        a, b = getattr(event, one), getattr(event, two)
+        setattr(event, one, b)
+        setattr(event, two, a)
+        pa, pb = event.provenance.pop(one, None), event.provenance.pop(two, None)
+        if pb is not None:
+            event.provenance[one] = pb
+        if pa is not None:
+            event.provenance[two] = pa
+    moved = event.provenance.get("actor1")
+    if moved is not None:
+        moved.note = (moved.note + "; " if moved.note else "") + f"coded first: ACLED's coding of this type before {cutoff}"
+
+
 def summary_note(event: Event) -> str:
     """One plain sentence: the evidence clause, whitespace-normalised and bounded."""
     text = _WS.sub(" ", event.evidence.text).strip().strip('"“”')
@@ -122,6 +149,7 @@ class Finalizer:
                 place_actors(record, ev, self.countries_by_iso, self.periods, self.gangs)
                 gang_by_cue(record, ev, self.gangs, self.gang_cues)
                 self.fronts.attribute(ev, self.periods)
+                older_coding(ev)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
