@@ -75,7 +75,7 @@ def dispersed_protest(day: str, actor2: str) -> Record:
 
 def test_excessive_force_before_2014_is_coded_to_the_state_force_first():
     (ev,) = Finalizer()([dispersed_protest("2006-03-02", "Police Forces of Kenya (2013-)")])[0].events
-    assert (ev.actor1, ev.inter1, ev.actor2, ev.inter2) == ("Police Forces of Kenya (2013-)", 1, "Protesters (Kenya)", 6)
+    assert (ev.actor1, ev.inter1, ev.actor2, ev.inter2) == ("Police Forces of Kenya (2002-2013)", 1, "Protesters (Kenya)", 6)
     # the evidence moves with the value
     assert ev.provenance["actor1"].evidence.text == "Police"
     assert ev.provenance["actor2"].evidence.text == "traders"
@@ -86,3 +86,15 @@ def test_excessive_force_from_2014_or_by_no_state_force_keeps_the_protesters_fir
     assert ev.actor1 == "Protesters (Kenya)"
     (ev,) = Finalizer()([dispersed_protest("2006-03-02", "Mungiki Militia")])[0].events
     assert ev.actor1 == "Protesters (Kenya)"
+
+
+def test_a_state_force_takes_the_period_its_event_falls_in():
+    (ev,) = Finalizer()([dispersed_protest("2006-03-02", "Police Forces of Kenya (2013-)")])[0].events
+    assert ev.actor1 == "Police Forces of Kenya (2002-2013)"  # swapped to first, then dated
+    (ev,) = Finalizer()([dispersed_protest("2016-03-02", "Police Forces of Kenya (2013-)")])[0].events
+    assert ev.actor2 == "Police Forces of Kenya (2013-)"
+    # a unit after the period keeps its place; a country with no earlier period is left as it is
+    (ev,) = Finalizer()([dispersed_protest("2016-03-02", "Police Forces of Turkey (2016-)")])[0].events
+    assert ev.actor2 == "Police Forces of Turkey (2016-)"
+    (ev,) = Finalizer()([dispersed_protest("2018-03-02", "Police Forces of Ukraine (2019-) National Guard")])[0].events
+    assert ev.actor2 == "Police Forces of Ukraine (2014-2019) National Guard"

@@ -37,8 +37,49 @@ def event_id(doc_id: str, event: Event) -> str:
 
 def country_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(ISO alpha-2 -> country name, country name -> ACLED period) of the actors' country table."""
-    rows = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
+    rows = _country_rows()
     return {c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows}
+
+
+def _country_rows() -> list[dict]:
+    return json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
+
+
+def earlier_periods() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Country -> (its current period, [(the day the next period began, an earlier period)] oldest first), for
+    the countries whose table row lists earlier periods."""
+    return {c["name"]: (c.get("period", ""), sorted((e["until"], e["period"]) for e in c["earlier_periods"]))
+            for c in _country_rows() if c.get("earlier_periods")}
+
+
+_STATE_NAME = re.compile(r"^(?P<head>(?:Military|Police) Forces of |Government of )(?P<country>[^()]+?) "
+                         r"\((?P<period>[^()]*)\)(?P<tail>.*)$")
+_DATED_FIELDS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
+def dated_period(event: Event, periods: dict[str, tuple[str, list[tuple[str, str]]]]) -> None:
+    """A state force named with its country's current period takes the period its event's date falls in:
+    "Police Forces of Kenya (2013-)" in 2006 is "Police Forces of Kenya (2002-2013)" (countries.json
+    "earlier_periods")."""
+    day = event.event_date
+    if not day:
+        return
+    for field in _DATED_FIELDS:
+        value = getattr(event, field, "") or ""
+        if "(" not in value:
+            continue
+        names = value.split("; ")
+        for i, name in enumerate(names):
+            m = _STATE_NAME.match(name)
+            known = periods.get(m.group("country")) if m else None
+            if known is None or m.group("period") != known[0]:
+                continue
+            period = next((p for until, p in known[1] if day < until), None)
+            if period is not None:
+                names[i] = f"{m.group('head')}{m.group('country')} ({period}){m.group('tail')}"
+        renamed = "; ".join(names)
+        if renamed != value:
+            setattr(event, field, renamed)
 
 
 def place_actors(record: Record, event: Event, by_iso: dict[str, str], periods: dict[str, str],
@@ -132,6 +173,7 @@ class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()
         self.countries_by_iso, self.periods = country_tables()
+        self.earlier_periods = earlier_periods()
         self.gangs, self.gang_cues = gang_convention()
         self.fronts = FrontLines()
 
@@ -150,6 +192,7 @@ class Finalizer:
                 gang_by_cue(record, ev, self.gangs, self.gang_cues)
                 self.fronts.attribute(ev, self.periods)
                 older_coding(ev)
+                dated_period(ev, self.earlier_periods)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
                 if not ev.source and record.article.source:
