@@ -275,3 +275,27 @@ def test_skeleton_matches_are_those_of_joining_every_namesake(tiny):
                     best[pid] = r
             expected = [(pid, round(0.9 * (0.85 + 0.15 * r / 100), 3)) for pid, r in best.items()]
             assert [(c.place_id, c.score) for c in tiny._skeleton_matches(key, sk, cc)] == expected, (key, cc)
+
+
+def test_country_rows_kept_from_the_world_rows_are_the_country_query(tiny):
+    # _query and _skeleton_rows answer a country's lookup from the world's rows when those were read first
+    keys = [k for (k,) in tiny.con.execute("SELECT DISTINCT key FROM name ORDER BY key")]
+    for key in keys:
+        sk = skeleton(key)
+        for cc in {c for (c,) in tiny.con.execute("SELECT cc FROM name WHERE key = ?", (key,))} | {"SY"}:
+            fresh = Gazetteer(tiny.path)
+            by_query = (fresh._query("key", key, cc), fresh._skeleton_rows(sk, cc))
+            fresh._query("key", key, None), fresh._skeleton_rows(sk, None)
+            assert (fresh._query("key", key, cc), fresh._skeleton_rows(sk, cc)) == by_query, (key, cc)
+            fresh.close()
+
+
+def test_name_hashes_rule_out_only_what_no_name_is(tiny):
+    for key, skel in tiny.con.execute("SELECT key, skel FROM name"):
+        assert tiny._may_name("key", key) and tiny._may_name("skel", skel)
+    for made_up in ("qwertyville", "zzxqj", "deir ez zorx", "the"):
+        if not tiny._may_name("key", made_up):
+            assert not tiny.con.execute("SELECT 1 FROM name WHERE key = ?", (made_up,)).fetchall()
+        if not tiny._may_name("skel", skeleton(made_up)):
+            assert not tiny.con.execute("SELECT 1 FROM name WHERE skel = ?", (skeleton(made_up),)).fetchall()
+    assert not tiny._may_name("key", "qwertyville")  # (a CRC-32 collision here would be 1 in 10,000)

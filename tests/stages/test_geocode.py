@@ -11,7 +11,8 @@ import pytest
 from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.stages.geocode import _DEMONYM_RE, _DEMONYM_SCAN, Geocoder, _demonyms, _twin_key
+from eventcoder.stages.geocode import (_DEMONYM_RE, _DEMONYM_SCAN, PUBLISHERS, PUBLISHERS_BY_LENGTH, Geocoder,
+                                      _demonyms, _twin_key)
 from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
@@ -823,3 +824,18 @@ def test_the_twin_key_cache_gives_the_uncached_key_and_is_bounded():
 def test_demonyms_are_found_where_a_leading_word_boundary_finds_them(text):
     assert _DEMONYM_SCAN.unguarded is not None  # the boundary is tested apart, as the speed needs
     assert [m.span() for m in _demonyms(text)] == [m.span() for m in _DEMONYM_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("part", ["Voice of America", "VOICE OF AMERICA", "Daily Nation", "daily nation (Kenya)",
+                                  "Kabul Now", "Somewhere Else Entirely", "", "BBC"])
+def test_publishers_of_the_part_length_fullmatch_as_all_publishers_do(part):
+    # _part_country tries only the publishers whose name is as long as the source part
+    every = [(pat, cc) for pat, cc in PUBLISHERS if pat.fullmatch(part)]
+    assert [(pat, cc) for pat, cc in PUBLISHERS_BY_LENGTH.get(len(part), ()) if pat.fullmatch(part)] == every
+
+
+def test_a_toponym_span_is_the_span_of_its_phrase(geocoder):
+    text = "Fighting in Aleppo, Syria. Shelling hit Idlib."
+    for t in geocoder.places_in(text):
+        assert t.span_of(text) == Span.of(text, t.start, t.end)
+        assert t.span_of(text) is t.span_of(text)
