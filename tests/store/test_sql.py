@@ -1,6 +1,7 @@
 """The store's fast paths give what their plain forms give, on both backends."""
 from __future__ import annotations
 
+from eventcoder.store import open_store, sql
 from eventcoder.store.sql import _merged
 
 from .conftest import make_event, make_record
@@ -38,3 +39,55 @@ def test_merged_ranges_are_their_union():
     assert _merged([("2015-10-05", "2015-10-09"), ("2015-10-01", "2015-10-03"), ("2015-10-03", "2015-10-04"),
                     ("2015-10-06", "2015-10-07"), ("2015-10-10", "2015-10-11")]) == [
         ("2015-10-01", "2015-10-04"), ("2015-10-05", "2015-10-09"), ("2015-10-10", "2015-10-11")]
+
+
+class _InsertedAtOnce(sql._UnwrittenEvents):
+    """The plain form of _UnwrittenEvents: each row inserted when it is made, its incident set by an update."""
+
+    def __init__(self, db):
+        super().__init__()
+        self.db = db
+
+    def add(self, row, log):
+        super().add(row, log)
+        self.write(self.db)
+
+
+def _contents(store) -> dict[str, list]:
+    """Every row of the tables add_records writes, in rowid order, without the clock's columns."""
+    clock = {"timestamp", "created_at", "updated_at", "at"}
+    out = {}
+    for table in ("documents", "events", "incidents", "deletions", "change_log"):
+        rows = store.db.query(f"SELECT rowid AS rowid_, * FROM {table} ORDER BY rowid")
+        out[table] = [{k: v for k, v in r.items() if k not in clock} for r in rows]
+    return out
+
+
+def _edits_in_batches(store) -> None:
+    store.add_records([make_record("a", [make_event("a"), make_event("a", 1, location="Homs", latitude=34.73,
+                                                                      longitude=36.71)]),
+                       make_record("b", [make_event("b", fatalities=5)]),
+                       make_record("c", [make_event("c", event_date="2015-10-13")])])
+    with store.db.transaction():
+        store.db.execute("UPDATE events SET review_status = 'rejected' WHERE event_id = 'c-e0'")
+    store.add_records([
+        # a edited: a-e0 kept, a-e1 gone, a-e2 new; d new, then edited in the same batch; c re-extracted
+        make_record("a", [make_event("a"), make_event("a", 2, fatalities=7)], text="Clashes. Edited."),
+        make_record("d", [make_event("d", event_date="2015-10-11")]),
+        make_record("e", [make_event("e"), make_event("e", 1, event_type="Protests",
+                                                      sub_event_type="Peaceful protest")]),
+        make_record("d", [make_event("d", event_date="2015-10-11"), make_event("d", 1)], text="Clashes. D."),
+        make_record("c", [make_event("c", event_date="2015-10-12")], text="Clashes. C."),
+    ])
+
+
+def test_rows_written_with_their_incident_are_rows_written_then_updated(tmp_path, monkeypatch):
+    deferred = open_store(tmp_path / "deferred.db")
+    _edits_in_batches(deferred)
+    at_once = open_store(tmp_path / "at_once.db")
+    monkeypatch.setattr(sql, "_UnwrittenEvents", lambda: _InsertedAtOnce(at_once.db))
+    _edits_in_batches(at_once)
+    assert _contents(deferred) == _contents(at_once)
+    assert len({e["incident_id"] for e in _contents(deferred)["events"]}) > 2
+    deferred.close()
+    at_once.close()
