@@ -91,3 +91,14 @@ def test_rows_written_with_their_incident_are_rows_written_then_updated(tmp_path
     assert len({e["incident_id"] for e in _contents(deferred)["events"]}) > 2
     deferred.close()
     at_once.close()
+
+
+def test_json_columns_are_json_dumps():
+    import json
+
+    for flags in ([], ["low_confidence"], ["b", "a", "é\n\"x\""]):
+        assert sql._JSON(flags) == json.dumps(flags)
+    one = {"source": "a-e0", "actor1": "a-e0", "notes": "a-e0"}
+    for sources in ({}, one, {**one, "notes": "b-e1"}, {"x": 'é"\\'}, {"\0": "\0"}, {"k": "\0", "\0": "\0"}):
+        assert sql.field_sources_json(sources) == json.dumps(sources, sort_keys=True)
+    assert sql.field_sources_json(one) == sql.field_sources_json(dict(reversed(one.items())))
