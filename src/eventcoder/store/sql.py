@@ -69,9 +69,16 @@ _PROVENANCE = TypeAdapter(dict[str, FieldEvidence])
 # The column values of an event in one C call each (a dict of 29 getattr calls was 2% of extraction time)
 _EVENT_VALUES = attrgetter(*EVENT_COLUMNS)
 _INCIDENT_VALUES = attrgetter(*INCIDENT_VALUE_COLUMNS)
+_EVENT_ROW_COLUMNS = EVENT_COLUMNS + ("evidence_text", "evidence_start", "evidence_end", "provenance_json",
+                                      "flags_json")
 _INCIDENT_ROW_COLUMNS = INCIDENT_VALUE_COLUMNS + (
     "incident_id", "interaction", "flags_json", "doc_id", "evidence_text", "evidence_start", "evidence_end",
     "n_reports", "n_documents", "field_sources_json")
+# Every incident row is written with all its columns and the timestamp.
+_INCIDENT_WRITTEN = _INCIDENT_ROW_COLUMNS + ("timestamp",)
+_INCIDENT_UPSERT = (f"INSERT INTO incidents ({', '.join(_INCIDENT_WRITTEN)}) "
+                    f"VALUES ({', '.join('?' * len(_INCIDENT_WRITTEN))}) ON CONFLICT (incident_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in _INCIDENT_WRITTEN if c != "incident_id"))
 
 
 def _prebuilt_json(sort_keys: bool) -> Callable[[Any], str]:
@@ -118,11 +125,9 @@ def provenance_json(provenance: dict[str, FieldEvidence]) -> str:
 
 
 def event_to_row(ev: Event) -> dict[str, Any]:
-    row = dict(zip(EVENT_COLUMNS, _EVENT_VALUES(ev)))
-    row.update(evidence_text=ev.evidence.text, evidence_start=ev.evidence.start, evidence_end=ev.evidence.end,
-               provenance_json=provenance_json(ev.provenance),
-               flags_json=_JSON(ev.flags))
-    return row
+    span = ev.evidence
+    return dict(zip(_EVENT_ROW_COLUMNS, (*_EVENT_VALUES(ev), span.text, span.start, span.end,
+                                         provenance_json(ev.provenance), _JSON(ev.flags))))
 
 
 def row_to_event(row: dict[str, Any], with_provenance: bool = True) -> Event:
@@ -158,14 +163,14 @@ def row_to_stored(row: dict[str, Any]) -> StoredEvent:
                        timestamp=row["timestamp"], incident_id=row.get("incident_id"))
 
 
-def incident_to_row(inc: Incident) -> dict[str, Any]:
-    # One tuple zipped with the column names, not a dict updated with keywords, and the documents counted
-    # without sorting them: 30.5 -> 28 ms for the 2,200 incidents of 500 documents.
+def incident_row_values(inc: Incident) -> tuple[Any, ...]:
+    """An incident's row: its values in the order of _INCIDENT_ROW_COLUMNS (a tuple, not a dict: every row
+    has the same columns, and the documents are counted without sorting them)."""
     ev, span, reports = inc.event, inc.event.evidence, inc.reports
-    return dict(zip(_INCIDENT_ROW_COLUMNS, (
+    return (
         *_INCIDENT_VALUES(ev), inc.incident_id, interaction_code(ev.inter1, ev.inter2), _JSON(ev.flags),
         ev.doc_id, span.text, span.start, span.end, len(reports), len({r.doc_id for r in reports}),
-        field_sources_json(inc.field_sources))))
+        field_sources_json(inc.field_sources))
 
 
 def row_to_article(row: dict[str, Any]) -> Article:
@@ -259,13 +264,18 @@ class SQLStore:
         fresh: dict[str, dict[str, Any]] = {}
         unwritten = _UnwrittenEvents()
         with self.db.transaction():
+            records = list(records)
+            # The stored hash of every document in one query, not one each (kept up to date below, for a
+            # document that comes twice).
+            stored = self._content_hashes({r.article.doc_id for r in records})
             for record in records:
                 art = record.article
                 h = art.content_hash
-                old = self.db.query_one("SELECT content_hash FROM documents WHERE doc_id=?", (art.doc_id,))
+                old = stored.get(art.doc_id)
                 if old and old["content_hash"] == h:
                     stats.documents_unchanged += 1
                     continue
+                stored[art.doc_id] = {"content_hash": h}
                 doc_row = (art.doc_id, h, art.title, art.published.isoformat() if art.published else None,
                            art.published_from, art.source, art.url, art.author, art.language, art.path, art.text)
                 if old is None:
@@ -290,6 +300,15 @@ class SQLStore:
                 self._refresh_incidents(touched, stale, ts, written, fresh, unwritten.rows)
             unwritten.write(self.db)
         return stats
+
+    def _content_hashes(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """doc_id -> its stored row's content_hash (as ``{"content_hash": ...}``), for the stored ones."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(doc_ids), 500):
+            for r in self.db.query(f"SELECT doc_id, content_hash FROM documents WHERE doc_id IN "
+                                   f"({', '.join('?' * len(chunk))})", chunk):
+                out[r.pop("doc_id")] = r
+        return out
 
     def _replace_events(self, doc_id: str, events: list[Event], run_id: Optional[str], ts: int, now: str,
                         username: str, touched: set[str], stale: set[str], fresh: dict[str, dict[str, Any]],
@@ -316,13 +335,13 @@ class SQLStore:
             prior = kept_review.get(ev.event_id)
             if prior:
                 self.db.execute("DELETE FROM events WHERE event_id=?", (ev.event_id,))
-                row.update(review_status=prior["review_status"], version=prior["version"] + 1)
+                review_status, version = prior["review_status"], prior["version"] + 1
                 if prior["incident_id"]:
                     stale.add(prior["incident_id"])
             else:
-                row.update(review_status="pending", version=1)
+                review_status, version = "pending", 1
                 stats.events_added += 1
-            row.update(run_id=run_id, timestamp=ts, incident_id=None)
+            row.update(review_status=review_status, version=version, run_id=run_id, timestamp=ts, incident_id=None)
             fresh[ev.event_id] = dict(row)
             touched.add(ev.event_id)
             unwritten.add(row, ("event", ev.event_id, "extract" if not prior else "re-extract", username, now,
@@ -556,16 +575,13 @@ class SQLStore:
         # Two statements for the whole batch, not two per incident (one batch of 64 documents writes about
         # 270 incidents): the same rows in the same order. The events table holds no reference to incidents,
         # so setting the reports' incident after writing all incidents changes nothing.
-        upserts: list[tuple[tuple[str, ...], list[list[Any]]]] = []  # runs of rows with the same columns
+        upserts: list[tuple[Any, ...]] = []
         moves: list[tuple[str, int, str]] = []
         for inc in incidents:
-            row = incident_to_row(inc)
+            values = incident_row_values(inc)
             existing = existing_rows.get(inc.incident_id)
-            if existing is None or any(existing[k] != v for k, v in row.items()):
-                row["timestamp"] = ts
-                if not upserts or upserts[-1][0] != tuple(row):
-                    upserts.append((tuple(row), []))
-                upserts[-1][1].append(list(row.values()))
+            if existing is None or any(existing[k] != v for k, v in zip(_INCIDENT_ROW_COLUMNS, values)):
+                upserts.append(values + (ts,))
             # The event's incident is part of its exported row: bump its timestamp for --since.
             for e in inc.report_ids:
                 if current.get(e) != inc.incident_id:
@@ -573,10 +589,8 @@ class SQLStore:
                         unwritten[e]["incident_id"] = inc.incident_id
                     else:
                         moves.append((inc.incident_id, ts, e))
-        for cols, rows in upserts:
-            updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "incident_id")
-            self.db.executemany(f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-                                f"ON CONFLICT (incident_id) DO UPDATE SET {updates}", rows)
+        if upserts:
+            self.db.executemany(_INCIDENT_UPSERT, upserts)
         if moves:
             self.db.executemany("UPDATE events SET incident_id = ?, timestamp = ? WHERE event_id = ?", moves)
 
