@@ -102,3 +102,13 @@ def test_json_columns_are_json_dumps():
     for sources in ({}, one, {**one, "notes": "b-e1"}, {"x": 'é"\\'}, {"\0": "\0"}, {"k": "\0", "\0": "\0"}):
         assert sql.field_sources_json(sources) == json.dumps(sources, sort_keys=True)
     assert sql.field_sources_json(one) == sql.field_sources_json(dict(reversed(one.items())))
+
+
+def test_decisions_are_looked_for_once_there_are_some(store):
+    store.add_records([make_record(d, [make_event(d)]) for d in "abc"])
+    ids = {"a-e0", "b-e0", "c-e0"}
+    assert not store._has_decisions() and store._decisions_among(ids) == []
+    store.split_incident(store.get_event("a-e0").incident_id, ["c-e0"])
+    assert store._has_decisions()
+    assert {("a-e0", "c-e0", "different"), ("a-e0", "b-e0", "same")} <= set(store._decisions_among(ids))
+    assert store.get_event("c-e0").incident_id != store.get_event("a-e0").incident_id
