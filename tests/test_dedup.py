@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventcoder.dedup import _merge_many, compatible, dedup, incident_id_for, interaction_code, merge
+from eventcoder.dedup import (Incident, _merge_many, compatible, dedup, incident_id_for, interaction_code,
+                              merge)
 from eventcoder.types import Event, Span
 
 CORPUS = Path(__file__).parent / "data" / "dedup" / "reports.jsonl"
@@ -145,6 +146,15 @@ def test_merged_incident_is_a_valid_event_that_shares_nothing_mutable():
     inc = merge([e for e in EVENTS if STORY[e.event_id] == "S02"])
     inc.event.flags.append("merged-check")
     assert all("merged-check" not in e.flags for e in inc.reports)
+
+
+def test_merged_incident_is_the_validated_model():
+    """merge builds its Incident without validating it again: it must be the model validation gives."""
+    for inc in dedup(EVENTS) + [merge([e]) for e in EVENTS[:20]]:
+        validated = Incident(incident_id=inc.incident_id, event=inc.event, reports=inc.reports,
+                             field_sources=inc.field_sources)
+        assert inc == validated and inc.model_fields_set == validated.model_fields_set, inc.incident_id
+        assert list(inc.field_sources.items()) == list(validated.field_sources.items())
 
 
 def one_report_variants() -> list[Event]:
