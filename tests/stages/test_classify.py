@@ -407,3 +407,37 @@ def test_types_defined_by_the_sides(sentencizer, actor_stage, picked, expected, 
     # the event stays valid: its event and disorder types follow the new sub-type (the store re-validates it)
     from eventcoder.types import Event
     Event.model_validate(record.events[0].model_dump())
+
+
+@pytest.mark.parametrize("text", [
+    "Troops KILLED 3 Soldiers near the base; Gunmen Attacked the police and the army.",
+    "Rebels ambushed a convoy of the Army, while police were Shot by unknown gunmen.",
+])
+def test_case_blind_patterns_read_the_lower_case_as_the_text(text):
+    """_without_case runs a re.I pattern on the lower case of an ASCII text: the same matches, window by window."""
+    from eventcoder.stages.classify import _OBJECT_OF_VERB, _OBJECT_OF_VERB_LOWER
+    for end in range(len(text) + 1):
+        window = text[max(0, end - 40):end]
+        plain, fast = _OBJECT_OF_VERB.search(window), _OBJECT_OF_VERB_LOWER.search(window.lower())
+        assert (plain and plain.span()) == (fast and fast.span()), window
+
+
+def test_the_reading_of_a_record_gives_the_plain_answers():
+    """_Reading works each record's facts out once: the actors of a stretch (a slice of the ordered actors), who
+    is acted upon (on the lower-cased text), as the plain loops do."""
+    import re
+
+    from eventcoder.stages.classify import _Reading
+    from eventcoder.types import ActorMention
+    text = "Gunmen KILLED 3 soldiers and police arrested rebels; the army said civilians were shot by militants."
+    words = list(re.finditer(r"[A-Za-z]+", text))
+    actors = [ActorMention(span=Span.of(text, m.start(), m.end()), name=m.group()) for m in words[::2]]
+    clf = EventClassifier(model=None)
+    for ordered in (actors, actors[::-1]):
+        doc = _Reading(Record(article=Article(doc_id="d", text=text), actors=ordered), clf.lexicon)
+        for start in range(0, len(text), 9):
+            for end in range(start, len(text) + 1, 13):
+                assert doc.actors_in(start, end) == [a for a in ordered if start <= a.span.start < end]
+        for a in ordered:
+            assert doc.acted_upon(a) == EventClassifier._acted_upon(text, a)
+    assert any(doc.acted_upon(a) for a in actors) and not all(doc.acted_upon(a) for a in actors)

@@ -45,3 +45,37 @@ def test_matches_at_word_starts_are_finditer(pattern, text):
     rx = re.compile(pattern)
     starts = [m.start() for m in re.finditer(r"(?<![\w-])\w", text)]
     assert [m.span() for m in matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels shelled the town; later, troops clashed with militants near the bridge. Police arrested two men.",
+    "Anti-government protesters marched, then rioters looted shops; an IED exploded and a grenade was hurled.",
+    "Gunmen abducted a trader in Mosul. İstanbul police detained 5 suspects after a bomb blast.",  # not ASCII
+])
+def test_cues_of_a_stretch_are_found_as_in_the_stretch_alone(text):
+    """An ASCII text is lower-cased and read for cue places once for all its clauses: each stretch, cut anywhere
+    (mid-word, at a hyphen), must give the cues a full scan of the stretch alone gives."""
+    lexicon = Lexicon.load()
+    cuts = sorted({0, len(text), *range(0, len(text), 7), *(m.start() for m in re.finditer(r"[ ;.-]", text))})
+    stretches = [(a, b) for a in cuts for b in cuts if a < b and b - a <= 60] + [(0, len(text))]
+    for start, end in stretches:
+        chunk = text[start:end]
+        lower = chunk.lower()
+        if len(lower) != len(chunk):
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in chunk)
+        full = {(sub, start + m.start(), start + m.end()) for sub, _, rx, _ in lexicon.cues for m in rx.finditer(lower)}
+        full |= {(sub, start + m.start(), start + m.end()) for sub, _, rx, _ in lexicon.cased for m in rx.finditer(chunk)}
+        full = {c for c in full if not (lexicon.name_part and lexicon.name_part.match(text, c[2]))}
+        found = [(c.sub_event_type, c.start, c.end) for c in lexicon.find(text, start, end)]
+        assert len(found) == len(set(found)) and set(found) == full, (start, end, chunk)
+
+
+def test_governing_reads_each_cue_as_suppressed_does():
+    from eventcoder.types import Span
+    lexicon = Lexicon.load()
+    for text in ["Rebels plan to attack the town, while troops shelled the hills.",
+                 "Q: Did troops clash with rebels?", "Militants vowed to kill and police arrested 3."]:
+        clause = Span.of(text, 0, len(text))
+        cues = lexicon.find(text)
+        assert cues, text
+        assert lexicon.governing(text, clause, cues) == [lexicon.suppressed(text, clause, c) for c in cues]

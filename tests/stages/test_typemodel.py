@@ -72,3 +72,17 @@ def test_digits_made_zero_in_the_whole_text_are_the_per_token_features(text):
     from eventcoder.stages.typemodel import _TOKEN, text_features
     toks = [re.sub(r"\d+", "0", t) for t in _TOKEN.findall(text.lower())]
     assert text_features(text) == toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+
+
+def test_predict_reads_out_the_plain_ranking():
+    """predict reads the probabilities out with one tolist(): the pairs of float(p[i]) in argsort order."""
+    import numpy as np
+
+    from eventcoder.stages.classify import MODEL_FILE, data_path
+    from eventcoder.stages.typemodel import text_features
+
+    model = TypeModel.load(data_path(MODEL_FILE))
+    for text in ["Gunmen stormed a police post and killed two officers.", "Protesters blocked the highway.", ""]:
+        features = text_features(text) + ["CUE:Attack", "no-such-feature"]
+        p = model.scores(features)
+        assert model.predict(features) == [(model.classes[i], float(p[i])) for i in np.argsort(-p)]

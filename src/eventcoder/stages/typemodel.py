@@ -47,17 +47,25 @@ class TypeModel:
     def scores(self, features: Iterable[str]) -> np.ndarray:
         # binary features: a word repeated is no stronger evidence; rows are added in the order the features
         # come, one after another (a reduction over axis 0), as a loop of `+=` would add them
-        rows = [0] + [i for i in map(self._row.get, dict.fromkeys(features)) if i is not None]
-        z = np.add.reduce(self._matrix[rows], axis=0)
-        z -= z.max()
+        # (deduplicated as row numbers, one per feature: the same first-seen order, without a Python loop)
+        found = dict.fromkeys(map(self._row.get, features))
+        found.pop(None, None)
+        rows = [0, *found]
+        # take() gathers the same rows as self._matrix[rows], without fancy indexing's general path (about half
+        # the time for the 20-50 rows of a clause)
+        z = np.add.reduce(self._matrix.take(rows, axis=0), axis=0)
+        # the ufunc's reduce, not z.max(), which reaches it through two Python wrappers (the same maximum)
+        z -= np.maximum.reduce(z)
         p = np.exp(z)
         return p / p.sum()
 
     def predict(self, features: Iterable[str]) -> list[tuple[str, float]]:
         """(class, probability) pairs, best first."""
         p = self.scores(features)
-        order = np.argsort(-p)
-        return [(self.classes[i], float(p[i])) for i in order]
+        # the same floats as float(p[i]), read out by one tolist() rather than one numpy scalar per class
+        # (25 a call, 2,000 calls per 500 documents)
+        probs, classes = p.tolist(), self.classes
+        return [(classes[i], probs[i]) for i in (-p).argsort().tolist()]
 
     # -- persistence --------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
