@@ -58,3 +58,17 @@ def test_no_sign_of_organised_crime_or_no_gang_country_leaves_the_armed_group():
     assert Finalizer()([unattributed_killing(raped, "Mexico")])[0].events[0].actor1 == "Unidentified Armed Group (Mexico)"
     bound = "Near Marsabit, the body of a man with his hands tied was found by herders."
     assert Finalizer()([unattributed_killing(bound, "Kenya")])[0].events[0].actor1 == "Unidentified Armed Group (Kenya)"
+
+
+def test_summary_note_normalises_whitespace_as_the_regex_did():
+    import re
+
+    from eventcoder.stages.finalize import summary_note
+
+    for text in ("  Youths burned\ttyres\n\nin Tripoli ", "\u00a0Police\u2003fired\u3000tear gas\u2028",
+                 '"Two died," said police.', "“Shots were fired”", "no full stop", "   ", "\x1c\x1dx\x1e\x1f"):
+        ev = Event(doc_id="f", event_type="Riots", sub_event_type="Violent demonstration",
+                   evidence=Span.of(text, 0, len(text)))
+        plain = re.sub(r"\s+", " ", text).strip().strip('"“”')
+        plain = plain + "." if plain and plain[-1] not in ".!?…" else plain
+        assert summary_note(ev) == plain

@@ -126,7 +126,10 @@ class SourceReader:
         self.frames = _compile(cues["frames"])
         self.speech = _compile(cues["speech_verbs"])
         self.claim_verbs = _compile(cues["claim_verbs"])
-        self.according = re.compile(r"\b(?:according\s+to|as\s+reported\s+by|citing)\s+(?P<np>[^,.;:()“”\"]{2,90})", re.I)
+        # gated: re finds no prefix after \b and tries the pattern at every place of every sentence, while few
+        # sentences hold "according", "reported" or "citing"
+        self.according = CaselessPattern(re.compile(
+            r"\b(?:according\s+to|as\s+reported\s+by|citing)\s+(?P<np>[^,.;:()“”\"]{2,90})", re.I))
         self.said_after = re.compile(r"[”\",]\s*,?\s*(?:said|says|added|adds|explained|told\s+\w+)\s+"
                                      r"(?P<np>[A-Z][^,.;:()“”\"]{1,80}(?:,\s+(?:a|an|the)\s+[^,.;:“”\"]{2,80})?)")
         verbs = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in cues["publisher_verbs"])
@@ -321,9 +324,13 @@ def governing_question(body: str, offset: int) -> Optional[tuple[int, int]]:
     return before[-1] if before else None
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][\w'\-]*")
+_NOT_NAME_OPENERS = _STOP_WORDS | _ARTICLES
+
+
 def _capitalised(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'\-]*", text)]
-    return bool(words) and words[0][0].isupper() and words[0].lower() not in _STOP_WORDS | _ARTICLES
+    first = _LATIN_WORD.search(text)  # only the first word tells
+    return first is not None and first[0][0].isupper() and first[0].lower() not in _NOT_NAME_OPENERS
 
 
 _NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "abd", "de", "da", "van", "von", "der", "la", "le", "du"}
@@ -335,8 +342,11 @@ def _looks_like_name(text: str) -> bool:
     return 0 < len(words) <= 6 and all(w[0].isupper() or w.split("-")[0].lower() in _NAME_PARTICLES for w in words)
 
 
+_NP_END = re.compile(r"\s+(?:that|who|which|when|as|on|in\s+a|after|before)\s+")
+
+
 def _trim_np(np: str) -> str:
-    np = re.split(r"\s+(?:that|who|which|when|as|on|in\s+a|after|before)\s+", np.strip(), maxsplit=1)[0]
+    np = _NP_END.split(np.strip(), maxsplit=1)[0]
     return np.strip(" ,.;:")
 
 
@@ -452,7 +462,7 @@ class Attributor:
         reporter = outer or speaker
         parts = [publisher] if publisher else []
         if reporter is not None:
-            parts.append(re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", reporter.organisation or reporter.person or reporter.text))
+            parts.append(_LEADING_ARTICLE.sub("", reporter.organisation or reporter.person or reporter.text))
         parts = list(dict.fromkeys(p for p in parts if p))
         if parts:
             event.set("source", "; ".join(parts), stage=STAGE, evidence=evidence, score=0.8)
@@ -493,15 +503,25 @@ class Attributor:
             return False
         if speaker.text.lower() in parties or speaker.organisation.lower() in parties:
             return True
-        for mention in record.actors:
-            if mention.span.overlaps(speaker.span) and mention.name.lower() in parties:
+        start, end = speaker.span.start, speaker.span.end
+        for mention in record.actors:  # Span.overlaps written out: 27,000 tests per 500 documents
+            span = mention.span
+            if span.start < end and start < span.end and mention.name.lower() in parties:
                 return True
         return False
 
 
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
 def _unbracketed(text: str) -> str:
     """The text with bracketed asides blanked out, offsets kept."""
-    return re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group()), text)
+    if "(" not in text and "[" not in text:
+        return text  # most clauses have no aside: no substitution to make
+    return _BRACKETED.sub(lambda m: " " * len(m.group()), text)
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=[A-Z])")
 
 
 def _in_brackets(text: str, offset: int) -> bool:
