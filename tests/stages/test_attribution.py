@@ -492,3 +492,39 @@ def test_gated_according_finds_the_matches_of_the_plain_pattern(text):
     according = SourceReader().according
     assert [(m.span(), m["np"]) for m in according.finditer(text)] == \
         [(m.span(), m["np"]) for m in according.rx.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mohammed al-Saleh tells Syria Direct's Noura al-Hourani that the bombing continued.",
+    "A witness told Reuters the army fired first.",
+    "Speaking to AFP, the governor said 3 died.",
+    "In an interview with Al Jazeera, the commander denied it.",
+    "The army said to have fired first.",
+    "Residents talked to the BBC about the raid.",
+    "No outlet is named here.",
+])
+def test_publisher_gate_finds_what_the_plain_scan_finds(text):
+    from eventcoder.stages.attribution import SourceReader
+
+    reader = SourceReader()
+    span = Span.of(text, 0, len(text))
+    plain = None
+    for m in reader.to_publisher.finditer(text, 0, len(text)):
+        name = m["pub"].strip()
+        if m["poss"] or name in reader.publisher_names or name.split()[-1] in reader.publisher_words:
+            plain = name
+            break
+    assert reader.publisher_in(text, span) == plain
+
+
+def test_cue_memo_gives_each_text_its_own_answer():
+    from eventcoder.stages.attribution import SourceReader
+
+    reader = SourceReader()
+    texts = ["Rebels reportedly shelled the town.", "Rebels shelled the town.", "The army denied shelling it."]
+    for _ in range(2):
+        for text in texts:
+            for found, cues in ((reader.hedged(text), reader.hedges), (reader.denied(text), reader.denials),
+                                (reader.claimed(text), reader.claims)):
+                plain = cues.rx.search(text)
+                assert (found.span() if found else None) == (plain.span() if plain else None)

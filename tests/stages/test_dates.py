@@ -488,3 +488,15 @@ def test_clause_of_finds_the_clauses_of_the_plain_scan(text):
         assert clause_of(text, outer, point) == _plain_clause_of(text, outer, point)
     inner = Span.of(text, 7, len(text) - 3)
     assert clause_of(text, inner, 20) == _plain_clause_of(text, inner, 20)
+
+
+@pytest.mark.parametrize("text", [
+    "The vote is expected on", "Talks will resume on", "Police are due to meet on", "He would not say on",
+    "Fighting broke out on", "It ended shortly before", "no later than", "reported to have taken place on",
+    "at around", "ÍS WİLL meet on", "they ſhall", "",
+])
+def test_gated_cue_patterns_find_what_the_plain_ones_find(text):
+    finder = DateFinder()
+    for cues in (finder.rx_future, finder.rx_bound, finder.rx_approx_before):
+        plain, gated = cues.rx.search(text), cues.search(text)
+        assert (gated.span() if gated else None) == (plain.span() if plain else None)

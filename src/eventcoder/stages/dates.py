@@ -34,7 +34,7 @@ from typing import Optional
 from ..anchored import AnchoredPattern, Scan
 from ..config import DateSettings
 from ..datetext import MONTHS, scan_absolute_dates
-from ..literalgate import fold
+from ..literalgate import CaselessPattern, fold
 from ..registry import stage
 from ..types import DateMention, Event, Record, Span, validated
 
@@ -171,10 +171,13 @@ class DateFinder:
         self.rx_rel_month = AnchoredPattern(self.rx_rel_month, "month", runs=4)  # over | the | past | month
         # the | next (day), a | couple | of | weeks | later
         self.rx_later = AnchoredPattern(self.rx_later, "next|following|later", runs=5)
-        self.rx_approx_before = re.compile(r"(?:\b(?:" + _alternation(lex["approximate_before"]) + r"))\s*$", i)
+        # The cue patterns below open with \b, so re tries them at every character of the text before a date;
+        # gated, they run only where one of their words stands (rx_future 4.4 -> 2.1 us a search)
+        self.rx_approx_before = CaselessPattern(
+            re.compile(r"(?:\b(?:" + _alternation(lex["approximate_before"]) + r"))\s*$", i))
         self.rx_approx_after = re.compile(r"^\s*[\(\[,]?\s*(?:" + _alternation(lex["approximate_after"]) + r")\b", i)
-        self.rx_bound = re.compile(r"\b(?:" + _alternation(lex["bound_before"]) + r")\s+(?:the\s+)?$", i)
-        self.rx_future = re.compile(r"\b(?:" + _alternation(lex["future_cues"]) + r")\b", i)
+        self.rx_bound = CaselessPattern(re.compile(r"\b(?:" + _alternation(lex["bound_before"]) + r")\s+(?:the\s+)?$", i))
+        self.rx_future = CaselessPattern(re.compile(r"\b(?:" + _alternation(lex["future_cues"]) + r")\b", i))
         self.rx_on_or = re.compile(r"\bon\s+or\s+before\s+$", i)
 
     # ---- public API ---------------------------------------------------------------------------------
@@ -192,8 +195,9 @@ class DateFinder:
         found = self._candidates(text, published)
         found = self._drop_overlaps(found)
         self._mark_context(text, published, found)
-        return [validated(DateMention, {"span": Span.of(text, f.start, f.end), "value": f.value,
-                                        "time_precision": f.precision, "score": f.score, "kind": f.kind})
+        return [validated(DateMention, {"span": {"start": f.start, "end": f.end, "text": text[f.start:f.end]},
+                                        "value": f.value, "time_precision": f.precision, "score": f.score,
+                                        "kind": f.kind})
                 for f in found]
 
     # ---- recognition --------------------------------------------------------------------------------
