@@ -473,7 +473,7 @@ _BREAK_WORDS = ("while", "whereas", "but", "however", "meanwhile")
 
 def _may_break(text: str) -> bool:
     """False when ``text`` holds no clause break: most evidence has none, and _CLAUSE_BREAK, opening with
-    optional parts, is tried at every character (clause_of 9 -> 2 us)."""
+    optional parts, is tried at every character (clause_of 6.8 -> 3.9 us an event)."""
     if any(map(text.__contains__, _BREAK_MARKS)):
         return True
     return any(map(fold(text).__contains__, _BREAK_WORDS))
