@@ -101,9 +101,12 @@ class AnchoredPattern:
 
     def finditer(self, scan: Scan) -> Iterator[re.Match]:
         """The matches of ``rx.finditer(scan.text)``, in order (groups and spans as ``rx``'s)."""
+        # a plain function until an anchor is found: most of the 18 date patterns have none in a document
+        # (9,000 calls per 500 documents), and need no generator
         anchors = scan.anchors(self)
-        if not anchors:
-            return
+        return self._matches(scan, anchors) if anchors else iter(())
+
+    def _matches(self, scan: Scan, anchors: list[int]) -> Iterator[re.Match]:
         text = scan.text
         end = len(text) - 1
         pos = i = 0

@@ -455,3 +455,76 @@ def test_seed_article_dates_certainty_and_sources(seed_path):
     assert "RBSS" in decree.attribution and "RBSS" in car_bombs.attribution
     assert all(e.source.startswith("Syria Direct") for e in rec.events)
     assert all(e.event_date <= "2015-10-13" for e in rec.events)
+
+
+# ---- fast paths of the helpers: the same answers as the plain ones ---------------------------------------
+
+SENTENCES = [
+    "Police said two people died (according to a hospital source) in the blast.",
+    "According to local sources, the army shelled [the] town, killing 3.",
+    "“We heard the shots,” said Mohammed al-Saleh, a member of the council.",
+    "The claims (as reported by SANA) could not be verified; citing officials, AFP said 4 died.",
+    "  and the police, as reported by the press, opened fire",
+    "ACCORDING TO witnesses, the militia withdrew.",
+    "The Islamic State's fighters attacked.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_unbracketed_blanks_asides_as_the_substitution_did(text):
+    from eventcoder.stages.attribution import _unbracketed
+
+    assert _unbracketed(text) == re.sub(r"\([^()]*\)|\[[^\[\]]*\]", lambda m: " " * len(m.group()), text)
+
+
+@pytest.mark.parametrize("text", SENTENCES + ["", "3 killed", "however, police", "The army", "'IS fighters'"])
+def test_capitalised_reads_the_first_word_as_the_word_list_did(text):
+    from eventcoder.stages.attribution import _ARTICLES, _STOP_WORDS, _capitalised
+
+    words = re.findall(r"[A-Za-z][\w'\-]*", text)
+    assert _capitalised(text) == (bool(words) and words[0][0].isupper() and words[0].lower() not in _STOP_WORDS | _ARTICLES)
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_gated_according_finds_the_matches_of_the_plain_pattern(text):
+    from eventcoder.stages.attribution import SourceReader
+
+    according = SourceReader().according
+    assert [(m.span(), m["np"]) for m in according.finditer(text)] == \
+        [(m.span(), m["np"]) for m in according.rx.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mohammed al-Saleh tells Syria Direct's Noura al-Hourani that the bombing continued.",
+    "A witness told Reuters the army fired first.",
+    "Speaking to AFP, the governor said 3 died.",
+    "In an interview with Al Jazeera, the commander denied it.",
+    "The army said to have fired first.",
+    "Residents talked to the BBC about the raid.",
+    "No outlet is named here.",
+])
+def test_publisher_gate_finds_what_the_plain_scan_finds(text):
+    from eventcoder.stages.attribution import SourceReader
+
+    reader = SourceReader()
+    span = Span.of(text, 0, len(text))
+    plain = None
+    for m in reader.to_publisher.finditer(text, 0, len(text)):
+        name = m["pub"].strip()
+        if m["poss"] or name in reader.publisher_names or name.split()[-1] in reader.publisher_words:
+            plain = name
+            break
+    assert reader.publisher_in(text, span) == plain
+
+
+def test_cue_memo_gives_each_text_its_own_answer():
+    from eventcoder.stages.attribution import SourceReader
+
+    reader = SourceReader()
+    texts = ["Rebels reportedly shelled the town.", "Rebels shelled the town.", "The army denied shelling it."]
+    for _ in range(2):
+        for text in texts:
+            for found, cues in ((reader.hedged(text), reader.hedges), (reader.denied(text), reader.denials),
+                                (reader.claimed(text), reader.claims)):
+                plain = cues.rx.search(text)
+                assert (found.span() if found else None) == (plain.span() if plain else None)

@@ -453,3 +453,50 @@ def test_letters_re_reads_as_ascii_are_read_as_ascii(odd, plain):
     published = date(2015, 10, 13)
     got = [(m.span.start, m.value, m.kind) for m in FINDER.find(odd, published)]
     assert got and got == [(m.span.start, m.value, m.kind) for m in FINDER.find(plain, published)]
+
+
+# ---- clause_of skips the break scan where no break can be: the same clauses as the plain scan ------------
+
+def _plain_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
+    from eventcoder.stages.dates import _CLAUSE_BREAK
+
+    lo, hi = outer.start, outer.end
+    for m in _CLAUSE_BREAK.finditer(text, outer.start, outer.end):
+        if m.end() <= point:
+            lo = m.end()
+        elif m.start() >= point:
+            hi = min(hi, m.start())
+            break
+    return lo, hi
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked a checkpoint in the north and killed two soldiers.",
+    "Police said the march was peaceful; later, rioters burned a car.",
+    "Shelling hit the town - residents fled - and the army advanced.",
+    "Rebels took the hill, while government forces shelled the valley.",
+    "Rebels took the hill, WHEREAS the army held the road.",
+    "Rebels took the hill, whereaſ the army held the road.",  # re.I reads the long s as "s"
+    "Rebels took the hill but lost it; the army said: we hold it.",
+    "Attacks continued in Abu Ghraib and Contributor districts.",
+])
+def test_clause_of_finds_the_clauses_of_the_plain_scan(text):
+    from eventcoder.stages.dates import clause_of
+
+    outer = Span.of(text, 0, len(text))
+    for point in range(0, len(text), 5):
+        assert clause_of(text, outer, point) == _plain_clause_of(text, outer, point)
+    inner = Span.of(text, 7, len(text) - 3)
+    assert clause_of(text, inner, 20) == _plain_clause_of(text, inner, 20)
+
+
+@pytest.mark.parametrize("text", [
+    "The vote is expected on", "Talks will resume on", "Police are due to meet on", "He would not say on",
+    "Fighting broke out on", "It ended shortly before", "no later than", "reported to have taken place on",
+    "at around", "ÍS WİLL meet on", "they ſhall", "",
+])
+def test_gated_cue_patterns_find_what_the_plain_ones_find(text):
+    finder = DateFinder()
+    for cues in (finder.rx_future, finder.rx_bound, finder.rx_approx_before):
+        plain, gated = cues.rx.search(text), cues.search(text)
+        assert (gated.span() if gated else None) == (plain.span() if plain else None)

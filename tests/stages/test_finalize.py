@@ -98,3 +98,17 @@ def test_a_state_force_takes_the_period_its_event_falls_in():
     assert ev.actor2 == "Police Forces of Turkey (2016-)"
     (ev,) = Finalizer()([dispersed_protest("2018-03-02", "Police Forces of Ukraine (2019-) National Guard")])[0].events
     assert ev.actor2 == "Police Forces of Ukraine (2014-2019) National Guard"
+
+
+def test_summary_note_normalises_whitespace_as_the_regex_did():
+    import re
+
+    from eventcoder.stages.finalize import summary_note
+
+    for text in ("  Youths burned\ttyres\n\nin Tripoli ", "\u00a0Police\u2003fired\u3000tear gas\u2028",
+                 '"Two died," said police.', "“Shots were fired”", "no full stop", "   ", "\x1c\x1dx\x1e\x1f"):
+        ev = Event(doc_id="f", event_type="Riots", sub_event_type="Violent demonstration",
+                   evidence=Span.of(text, 0, len(text)))
+        plain = re.sub(r"\s+", " ", text).strip().strip('"“”')
+        plain = plain + "." if plain and plain[-1] not in ".!?…" else plain
+        assert summary_note(ev) == plain
