@@ -458,16 +458,9 @@ def test_letters_re_reads_as_ascii_are_read_as_ascii(odd, plain):
 # ---- clause_of skips the break scan where no break can be: the same clauses as the plain scan ------------
 
 def _plain_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
-    from eventcoder.stages.dates import _CLAUSE_BREAK
+    from eventcoder.stages.dates import scanned_clause_of
 
-    lo, hi = outer.start, outer.end
-    for m in _CLAUSE_BREAK.finditer(text, outer.start, outer.end):
-        if m.end() <= point:
-            lo = m.end()
-        elif m.start() >= point:
-            hi = min(hi, m.start())
-            break
-    return lo, hi
+    return scanned_clause_of(text, outer, point)
 
 
 @pytest.mark.parametrize("text", [

@@ -482,9 +482,14 @@ def _may_break(text: str) -> bool:
 def clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
     """The clause of ``outer`` around offset ``point``: split at semicolons, colons, dashes and
     "while"/"but"/"however"."""
+    if not _may_break(text[outer.start:outer.end]):
+        return outer.start, outer.end
+    return scanned_clause_of(text, outer, point)
+
+
+def scanned_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
+    """``clause_of`` by scanning every break of ``outer``, with no gate first."""
     lo, hi = outer.start, outer.end
-    if not _may_break(text[lo:hi]):
-        return lo, hi
     for m in _CLAUSE_BREAK.finditer(text, outer.start, outer.end):
         if m.end() <= point:
             lo = m.end()
