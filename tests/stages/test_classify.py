@@ -441,3 +441,35 @@ def test_the_reading_of_a_record_gives_the_plain_answers():
         for a in ordered:
             assert doc.acted_upon(a) == EventClassifier._acted_upon(text, a)
     assert any(doc.acted_upon(a) for a in actors) and not all(doc.acted_upon(a) for a in actors)
+
+
+@pytest.mark.parametrize("text", [
+    "It is unclear who planted the bomb that killed 2 soldiers in the market.",
+    "Police said it was Not Known which group fired; an unexploded shell was found near the school.",
+    "Rebels shelled the town and landmines laid during the war wounded a boy.",
+    "Troops clashed with militants near the border.",
+])
+def test_a_scope_search_skipped_by_its_gate_finds_what_the_plain_search_finds(text):
+    """_Reading.search skips a pattern whose gate strings the text lacks: the same match, scope by scope."""
+    from eventcoder.stages.classify import _REMNANT_CUE, _SCOPE_GATES, _UNKNOWN_PERPETRATOR, _Reading
+    clf = EventClassifier(model=None)
+    doc = _Reading(Record(article=Article(doc_id="d", text=text)), clf.lexicon)
+    assert id(_UNKNOWN_PERPETRATOR) in _SCOPE_GATES and id(_REMNANT_CUE) in _SCOPE_GATES
+    for rx in (_UNKNOWN_PERPETRATOR, _REMNANT_CUE):
+        for start in range(0, len(text), 7):
+            for end in range(start, len(text) + 1, 11):
+                plain, fast = rx.search(text, start, end), doc.search(rx, Span.of(text, start, end))
+                assert (plain and plain.span()) == (fast and fast.span()), (rx.pattern[:30], start, end)
+
+
+def test_a_note_typed_with_the_models_earlier_ranking_is_typed_as_afresh():
+    """events() hands classify_text the ranking it already made of the whole note: the same answer as ranking it
+    again."""
+    from eventcoder.stages.classify import model_features
+    clf = EventClassifier()
+    for text in ["Militants attacked a police post, killing 3 officers; police later arrested two suspects.",
+                 "Protesters marched in the capital. Police fired tear gas and arrested 12 people."]:
+        record = Record(article=Article(doc_id="d", text=text))
+        cues = clf.note_cues(record)
+        ranked = clf.model.predict(model_features(text, cues, record.actors))
+        assert clf.classify_text(text, cues, record.actors, ranked) == clf.classify_text(text, cues, record.actors)

@@ -4,6 +4,15 @@ import re
 from eventcoder.stages import fatalities as F
 
 
+# the patterns behind a gate (F._GATES is keyed by their ids)
+_GATED = (*F._PATTERNS, F._TOLL, F._INCLUDING, F._PASSIVE_PAIR, F._AND_HIS, F._ACTIVE, F._LEFT, F._DEATH_OF, F._BODIES,
+          F._FAMILY, F._PASSIVE, F._ONE, F._KILLED_SINGLE, F._NONE)
+
+
+def test_every_gated_pattern_has_its_gate_by_id():
+    assert set(F._GATES) == {id(rx) for rx in _GATED}
+
+
 def _kill_alternatives() -> list[str]:
     # _KILL is "(?:a|b|fatally (?:x|y)|...)": expand its one nested group
     body = F._KILL[3:-1]
@@ -53,10 +62,22 @@ def test_a_pattern_its_gate_skips_would_not_have_matched():
              "The raid left 5 fighters dead, including 2 commanders who were killed in the first hour.",
              "A family of 4 was found after the shelling killed them.", "Nine herders died; no one claimed it.",
              "The bombing resulted in the deaths of 11 passengers.", "Rebels massacring 30 villagers at dawn.",
-             "A policeman was gunned down outside the station.", "Troops LEFT 3 ATTACKERS DEAD."]
+             "A policeman was gunned down outside the station.", "Troops LEFT 3 ATTACKERS DEAD.",
+             "Police dispersed the crowd without any Casualties.", "NO DEATHS were reported after the clash.",
+             "No one was killed in the raid.", "Rebels fired on a patrol; no soldiers were hurt."]
     for text in texts:
         lower = text.lower()
-        for rx, gate in F._GATES.items():
+        for rx in _GATED:
             if rx.search(text):
                 assert F._may_match(rx, lower), (rx.pattern[:50], text)
     assert F._may_match(F._FAMILY, "") and not F._may_match(F._FAMILY, "two killed")
+
+
+def test_a_gated_no_deaths_note_reads_as_the_plain_search():
+    """_no_deaths skips _NONE where its gate strings are missing: the same answer as the plain search."""
+    for text in ["Police dispersed the crowd without any Casualties.", "NO DEATHS were reported after the clash.",
+                 "Protesters marched peacefully through the capital.", "No one was hurt; no fatalities.", ""]:
+        m = F._NONE.search(text)
+        plain = (0, m.span() if m else None, 0.8 if m else 0.7)
+        n, span, score = F._no_deaths(text, 0, text.lower())
+        assert (n, span and (span.start, span.end), score) == plain, text

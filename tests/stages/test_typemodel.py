@@ -43,8 +43,8 @@ def test_a_cued_type_is_paired_with_the_kind_of_the_first_named_actor():
 
 
 def test_scores_add_the_weight_rows_in_feature_order_as_a_loop_would():
-    """The rows are summed by one numpy reduction; the sum must be the loop's, float for float, or a type
-    on the edge could change."""
+    """The rows are summed by one numpy reduction, and the softmax worked in place; the probabilities must be the
+    loop's and the plain softmax's, float for float, or a type on the edge could change."""
     import numpy as np
 
     from eventcoder.stages.classify import MODEL_FILE, data_path
