@@ -839,3 +839,45 @@ def test_a_toponym_span_is_the_span_of_its_phrase(geocoder):
     for t in geocoder.places_in(text):
         assert t.span_of(text) == Span.of(text, t.start, t.end)
         assert t.span_of(text) is t.span_of(text)
+
+
+# ---- fast paths against the plain ones ---------------------------------------------------------------------
+
+FAST_PATH_TEXTS = [
+    "Clashes erupted near the town of Deir ez-Zor and in al-Bab, north of Aleppo.",
+    "Fighters from ash-Sham moved on ad-Dawr; e-Zor and Kafr Nabl were shelled.",
+    "Aleppo is quiet.\nHoms (Syria) saw protests. The Army of Conquest seized x-Idlib and Raqqa-Tabqa.",
+    "Militants came from Mombasa, the governor of Migori said, while the Government of National Accord met.",
+    "A\u00a0Idlib, \u2018Hama and the village of\tAin Issa were hit; (Manbij) and -Jarablus too.",
+]
+
+
+def test_phrase_pattern_matches_the_plain_one():
+    from eventcoder.stages.geocode import _JOIN, _PHRASE, _WORD
+    plain = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
+    for text in FAST_PATH_TEXTS:
+        assert [m.span() for m in _PHRASE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert any(True for _ in _PHRASE.finditer(text))
+
+
+def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
+    import dataclasses
+
+    from eventcoder.stages import geocode
+    records = [Record(article=Article(doc_id="t", text=text)) for text in FAST_PATH_TEXTS]
+    fast = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
+    monkeypatch.setattr(geocode, "_may_follow_cue", lambda text, start: True)
+    plain = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
+    assert fast == plain
+    assert any(t[4] for doc in plain for t in doc)  # some toponym is "near" a cue (Toponym.near)
+
+
+def test_tied_place_memo_gives_the_same_places(geocoder):
+    for text, sentence, event_type, actor1, actor2, mentions, _ in TIES:
+        rec = tied_record(text, sentence, event_type, actor1, actor2, mentions)
+        toponyms, country = geocoder._resolve(rec)
+        memo: dict = {}
+        for ev in rec.events * 2:  # the second time from the memo
+            assert geocoder._tied_place(rec, ev, toponyms, country, memo) == \
+                geocoder._tied_place(rec, ev, toponyms, country)
+        assert "clause_places" in memo or not all((ev.actor1, ev.event_type) for ev in rec.events)
