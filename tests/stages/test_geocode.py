@@ -860,6 +860,14 @@ def test_phrase_pattern_matches_the_plain_one():
         assert any(True for _ in _PHRASE.finditer(text))
 
 
+def test_cue_tail_admits_every_cue():
+    from eventcoder.stages.geocode import BEFORE_CUES, _may_end_in_cue
+    for cue in BEFORE_CUES:
+        for before in (f"seen {cue} ", f"seen ({cue.upper()}\t", f"seen {cue} the ", f"{cue} the town of\n"):
+            assert _may_end_in_cue(before), before
+    assert not _may_end_in_cue("fighting in ") and not _may_end_in_cue("Aleppo, ") and not _may_end_in_cue("  ")
+
+
 def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
     import dataclasses
 
@@ -867,6 +875,7 @@ def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
     records = [Record(article=Article(doc_id="t", text=text)) for text in FAST_PATH_TEXTS]
     fast = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
     monkeypatch.setattr(geocode, "_may_follow_cue", lambda text, start: True)
+    monkeypatch.setattr(geocode, "_may_end_in_cue", lambda before: True)
     plain = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
     assert fast == plain
     assert any(t[4] for doc in plain for t in doc)  # some toponym is "near" a cue (Toponym.near)
@@ -881,3 +890,19 @@ def test_tied_place_memo_gives_the_same_places(geocoder):
             assert geocoder._tied_place(rec, ev, toponyms, country, memo) == \
                 geocoder._tied_place(rec, ev, toponyms, country)
         assert "clause_places" in memo or not all((ev.actor1, ev.event_type) for ev in rec.events)
+
+
+def test_within_reads_the_same_toponyms_as_a_scan(geocoder):
+    from bisect import bisect_left
+    for text in FAST_PATH_TEXTS:
+        toponyms = geocoder._toponyms(Record(article=Article(doc_id="t", text=text)))
+        starts = [t.start for t in toponyms]
+        assert len(toponyms) >= 2
+        cuts = sorted({0, len(text)} | {x for t in toponyms for x in (t.start, t.end, t.start + 1, t.end - 1)})
+        for lo in cuts:
+            for hi in cuts:
+                assert Geocoder._within(toponyms, starts, lo, hi) == [
+                    i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= hi]
+                # a sentence's toponyms, as _link reads them
+                assert list(range(bisect_left(starts, lo), bisect_left(starts, hi))) == [
+                    i for i, t in enumerate(toponyms) if lo <= t.start < hi]
