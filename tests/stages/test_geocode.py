@@ -881,17 +881,6 @@ def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
     assert any(t[4] for doc in plain for t in doc)  # some toponym is "near" a cue (Toponym.near)
 
 
-def test_tied_place_memo_gives_the_same_places(geocoder):
-    for text, sentence, event_type, actor1, actor2, mentions, _ in TIES:
-        rec = tied_record(text, sentence, event_type, actor1, actor2, mentions)
-        toponyms, country = geocoder._resolve(rec)
-        memo: dict = {}
-        for ev in rec.events * 2:  # the second time from the memo
-            assert geocoder._tied_place(rec, ev, toponyms, country, memo) == \
-                geocoder._tied_place(rec, ev, toponyms, country)
-        assert "clause_places" in memo or not all((ev.actor1, ev.event_type) for ev in rec.events)
-
-
 def test_within_reads_the_same_toponyms_as_a_scan(geocoder):
     from bisect import bisect_left
     for text in FAST_PATH_TEXTS:

@@ -289,7 +289,7 @@ class Geocoder:
                                                       "place": self._place(t) if t.chosen else None,
                                                       "score": round(t.score, 3), "reason": t.reason})
                              for t in toponyms]
-            memo: dict = {}  # per document: what _tied_place reads of each sentence (see _clause_places)
+            memo: dict = {}  # per document: the toponyms' starts (see _link)
             for ev in record.events:
                 self._link(record, ev, toponyms, country, memo)
         return records
@@ -978,7 +978,7 @@ class Geocoder:
                 # nearby comes first
                 abroad, found = found, None
             # no place finer than a country: one the document ties to events of this type and actors
-            found = self._tied_place(record, ev, toponyms, country, memo) or found
+            found = self._tied_place(record, ev, toponyms, country) or found
         if found is None:
             # the nearest earlier sentence that names a place, read like the event's own ("in Paranaiba,
             # Mato Grosso do Sul, ... A man was arrested.": Paranaiba, not its state)
@@ -993,7 +993,7 @@ class Geocoder:
                 if hit is not None and not (abroad and hit[0].chosen.country_code != country):
                     found = (hit[0], hit[1], "nearest earlier place in the document")
         if found is None and abroad is None:
-            found = self._tied_place(record, ev, toponyms, country, memo)
+            found = self._tied_place(record, ev, toponyms, country)
         if found is None:
             # a headline or summary first, its place in a later sentence ("Two killed in grenade attack.
             # The blast hit a bar in Garissa."): the first later sentence that names a place
@@ -1061,8 +1061,8 @@ class Geocoder:
         return t.role in ("town", "part", "adm2", "area", "facility") or bool(
             re.search(r"\b(?:in|at|into|near)\s+(?:the\s+)?$", text[max(0, t.start - 12):t.start]))
 
-    def _tied_place(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str],
-                    memo: Optional[dict] = None) -> Optional[tuple[Toponym, int, str]]:
+    def _tied_place(self, record: Record, ev: Event, toponyms: list[Toponym],
+                    country: Optional[str]) -> Optional[tuple[Toponym, int, str]]:
         """A place that another clause of the document gives events of the event's type and actors: actor1
         is the last actor named at or before a word for such an event and actor2 (when the event has one) its
         object ("the Russian strikes on IS in A-Raqqa"), and the clause names a place finer than a country.
@@ -1074,16 +1074,18 @@ class Geocoder:
         text = record.text
         own = record.sentence_of(ev.evidence) or ev.evidence
         question = governing_question(text, ev.evidence.start)
-        candidates: list[tuple[int, Span, list[int]]] = []
-        for sentence, parts in self._clause_places(record, toponyms, {} if memo is None else memo):
+        candidates: list[tuple[int, Span]] = []
+        for sentence in record.sentences:
             if sentence.start <= own.start < sentence.end:
                 continue
             in_question = question is not None and question[0] <= sentence.start < question[1]
             distance = 0 if in_question else 1 + min(abs(sentence.start - own.start), abs(sentence.end - own.end))
-            for clause, idx in parts:
-                candidates.append((distance, clause, idx))
+            for clause in clauses(text, sentence):
+                candidates.append((distance, clause))
         candidates.sort(key=lambda c: (c[0], c[1].start))
-        for _, clause, idx in candidates:
+        for _, clause in candidates:
+            idx = [i for i, t in enumerate(toponyms) if clause.start <= t.start and t.end <= clause.end
+                   and t.chosen is not None and t.chosen.kind != "country"]
             if not idx or not self._ties(record, ev, clause):
                 continue
             found = self._event_place(toponyms, idx, country)
@@ -1091,23 +1093,6 @@ class Geocoder:
                 target, prec, _ = found
                 return target, max(prec, 2), f"tied to the event by {clause.text[:80]!r}: same actors and event type"
         return None
-
-    @staticmethod
-    def _clause_places(record: Record, toponyms: list[Toponym],
-                       memo: dict) -> list[tuple[Span, list[tuple[Span, list[int]]]]]:
-        """Each sentence with its clauses and, per clause, the toponyms inside it that name a place finer than a
-        country. The same for every event of the document: made once into ``memo`` (the clauses of every
-        sentence and a scan of the toponyms per clause were made again per event; _tied_place 0.017 -> 0.016 s
-        per 500 documents, the rest is _ties)."""
-        found = memo.get("clause_places")
-        if found is None:
-            text = record.text
-            found = memo["clause_places"] = [
-                (sentence, [(clause, [i for i, t in enumerate(toponyms) if clause.start <= t.start
-                                      and t.end <= clause.end and t.chosen is not None and t.chosen.kind != "country"])
-                            for clause in clauses(text, sentence)])
-                for sentence in record.sentences]
-        return found
 
     def _ties(self, record: Record, ev: Event, clause: Span) -> bool:
         text = record.text
