@@ -839,3 +839,59 @@ def test_a_toponym_span_is_the_span_of_its_phrase(geocoder):
     for t in geocoder.places_in(text):
         assert t.span_of(text) == Span.of(text, t.start, t.end)
         assert t.span_of(text) is t.span_of(text)
+
+
+# ---- fast paths against the plain ones ---------------------------------------------------------------------
+
+FAST_PATH_TEXTS = [
+    "Clashes erupted near the town of Deir ez-Zor and in al-Bab, north of Aleppo.",
+    "Fighters from ash-Sham moved on ad-Dawr; e-Zor and Kafr Nabl were shelled.",
+    "Aleppo is quiet.\nHoms (Syria) saw protests. The Army of Conquest seized x-Idlib and Raqqa-Tabqa.",
+    "Militants came from Mombasa, the governor of Migori said, while the Government of National Accord met.",
+    "A\u00a0Idlib, \u2018Hama and the village of\tAin Issa were hit; (Manbij) and -Jarablus too.",
+]
+
+
+def test_phrase_pattern_matches_the_plain_one():
+    from eventcoder.stages.geocode import _JOIN, _PHRASE, _WORD
+    plain = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
+    for text in FAST_PATH_TEXTS:
+        assert [m.span() for m in _PHRASE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert any(True for _ in _PHRASE.finditer(text))
+
+
+def test_cue_tail_admits_every_cue():
+    from eventcoder.stages.geocode import BEFORE_CUES, _may_end_in_cue
+    for cue in BEFORE_CUES:
+        for before in (f"seen {cue} ", f"seen ({cue.upper()}\t", f"seen {cue} the ", f"{cue} the town of\n"):
+            assert _may_end_in_cue(before), before
+    assert not _may_end_in_cue("fighting in ") and not _may_end_in_cue("Aleppo, ") and not _may_end_in_cue("  ")
+
+
+def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
+    import dataclasses
+
+    from eventcoder.stages import geocode
+    records = [Record(article=Article(doc_id="t", text=text)) for text in FAST_PATH_TEXTS]
+    fast = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
+    monkeypatch.setattr(geocode, "_may_follow_cue", lambda text, start: True)
+    monkeypatch.setattr(geocode, "_may_end_in_cue", lambda before: True)
+    plain = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
+    assert fast == plain
+    assert any(t[4] for doc in plain for t in doc)  # some toponym is "near" a cue (Toponym.near)
+
+
+def test_within_reads_the_same_toponyms_as_a_scan(geocoder):
+    from bisect import bisect_left
+    for text in FAST_PATH_TEXTS:
+        toponyms = geocoder._toponyms(Record(article=Article(doc_id="t", text=text)))
+        starts = [t.start for t in toponyms]
+        assert len(toponyms) >= 2
+        cuts = sorted({0, len(text)} | {x for t in toponyms for x in (t.start, t.end, t.start + 1, t.end - 1)})
+        for lo in cuts:
+            for hi in cuts:
+                assert Geocoder._within(toponyms, starts, lo, hi) == [
+                    i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= hi]
+                # a sentence's toponyms, as _link reads them
+                assert list(range(bisect_left(starts, lo), bisect_left(starts, hi))) == [
+                    i for i, t in enumerate(toponyms) if lo <= t.start < hi]
