@@ -24,6 +24,7 @@ def coded(pipeline, text: str, published: date = date(2019, 7, 2)):
     ("On 30 June 2019, the monitors saw 3 impacts of 82mm mortar rounds near Shyrokyne.", SEPARATISTS),
     # held by the separatists: government forces fired there
     ("On 30 June 2019, the monitoring mission recorded 9 explosions near Horlivka.", GOVERNMENT),
+    ("On 30 June 2019, the monitoring mission recorded 9 explosions in Horlivka's outskirts.", GOVERNMENT),
     # a spelling variant, and a numbered part of a town held by the other side than the town itself
     ("On 30 June 2019, the mission recorded 5 explosions near Mykhaylivka.", GOVERNMENT),
     ("On 30 June 2019, the monitors recorded 2 explosions near Zolote-5 in Luhansk region.", GOVERNMENT),
@@ -52,6 +53,7 @@ def test_a_clash_in_both_directions_sets_the_holder_as_actor2(full_pipeline):
     ("On 30 June 2019, the monitoring mission recorded 14 explosions near Kharkiv.", date(2019, 7, 2)),
     # a region is not the city of its name
     ("On 30 June 2019, the monitoring mission recorded 14 explosions in Luhansk region.", date(2019, 7, 2)),
+    ("On 30 June 2019, the monitoring mission recorded 14 explosions in Luhansk Oblast.", date(2019, 7, 2)),
 ])
 def test_outside_the_period_or_the_listed_places_nothing_changes(full_pipeline, text, published):
     for event in coded(full_pipeline, text, published):

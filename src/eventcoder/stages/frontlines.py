@@ -26,12 +26,14 @@ FLAG = "actor1_from_front_line"
 # Below the 0.6 of an actor named in the text: a convention applied to the place, not a reading of the text.
 SCORE = 0.5
 _NUMBERED_PART = re.compile(r"[\s-]*\d+$")  # "Zolote-1", one of the numbered parts of Zolote
+_POSSESSIVE = re.compile(r"['’]s$")  # "Avdiivka's outskirts"
 _FIRST_NAME = re.compile(r"[\s-]")  # "Donetsk airport", "Donetsk-Kirovskyi": a part of Donetsk
 # A place the clause names after a locative word ("near Bolotene"), for when the geocoder's toponym is another
 # or none (a village missing from the gazetteer falls back to the capital, with no span in the text).
 # "in Luhansk region" names the region, not the city.
-_NAMED_PLACE = re.compile(r"\b(?:near|in|at|outside|around|of)\s+((?:[A-Z][\w'’]*)(?:[ -](?:[A-Z][\w'’]*|\d+))*)"
-                          r"(?![ -](?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Rr]aion)\b)")
+_REGION_WORD = r"(?i:region|oblast|province|district|raion)\b"
+_NAMED_PLACE = re.compile(r"\b(?:near|in|at|outside|around|of)\s+([A-Z][\w'’]*(?:[ -](?!" + _REGION_WORD
+                          + r")(?:[A-Z][\w'’]*|\d+))*)(?![\w'’])(?![ -]" + _REGION_WORD + ")")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Front:
 
     def held_by(self, place: str) -> Optional[tuple[str, str]]:
         """(the settlement as listed, the key of its holder) for a place as written, or None."""
+        place = _POSSESSIVE.sub("", place)
         for name in (place, _NUMBERED_PART.sub("", place), _FIRST_NAME.split(place, 1)[0]):
             key = self.holder.get(spelling(name)) if name else None
             if key is not None:
