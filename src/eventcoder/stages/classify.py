@@ -29,9 +29,10 @@ How an article becomes events:
    clause naming no actor takes the group the text was just about. The conventions by type are the data of
    ``data/roles.json``: protests (all three kinds, excessive force included) are coded to
    ``Protesters (country)`` with the force used on them as actor2 (excessive force dated before 2014 goes to
-   the state force first: finalize, ``state_first_before``), riots to ``Rioters (country)``, as ACLED does; arrests, regained territory and seized weapons to the state force that acts; a group's own premature
-   blast to the group; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to the country's
-   police. actor2 is the side acted upon; other actors before the trigger joined by "and",
+   the state force first: finalize, ``state_first_before``), riots to ``Rioters (country)``, as ACLED does;
+   arrests, regained territory and seized weapons to the state force that acts; a group's own premature blast
+   to the group; an unattributed attack to ``Unidentified Armed Group (country)``; an unattributed arrest to
+   the country's police. actor2 is the side acted upon; other actors before the trigger joined by "and",
    "with" or "backed by" are associated actors.
 4. Fatalities follow the convention in ``fatalities.py``; civilian targeting is set for violence against
    civilians and for remote violence whose target is civilians.
