@@ -116,6 +116,12 @@ def actor_kind(name: str) -> str:
     return "group"
 
 
+def fill_name(template: str, country: str, period: str) -> str:
+    """An actor name template with its {country} ("Unknown" when none) and {period} slots filled; a name whose
+    country has no period loses the empty brackets ("Military Forces of Kosovo")."""
+    return template.replace("{country}", country or "Unknown").replace("{period}", period).replace(" ()", "")
+
+
 @dataclass(frozen=True)
 class _Entry:
     name: str  # canonical name; may hold {country}/{period}
@@ -459,9 +465,7 @@ class ActorDictionary:
         """A canonical name with its {country}/{period} slots filled."""
         if "{" not in name:
             return name
-        period = self.countries.get(country, {}).get("period", "")
-        out = name.replace("{country}", country or "Unknown").replace("{period}", period)
-        return out.replace(" ()", "")
+        return fill_name(name, country, self.countries.get(country, {}).get("period", ""))
 
     def find(self, text: str, country: str, entities=(), published: str = "") -> list[ActorMention]:
         """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``; ``published``

@@ -61,7 +61,7 @@ from ..literalgate import caseless_gate
 from ..registry import stage
 from ..types import ActorMention, Event, Record, Span
 from ..vocab import CIVILIAN_TARGETING, DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
-from .actors import actor_kind
+from .actors import actor_kind, fill_name
 from .clauses import Cue, Lexicon, _lower_literals, clauses, data_path
 from .fatalities import count_fatalities
 from .typemodel import TypeModel, entropy_margin, text_features
@@ -802,8 +802,7 @@ class EventClassifier:
                             from_document=True)
 
     def fill(self, template: str, country: str) -> str:
-        period = self.periods.get(country, "")
-        return template.replace("{country}", country or "Unknown").replace("{period}", period).replace(" ()", "")
+        return fill_name(template, country, self.periods.get(country, ""))
 
     @staticmethod
     def _set_actor(ev: Event, field: str, inter_field: str, actor: Optional[ActorMention]) -> None:

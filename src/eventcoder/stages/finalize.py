@@ -39,21 +39,14 @@ def _id_prefix(doc_id: str) -> str:
     return _UNSAFE_IN_ID.sub("-", doc_id).strip("-")[:ID_PREFIX_CHARS] or "doc"
 
 
-def country_tables() -> tuple[dict[str, str], dict[str, str]]:
-    """(ISO alpha-2 -> country name, country name -> ACLED period) of the actors' country table."""
-    rows = _country_rows()
-    return {c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows}
-
-
-def _country_rows() -> list[dict]:
-    return json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
-
-
-def earlier_periods() -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """Country -> (its current period, [(the day the next period began, an earlier period)] oldest first), for
-    the countries whose table row lists earlier periods."""
-    return {c["name"]: (c.get("period", ""), sorted((e["until"], e["period"]) for e in c["earlier_periods"]))
-            for c in _country_rows() if c.get("earlier_periods")}
+def country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, list[tuple[str, str]]]]]:
+    """From one read of the actors' country table: ISO alpha-2 -> country name, country name -> ACLED period,
+    and country -> (its current period, [(the day the next period began, an earlier period)] oldest first) for
+    the countries whose row lists earlier periods."""
+    rows = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
+    return ({c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows},
+            {c["name"]: (c.get("period", ""), sorted((e["until"], e["period"]) for e in c["earlier_periods"]))
+             for c in rows if c.get("earlier_periods")})
 
 
 _STATE_NAME = re.compile(r"^(?P<head>(?:Military|Police) Forces of |Government of )(?P<country>[^()]+?) "
@@ -178,8 +171,7 @@ def summary_note(event: Event) -> str:
 class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()
-        self.countries_by_iso, self.periods = country_tables()
-        self.earlier_periods = earlier_periods()
+        self.countries_by_iso, self.periods, self.earlier_periods = country_tables()
         self.gangs, self.gang_cues = gang_convention()
         self.fronts = FrontLines()
 

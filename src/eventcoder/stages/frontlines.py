@@ -19,7 +19,7 @@ from typing import Optional
 
 from ..gazetteer import spelling
 from ..types import Event, Span
-from .actors import UNIDENTIFIED_PREFIX, _data_path
+from .actors import UNIDENTIFIED_PREFIX, _data_path, fill_name
 
 STAGE = "finalize"
 FLAG = "actor1_from_front_line"
@@ -119,14 +119,15 @@ class FrontLines:
                 continue
             place, settlement, key = found
             holder, firing = front.side(key), front.other(key)
-            note = (f"{front.name}: {settlement} was held by {self._name(holder, event.country, periods)} from "
-                    f"{front.start} to {front.end}; fire nobody claims there is coded to the other side")
-            event.set("actor1", self._name(firing, event.country, periods), stage=STAGE, evidence=place,
+            period = periods.get(event.country, "")
+            holder_name = fill_name(holder.actor, event.country, period)
+            note = (f"{front.name}: {settlement} was held by {holder_name} from {front.start} to {front.end}; "
+                    f"fire nobody claims there is coded to the other side")
+            event.set("actor1", fill_name(firing.actor, event.country, period), stage=STAGE, evidence=place,
                       score=SCORE, note=note)
             event.set("inter1", firing.inter, stage=STAGE, evidence=place, score=SCORE)
             if event.sub_event_type == "Armed clash" and not event.actor2:
-                event.set("actor2", self._name(holder, event.country, periods), stage=STAGE,
-                          evidence=place, score=SCORE, note=note)
+                event.set("actor2", holder_name, stage=STAGE, evidence=place, score=SCORE, note=note)
                 event.set("inter2", holder.inter, stage=STAGE, evidence=place, score=SCORE)
             event.flag(FLAG)
             return True
@@ -149,8 +150,3 @@ class FrontLines:
                 start = clause.start + m.start(1)
                 return (Span(start=start, end=start + len(m.group(1)), text=m.group(1)), *found)
         return None
-
-    @staticmethod
-    def _name(side: Side, country: str, periods: dict[str, str]) -> str:
-        period = periods.get(country, "")
-        return side.actor.replace("{country}", country).replace("{period}", period).replace(" ()", "")

@@ -447,12 +447,8 @@ class SQLStore:
         ranges = _match_ranges(row["event_date"], row["time_precision"], self.dedup_settings.window_days)
         if ranges is None:
             return []
-        parts, params = [], []
-        for condition, (lo, hi) in zip(_MATCH_CLASS_CONDITIONS, ranges):
-            parts.append(f"SELECT {', '.join(MATCH_COLUMNS)} FROM events WHERE country = ? AND disorder_type = ? "
-                         f"AND {condition} AND event_date BETWEEN ? AND ?")
-            params += [row["country"], row["disorder_type"], lo, hi]
-        return self.db.query(" UNION ALL ".join(parts), params)
+        params = [value for lo, hi in ranges for value in (row["country"], row["disorder_type"], lo, hi)]
+        return self.db.query(" UNION ALL ".join(_MATCH_QUERIES), params)
 
     def _has_decisions(self) -> bool:
         """Whether reviewers decided anything yet. Until they do (an extraction run), the decisions that
