@@ -4,7 +4,7 @@
     python scripts/build_type_model.py --folds 0  # just fit and save
 
 Each dev record is one event: its note's words and trigger cues (as the classify stage computes them) are
-the features, its gold sub-event type the label. Writes src/eventcoder/stages/data/type_model.json.gz.
+the features, its gold sub-event type the label. Writes src/eventcoder/knowledge/data/type_model.json.gz.
 """
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from eventcoder.stages.actors import ActorResolver  # noqa: E402
 from eventcoder.stages.classify import EventClassifier, MODEL_FILE, model_features  # noqa: E402
-from eventcoder.stages.typemodel import TypeModel  # noqa: E402
+from eventcoder.knowledge.typemodel import TypeModel  # noqa: E402
 from eventcoder.types import Record  # noqa: E402
 from eventcoder.vocab import SUB_EVENT_TYPES  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "dev"
-OUT = ROOT / "src" / "eventcoder" / "stages" / "data" / MODEL_FILE
+OUT = ROOT / "src" / "eventcoder" / "knowledge" / "data" / MODEL_FILE
 # rare types weigh more in training (see TypeModel.train): the notes hold 217 armed clashes and 8 overtaken
 # towns. Measured 5-fold held-out: sub-event type on the model alone 0.833 at 0, 0.837 at 0.3 and at 0.6;
 # through the classify stage (bench/eval_dev.py --cv 5) 0.841 at 0 and 0.3, 0.840 at 0.5, with excessive

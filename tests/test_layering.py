@@ -34,7 +34,7 @@ def offending(path: Path, forbidden: tuple[str, ...]) -> list[str]:
 
 
 def test_stages_do_not_import_shells_store_or_ray():
-    for path in (PKG / "stages").glob("*.py"):
+    for path in (PKG / "stages").rglob("*.py"):
         assert offending(path, ("web", "store", "cli", "ray")) == [], path.name
 
 
@@ -46,3 +46,37 @@ def test_core_modules_do_not_import_shells():
 def test_only_batch_imports_ray():
     users = [p.name for p in PKG.rglob("*.py") if p.name != "batch.py" and offending(p, ("ray",))]
     assert users == []
+
+
+def _stage_of(path: Path) -> str:
+    """The stage a module under stages/ belongs to: its own name, or its package's (stages/geocode/*.py)."""
+    rel = path.relative_to(PKG / "stages")
+    return rel.parts[0].removesuffix(".py")
+
+
+def _resolved(path: Path, name: str) -> str:
+    """An import as an absolute dotted name ('..knowledge.roles' from stages/x.py -> 'eventcoder.knowledge.roles')."""
+    if not name.startswith("."):
+        return name
+    level = len(name) - len(name.lstrip("."))
+    package = list(path.relative_to(PKG.parent).with_suffix("").parts[:-1])
+    base = package[: len(package) - (level - 1)]
+    return ".".join(base + ([name.lstrip(".")] if name.lstrip(".") else []))
+
+
+def test_no_stage_imports_another():
+    # what several stages need lives in eventcoder.knowledge (or another module no stage owns)
+    bad = []
+    for path in (PKG / "stages").rglob("*.py"):
+        own = _stage_of(path)
+        for name in imported_modules(path):
+            parts = _resolved(path, name).split(".")
+            if parts[:2] == ["eventcoder", "stages"] and len(parts) > 2 and parts[2] != own:
+                bad.append(f"{path.relative_to(PKG)} imports {'.'.join(parts)}")
+    assert bad == []
+
+
+def test_shared_knowledge_imports_no_stage():
+    bad = [f"{p.relative_to(PKG)} imports {n}" for p in (PKG / "knowledge").rglob("*.py")
+           for n in imported_modules(p) if _resolved(p, n).startswith("eventcoder.stages")]
+    assert bad == []

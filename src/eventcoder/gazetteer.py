@@ -27,7 +27,7 @@ import unicodedata
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional

@@ -9,8 +9,9 @@ from hypothesis import given, settings, strategies as st
 from eventcoder.errors import ConfigError
 from eventcoder.literalgate import TextWords
 from eventcoder.stages import actors as actors_module
-from eventcoder.stages.actors import ActorDictionary, actor_kind
-from eventcoder.stages.fatalities import count_fatalities
+from eventcoder.knowledge.actornames import actor_kind
+from eventcoder.stages.actors import ActorDictionary
+from eventcoder.knowledge.fatalities import count_fatalities
 from eventcoder.types import Article, Mention, Record, Span
 
 
@@ -361,7 +362,7 @@ def test_an_unattributed_gang_is_named_by_region(dictionary, country, expected):
 
 
 def test_a_gang_placed_later_follows_the_same_convention():
-    from eventcoder.stages.actors import gang_countries, recountry
+    from eventcoder.knowledge.actornames import gang_countries, recountry
     gangs = gang_countries()
     assert recountry("Unidentified Gang (Unknown)", "Brazil", "", gangs) == "Unidentified Gang (Brazil)"
     assert recountry("Unidentified Gang (Unknown)", "Kenya", "", gangs) == "Unidentified Armed Group (Kenya)"

@@ -350,7 +350,7 @@ def test_a_coders_label_names_no_actor(extract):
 def _always(sub: str) -> EventClassifier:
     import numpy as np
 
-    from eventcoder.stages.typemodel import TypeModel
+    from eventcoder.knowledge.typemodel import TypeModel
     bias = np.array([5.0 if c == sub else 0.0 for c in SUB_EVENT_TYPES], dtype=np.float32)
     return EventClassifier(model=TypeModel(SUB_EVENT_TYPES, {}, bias))
 

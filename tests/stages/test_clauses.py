@@ -6,7 +6,7 @@ import re
 import pytest
 
 from eventcoder.literalgate import matches_at
-from eventcoder.stages.clauses import Lexicon, _gate
+from eventcoder.knowledge.clauses import Lexicon, _gate
 
 from sentence_files import read_tsv
 

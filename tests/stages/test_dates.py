@@ -458,7 +458,7 @@ def test_letters_re_reads_as_ascii_are_read_as_ascii(odd, plain):
 # ---- clause_of skips the break scan where no break can be: the same clauses as the plain scan ------------
 
 def _plain_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
-    from eventcoder.stages.dates import scanned_clause_of
+    from eventcoder.knowledge.clauses import scanned_clause_of
 
     return scanned_clause_of(text, outer, point)
 
@@ -474,7 +474,7 @@ def _plain_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
     "Attacks continued in Abu Ghraib and Contributor districts.",
 ])
 def test_clause_of_finds_the_clauses_of_the_plain_scan(text):
-    from eventcoder.stages.dates import clause_of
+    from eventcoder.knowledge.clauses import clause_of
 
     outer = Span.of(text, 0, len(text))
     for point in range(0, len(text), 5):

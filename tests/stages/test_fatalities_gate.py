@@ -1,7 +1,7 @@
 """The literal gate before the costly fatality patterns lets through every text a _KILL word could match."""
 import re
 
-from eventcoder.stages import fatalities as F
+from eventcoder.knowledge import fatalities as F
 
 
 # the patterns behind a gate (F._GATES is keyed by their ids)

@@ -1,7 +1,7 @@
 """The finalize stage: generic actors named for the document's inferred country follow the event's own place."""
 from __future__ import annotations
 
-from eventcoder.stages.classify import DOCUMENT_COUNTRY_NOTE
+from eventcoder.knowledge.roles import DOCUMENT_COUNTRY_NOTE
 from eventcoder.stages.finalize import Finalizer
 from eventcoder.types import Article, Event, Record, Span
 

@@ -1,4 +1,4 @@
-"""Front lines (stages/frontlines.py): unclaimed fire on a static front is coded to the side facing the holder."""
+"""Front lines (knowledge/frontlines.py): unclaimed fire on a static front is coded to the side facing the holder."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from eventcoder.stages.frontlines import FLAG, FrontLines
+from eventcoder.knowledge.frontlines import FLAG, FrontLines
 from eventcoder.types import Article, Record
 
 GOVERNMENT = "Military Forces of Ukraine (2019-)"

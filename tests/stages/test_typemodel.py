@@ -6,8 +6,8 @@ import re
 import pytest
 
 from eventcoder.stages.classify import actor_features
-from eventcoder.stages.clauses import Cue
-from eventcoder.stages.typemodel import TypeModel
+from eventcoder.knowledge.clauses import Cue
+from eventcoder.knowledge.typemodel import TypeModel
 from eventcoder.types import ActorMention, Span
 
 
@@ -47,8 +47,9 @@ def test_scores_add_the_weight_rows_in_feature_order_as_a_loop_would():
     loop's and the plain softmax's, float for float, or a type on the edge could change."""
     import numpy as np
 
-    from eventcoder.stages.classify import MODEL_FILE, data_path
-    from eventcoder.stages.typemodel import text_features
+    from eventcoder.stages.classify import MODEL_FILE
+    from eventcoder.knowledge.resources import data_path
+    from eventcoder.knowledge.typemodel import text_features
 
     model = TypeModel.load(data_path(MODEL_FILE))
     texts = ["Gunmen stormed a police post and killed two officers before fleeing into the hills.",
@@ -69,7 +70,7 @@ def test_scores_add_the_weight_rows_in_feature_order_as_a_loop_would():
 @pytest.mark.parametrize("text", ["Gunmen killed 12 in 2019-20 raids", "A 3-day siege, 40 dead; 7'5 x-1-2",
                                   "٣٤ killed near route ９9, AB12cd"])
 def test_digits_made_zero_in_the_whole_text_are_the_per_token_features(text):
-    from eventcoder.stages.typemodel import _TOKEN, text_features
+    from eventcoder.knowledge.typemodel import _TOKEN, text_features
     toks = [re.sub(r"\d+", "0", t) for t in _TOKEN.findall(text.lower())]
     assert text_features(text) == toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
 
@@ -78,8 +79,9 @@ def test_predict_reads_out_the_plain_ranking():
     """predict reads the probabilities out with one tolist(): the pairs of float(p[i]) in argsort order."""
     import numpy as np
 
-    from eventcoder.stages.classify import MODEL_FILE, data_path
-    from eventcoder.stages.typemodel import text_features
+    from eventcoder.stages.classify import MODEL_FILE
+    from eventcoder.knowledge.resources import data_path
+    from eventcoder.knowledge.typemodel import text_features
 
     model = TypeModel.load(data_path(MODEL_FILE))
     for text in ["Gunmen stormed a police post and killed two officers.", "Protesters blocked the highway.", ""]:

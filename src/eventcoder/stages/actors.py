@@ -31,7 +31,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -41,6 +40,8 @@ from ..registry import stage
 from ..types import ActorMention, Record, validated
 from ..alternation import alternation
 from ..literalgate import TextWords, WordGate, first_words, fold
+from ..knowledge.actornames import actor_kind, fill_name
+from ..knowledge.resources import read_json
 
 STAGE = "actors"
 
@@ -97,31 +98,6 @@ _NAMED_UNIT_GATE = WordGate(_NAMED_UNIT, needs=(first_words(
      "Gang", "Cartel", "Commando"], ("", "s")),))
 _LOS_GANG_GATE = WordGate(_LOS_GANG, first_words(["Los", "Las"]))
 
-UNIDENTIFIED_PREFIX = "Unidentified Armed Group ("
-GANG_PREFIX = "Unidentified Gang ("
-KIND_PREFIXES = {
-    "Protesters (": "protesters", "Rioters (": "rioters", "Civilians (": "civilians",
-    UNIDENTIFIED_PREFIX: "unidentified", GANG_PREFIX: "gang", "Military Forces of": "military",
-    "Police Forces of": "police", "Government of": "government",
-}
-
-
-@lru_cache(maxsize=1 << 14)  # 45,000 calls per 500 documents over a few hundred names (0.18 -> 0.02 s)
-def actor_kind(name: str) -> str:
-    """The kind of a canonical actor name: protesters, rioters, civilians, unidentified, military, police,
-    government, or "group" for a named actor."""
-    for prefix, kind in KIND_PREFIXES.items():
-        if name.startswith(prefix):
-            return kind
-    return "group"
-
-
-def fill_name(template: str, country: str, period: str) -> str:
-    """An actor name template with its {country} ("Unknown" when none) and {period} slots filled; a name whose
-    country has no period loses the empty brackets ("Military Forces of Kosovo")."""
-    return template.replace("{country}", country or "Unknown").replace("{period}", period).replace(" ()", "")
-
-
 @dataclass(frozen=True)
 class _Entry:
     name: str  # canonical name; may hold {country}/{period}
@@ -133,10 +109,6 @@ class _Entry:
     # group in any other country or where the country is unknown)
     fallback: Optional["_Entry"] = None
     active_in: tuple[str, ...] = ()  # other countries where the group fights
-
-
-def _data_path(name: str) -> Path:
-    return Path(str(resources.files("eventcoder.stages") / "data" / name))
 
 
 def _alternation(words, ignorecase: bool = False) -> str:
@@ -334,13 +306,13 @@ class ActorDictionary:
 
     @classmethod
     def load(cls, extra: Optional[str] = None, with_towns: bool = True) -> "ActorDictionary":
-        actors = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))
-        countries = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))
+        actors = read_json("actors.json")
+        countries = read_json("countries.json")
         if extra:
             path = Path(extra)
             if not path.exists():
                 raise ConfigError(f"[E110] actor dictionary {path} not found. Fix actors.dictionary in the "
-                                  f"settings or create the file (same layout as stages/data/actors.json)")
+                                  f"settings or create the file (same layout as knowledge/data/actors.json)")
             try:
                 more = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as e:
@@ -753,56 +725,6 @@ def _coded_as(text: str, mentions: list[ActorMention]) -> None:
         if _CODED_AS.match(text[mentions[i - 1].span.end:g.span.start]):
             mentions[i - 1] = mentions[i - 1].model_copy(update={"name": g.name, "inter": g.inter, "country": g.country,
                                                                  "known": g.known, "from_document": g.from_document})
-
-
-_DOC_COUNTRY_NAME = re.compile(r"^(?P<head>.+? of )(?P<c>[^()]+?)(?: \((?P<p>[^()]*)\)(?P<tail> .*)?)?$|^(?P<h2>.+ \()(?P<c2>[^()]+)\)$")
-
-
-def currency_words() -> tuple[str, ...]:
-    """Words that make a country's name or adjective before them a currency ("the US dollar"): no place and
-    no vote for the document's country (data/countries.json "currency_words"; the geocode stage reads them too)."""
-    return tuple(json.loads(_data_path("countries.json").read_text(encoding="utf-8")).get("currency_words", ()))
-
-
-def _gang_entry() -> dict:
-    generic = json.loads(_data_path("actors.json").read_text(encoding="utf-8"))["generic"]
-    return next((gen for gen in generic if gen["kind"] == "gang"), {})
-
-
-def gang_countries() -> set[str]:
-    """The countries where ACLED names an unattributed gang "Unidentified Gang (X)" (elsewhere it is an
-    unidentified armed group), from the generic entries of data/actors.json."""
-    return set(_gang_entry().get("only_in", ()))
-
-
-def gang_convention() -> tuple[set[str], Optional[re.Pattern]]:
-    """The gang countries (see gang_countries) and the signs of organised crime ("signs of torture",
-    "drive-by", "threatening message") that make an unattributed armed group a gang there (the gang entry's
-    "cues" in data/actors.json), from one read of the file."""
-    gang = _gang_entry()
-    cues = gang.get("cues", ())
-    return (set(gang.get("only_in", ())),
-            re.compile(r"(?<![\w-])(?:" + "|".join(cues) + ")", re.I) if cues else None)
-
-
-def as_gang(name: str) -> str:
-    """"Unidentified Armed Group (X)" -> "Unidentified Gang (X)"; other names come back unchanged."""
-    return GANG_PREFIX + name[len(UNIDENTIFIED_PREFIX):] if name.startswith(UNIDENTIFIED_PREFIX) else name
-
-
-def recountry(name: str, country: str, period: str = "", gangs: Optional[set[str]] = None) -> str:
-    """A generic actor's name moved to another country: "Police Forces of Unknown" -> "Police Forces of Kenya
-    (2013-)", "Rioters (Unknown)" -> "Rioters (Kenya)"; with ``gangs`` (see gang_countries) an unidentified
-    gang outside those countries becomes an unidentified armed group. Names of another shape come back unchanged."""
-    if gangs is not None and country not in gangs and name.startswith(GANG_PREFIX):
-        name = UNIDENTIFIED_PREFIX + name[len(GANG_PREFIX):]
-    m = _DOC_COUNTRY_NAME.match(name)
-    if not m:
-        return name
-    if m.group("h2"):
-        return f"{m.group('h2')}{country})"
-    return f"{m.group('head')}{country}{f' ({period})' if period else ''}{m.group('tail') or ''}"
-
 
 
 def _fold(s: str) -> str:

@@ -20,24 +20,20 @@ Annotations written on ``record.annotations``:
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Callable, Optional
 
 from ..config import AttributionSettings
 from ..literalgate import CaselessPattern
 from ..registry import stage
 from ..types import Event, Record, Span
-from .dates import clause_of
+from ..knowledge.clauses import clause_of
+from ..knowledge.interviews import qa_blocks
+from ..knowledge.resources import read_json, read_lines
 
 STAGE = "attribution"
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
-# "Q:", "Q.", "Q -": a label, not the start of "A-Raqqa" or "Question marks remain"
-_QUESTION = re.compile(r"\s*(?:Q|Question)\s*(?::|\.\s|[-–]\s)\s*")
-_ANSWER = re.compile(r"\s*(?:A|Answer)\s*(?::|\.\s|[-–]\s)\s*")
 _ARTICLES = {"a", "an", "the"}
 _STOP_WORDS = {"and", "but", "however", "also", "as", "so", "then", "that", "which", "who",
                "it", "this", "there", "what", "when", "while", "meanwhile", "moreover", "furthermore", "yet"}
@@ -60,12 +56,9 @@ _ROLE_ONLY = re.compile(r"^(?P<name>[^,]{2,80}?),\s+(?:a|an|the)\s+[^,]{2,80},?\
 
 @lru_cache(maxsize=1)
 def load_cues() -> dict:
-    """The cue lexicon ``stages/data/certainty.json`` and the publisher names of ``publishers.txt``."""
-    base = resources.files("eventcoder.stages").joinpath("data")
-    with base.joinpath("certainty.json").open(encoding="utf-8") as f:
-        cues = json.load(f)
-    with base.joinpath("publishers.txt").open(encoding="utf-8") as f:
-        cues["publishers"] = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+    """The cue lexicon ``knowledge/data/certainty.json`` and the publisher names of ``publishers.txt``."""
+    cues = read_json("certainty.json")
+    cues["publishers"] = read_lines("publishers.txt")
     return cues
 
 
@@ -310,36 +303,6 @@ class SourceReader:
                 break
         return Interview(questions=questions, answers=answers, answer_paragraphs=answer_paragraphs,
                          interviewee=interviewee)
-
-
-def qa_blocks(body: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]],
-                                  list[tuple[int, int]]]:
-    """The Q:/A: layout of a text: question paragraphs (they start "Q:"), answers (without their "A:"
-    label), answer paragraphs (with it), and the lead paragraphs before the first question."""
-    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body) if body[m.start():m.end()].strip()]
-    questions, answers, answer_paragraphs, lead = [], [], [], []
-    seen_question = False
-    for s, e in paragraphs:
-        if _QUESTION.match(body, s):
-            questions.append((s, e))
-            seen_question = True
-        elif seen_question:
-            a = _ANSWER.match(body, s)
-            answers.append((a.end() if a else s, e))
-            answer_paragraphs.append((s, e))
-        else:
-            lead.append((s, e))
-    return questions, answers, answer_paragraphs, lead
-
-
-def governing_question(body: str, offset: int) -> Optional[tuple[int, int]]:
-    """The question an answer at ``offset`` replies to (the last question paragraph before it), or None when
-    ``offset`` is in no answer."""
-    questions, _, answer_paragraphs, _ = qa_blocks(body)
-    if not any(s <= offset < e for s, e in answer_paragraphs):
-        return None
-    before = [q for q in questions if q[1] <= offset]
-    return before[-1] if before else None
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'\-]*")

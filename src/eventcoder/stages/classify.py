@@ -49,27 +49,24 @@ actors ("Unidentified Armed Group (Kenya)").
 """
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Optional
 
 from ..config import ClassifySettings
-from ..errors import ResourceError
 from ..literalgate import caseless_gate
 from ..registry import stage
 from ..types import ActorMention, Event, Record, Span
 from ..vocab import CIVILIAN_TARGETING, DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
-from .actors import actor_kind, fill_name
-from .clauses import Cue, Lexicon, _lower_literals, clauses, data_path
-from .fatalities import count_fatalities
-from .typemodel import TypeModel, entropy_margin, text_features
+from ..knowledge.actornames import actor_kind, fill_name
+from ..knowledge.clauses import Cue, Lexicon, clauses, lower_literals
+from ..knowledge.fatalities import count_fatalities
+from ..knowledge.resources import data_path, read_json
+from ..knowledge.roles import DOCUMENT_COUNTRY_NOTE, load_roles
+from ..knowledge.typemodel import TypeModel, entropy_margin, text_features
 
 STAGE = "classify"
-# provenance note of an actor named for the document's inferred country (the finalize stage may move it to the
-# country the geocoder placed the event in)
-DOCUMENT_COUNTRY_NOTE = "country of the document"
 MODEL_FILE = "type_model.json.gz"
 
 PROTEST_TYPES = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
@@ -78,18 +75,7 @@ TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes te
 VAC_TYPES = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 
 
-def _load_roles() -> dict:
-    """The role conventions of ``data/roles.json``, without their ``_doc`` notes."""
-    path = data_path("roles.json")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ResourceError(f"role conventions {path} could not be read ({e}); restore it from the repository") from e
-    strip = lambda d: {k: v for k, v in d.items() if not k.startswith("_")}  # noqa: E731
-    return {k: strip(v) if isinstance(v, dict) else v for k, v in strip(raw).items()}
-
-
-ROLES = _load_roles()
+ROLES = load_roles()
 STATE_KINDS = tuple(ROLES["state_kinds"])
 # who acts when the text names nobody, by type: the kinds ACLED's coders default to
 DEFAULT_ACTOR_KIND = ROLES["default_actor_kind"]
@@ -157,7 +143,7 @@ def _without_case(rx: re.Pattern) -> re.Pattern:
     """``rx``, a case-blind pattern with no letter class nor inline flag, for the lower case of an ASCII text: its
     literals lower-cased, without re.I (half the time in CPython's re: _OBJECT_OF_VERB over 5,400 windows per
     500 documents, 0.014 -> 0.007 s)."""
-    return re.compile(_lower_literals(rx.pattern), rx.flags & ~re.I)
+    return re.compile(lower_literals(rx.pattern), rx.flags & ~re.I)
 
 
 _OBJECT_OF_VERB_LOWER = _without_case(_OBJECT_OF_VERB)
@@ -302,7 +288,7 @@ class EventClassifier:
             path = Path(self.settings.model_path) if self.settings.model_path else data_path(MODEL_FILE)
             model = TypeModel.load(path) if path.exists() and self.settings.use_model else None
         self.model: Optional[TypeModel] = model  # type: ignore[assignment]
-        countries = json.loads(data_path("countries.json").read_text(encoding="utf-8"))
+        countries = read_json("countries.json")
         self.periods = {c["name"]: c.get("period", "") for c in countries["countries"]}
 
     # -- typing ---------------------------------------------------------------------------------

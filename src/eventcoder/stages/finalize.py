@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import lru_cache
 
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
-from .actors import UNIDENTIFIED_PREFIX, _data_path, actor_kind, as_gang, gang_convention, recountry
-from .classify import DOCUMENT_COUNTRY_NOTE, ROLES, STATE_KINDS
-from .frontlines import FrontLines
+from ..knowledge.actornames import UNIDENTIFIED_PREFIX, actor_kind, as_gang, gang_convention, recountry
+from ..knowledge.frontlines import FrontLines
+from ..knowledge.resources import read_json
+from ..knowledge.roles import DOCUMENT_COUNTRY_NOTE, load_roles, state_kinds
 
 NOTES_MAX_CHARS = 300
 # A long monitor digest lists a few dozen events; thousands from one document is a dump or a runaway rule, and
@@ -43,7 +43,7 @@ def country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[st
     """From one read of the actors' country table: ISO alpha-2 -> country name, country name -> ACLED period,
     and country -> (its current period, [(the day the next period began, an earlier period)] oldest first) for
     the countries whose row lists earlier periods."""
-    rows = json.loads(_data_path("countries.json").read_text(encoding="utf-8"))["countries"]
+    rows = read_json("countries.json")["countries"]
     return ({c["iso2"]: c["name"] for c in rows if c.get("iso2")}, {c["name"]: c.get("period", "") for c in rows},
             {c["name"]: (c.get("period", ""), sorted((e["until"], e["period"]) for e in c["earlier_periods"]))
              for c in rows if c.get("earlier_periods")})
@@ -128,18 +128,22 @@ def gang_by_cue(record: Record, event: Event, gangs: set[str], cues) -> None:
                 prov.note = (prov.note + "; " if prov.note else "") + "a gang: the text shows signs of organised crime"
 
 
-# sub-event type -> the first day coded the current way; before it ACLED's coders put the state force first
-# (data/roles.json coded_to "state_first_before")
-STATE_FIRST_BEFORE = {sub: c["state_first_before"] for sub, c in ROLES["coded_to"].items() if "state_first_before" in c}
+def state_first_before() -> dict[str, str]:
+    """Sub-event type -> the first day coded the current way; before it ACLED's coders put the state force
+    first (data/roles.json coded_to "state_first_before")."""
+    return {sub: c["state_first_before"] for sub, c in load_roles()["coded_to"].items() if "state_first_before" in c}
+
+
 _SIDE_FIELDS = (("actor1", "actor2"), ("inter1", "inter2"), ("assoc_actor_1", "assoc_actor_2"))
 
 
-def older_coding(event: Event) -> None:
+def older_coding(event: Event, cutoffs: dict[str, str], states: tuple[str, ...]) -> None:
     """An event of a type ACLED once coded the other way round (excessive force against protesters before 2014:
-    the police first), dated before the change, has its sides swapped when the other side is a state force."""
-    cutoff = STATE_FIRST_BEFORE.get(event.sub_event_type or "")
+    the police first), dated before the change (``cutoffs``, see state_first_before), has its sides swapped
+    when the other side is a state force (of a kind in ``states``)."""
+    cutoff = cutoffs.get(event.sub_event_type or "")
     if not cutoff or not event.event_date or event.event_date >= cutoff \
-            or actor_kind(event.actor2 or "") not in STATE_KINDS:
+            or actor_kind(event.actor2 or "") not in states:
         return
     for one, two in _SIDE_FIELDS:
         a, b = getattr(event, one), getattr(event, two)
@@ -174,6 +178,8 @@ class Finalizer:
         self.countries_by_iso, self.periods, self.earlier_periods = country_tables()
         self.gangs, self.gang_cues = gang_convention()
         self.fronts = FrontLines()
+        self.state_first_before = state_first_before()
+        self.state_kinds = state_kinds()
 
     def __call__(self, records: list[Record]) -> list[Record]:
         for record in records:
@@ -189,7 +195,7 @@ class Finalizer:
                 place_actors(record, ev, self.countries_by_iso, self.periods, self.gangs)
                 gang_by_cue(record, ev, self.gangs, self.gang_cues)
                 self.fronts.attribute(ev, self.periods)
-                older_coding(ev)
+                older_coding(ev, self.state_first_before, self.state_kinds)
                 dated_period(ev, self.earlier_periods)
                 if not ev.notes:
                     ev.notes = summary_note(ev)

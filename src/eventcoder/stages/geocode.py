@@ -59,9 +59,9 @@ from ..literalgate import WordGate
 from ..literalgate import fold as fold_case
 from ..registry import stage
 from ..types import Event, Place, PlaceMention, Record, Span, validated
-from .actors import actor_kind, currency_words
-from .attribution import governing_question
-from .clauses import Lexicon, clauses
+from ..knowledge.actornames import actor_kind, currency_words
+from ..knowledge.interviews import governing_question
+from ..knowledge.clauses import Lexicon, clauses
 
 STAGE = "geocode"
 
@@ -501,7 +501,6 @@ class Geocoder:
             elif countries:
                 t.candidates = countries  # "Lebanon" is the country, not one of the US towns of that name
         sources = self._source_countries(record.article.source)
-        source_cc = max(sources.items(), key=lambda kv: kv[1])[0] if sources else None
         # "the Kenyan border", "Afghan forces": a weak vote for the country (0.8, less than one town)
         demonyms = {cc: 0.8 for cc in {DEMONYMS[m.group(1)] for m in _demonyms(record.text)}}
         # the home countries of the dictionary's actors ("Sabaot Land Defence Force": Kenya) weigh like a

@@ -488,11 +488,11 @@ def place_json(p: Any) -> dict[str, Any]:
 
 
 _ACTORS: Optional[list[str]] = None
-ACTOR_DATA = HERE.parent / "stages" / "data"
+ACTOR_DATA = HERE.parent / "knowledge" / "data"
 
 
 def actor_names() -> list[str]:
-    """Canonical names of the actors stage's dictionary (stages/data/actor*), loaded once; [] when absent."""
+    """Canonical names of the actors stage's dictionary (knowledge/data/actor*), loaded once; [] when absent."""
     global _ACTORS
     if _ACTORS is None:
         _ACTORS = load_actor_names(sorted(ACTOR_DATA.glob("actor*")) if ACTOR_DATA.is_dir() else [])

@@ -9,15 +9,15 @@ import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
 from ..alternation import alternation
 from ..literalgate import case_gate as _gate
-from ..literalgate import inner_gate, matches_at, places_of
+from ..literalgate import fold, inner_gate, matches_at, places_of
 from ..types import Span
 from ..vocab import SUB_EVENT_TO_EVENT
+from .resources import data_path
 
 # Clause boundaries inside a sentence: a semicolon, or a comma/dash before a conjunction that starts a
 # new report ("..., while the other struck ..."). Kept conservative: a wrong split loses the actor.
@@ -40,7 +40,7 @@ class Cue:
     header: bool = False
 
 
-def _lower_literals(pattern: str) -> str:
+def lower_literals(pattern: str) -> str:
     """The pattern with its literal letters lower-cased; escapes (\\w, \\s, \\d, \\b) are kept."""
     out, i = [], 0
     while i < len(pattern):
@@ -60,10 +60,6 @@ _START_LETTERS = 4
 _WORD_CHAR = re.compile(r"\w")
 
 
-def data_path(name: str) -> Path:
-    return Path(str(resources.files("eventcoder.stages") / "data" / name))
-
-
 class Lexicon:
     """The compiled trigger lexicon."""
 
@@ -79,7 +75,7 @@ class Lexicon:
                     rx = re.compile(r"(?<![\w-])(?:" + pat + r")(?![\w-])")
                     self.cased.append((sub, float(weight), rx, _gate(rx)))
                 else:
-                    rx = re.compile(r"(?<![\w-])(?:" + _lower_literals(pat) + r")(?![\w-])")
+                    rx = re.compile(r"(?<![\w-])(?:" + lower_literals(pat) + r")(?![\w-])")
                     self.cues.append((sub, float(weight), rx, _gate(rx)))
         # Every gate literal starts a match, and every match starts a word (the (?<![\w-]) guard), so a cue
         # can match only if the first letters of one of its literals (up to 4) start some word of the text.
@@ -319,3 +315,39 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+# Breaks inside a clause that the dates and attribution stages read an event's own part by (clause_of)
+_SUBCLAUSE_BREAK = re.compile(r";|:\s|\s[-–—]\s|,?\s+(?:while|whereas|but|however|meanwhile)\b", re.I)
+
+# What every clause break holds: a mark, or a conjunction as fold() reads it (re.I matches "ſ" and "ı" too)
+_BREAK_MARKS = (";", ":", "-", "–", "—")
+_BREAK_WORDS = ("while", "whereas", "but", "however", "meanwhile")
+
+
+def _may_break(text: str) -> bool:
+    """False when ``text`` holds no clause break: most evidence has none, and _SUBCLAUSE_BREAK, opening with
+    optional parts, is tried at every character (clause_of 6.8 -> 3.9 us an event)."""
+    if any(map(text.__contains__, _BREAK_MARKS)):
+        return True
+    return any(map(fold(text).__contains__, _BREAK_WORDS))
+
+
+def clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
+    """The clause of ``outer`` around offset ``point``: split at semicolons, colons, dashes and
+    "while"/"but"/"however"."""
+    if not _may_break(text[outer.start:outer.end]):
+        return outer.start, outer.end
+    return scanned_clause_of(text, outer, point)
+
+
+def scanned_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
+    """``clause_of`` by scanning every break of ``outer``, with no gate first."""
+    lo, hi = outer.start, outer.end
+    for m in _SUBCLAUSE_BREAK.finditer(text, outer.start, outer.end):
+        if m.end() <= point:
+            lo = m.end()
+        elif m.start() >= point:
+            hi = min(hi, m.start())
+            break
+    return lo, hi

@@ -19,7 +19,8 @@ from typing import Optional
 
 from ..gazetteer import spelling
 from ..types import Event, Span
-from .actors import UNIDENTIFIED_PREFIX, _data_path, fill_name
+from .actornames import UNIDENTIFIED_PREFIX, fill_name
+from .resources import data_path
 
 STAGE = "finalize"
 FLAG = "actor1_from_front_line"
@@ -73,7 +74,7 @@ class FrontLines:
     """The fronts of ``data/frontlines.json`` (or ``path``)."""
 
     def __init__(self, path: Optional[Path] = None):
-        source = path or _data_path("frontlines.json")
+        source = path or data_path("frontlines.json")
         data = json.loads(Path(source).read_text(encoding="utf-8"))
         self.fronts: list[Front] = []
         for entry in data.get("fronts", []):
