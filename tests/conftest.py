@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("EVENTCODER_SHARED", REPO.parent / "shared"))
+SHARED = Path(os.environ.get("EC_SHARED_DIR", REPO.parent / "shared"))
 SAMPLES = REPO / "samples"
 SEED = SHARED / "seed" / "syria-direct-2015-10-13.txt"
 DEV = SHARED / "data" / "dev"

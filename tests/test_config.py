@@ -31,3 +31,31 @@ def test_bad_values_name_the_fix(tmp_path):
         load_settings(env={}, overrides=["nlp.batch_size"])
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml", env={})
+
+
+@pytest.mark.parametrize("how", ["set", "env", "toml"])
+def test_an_unknown_key_is_an_error_naming_the_nearest_one(tmp_path, how):
+    kwargs = {"env": {}}
+    if how == "set":
+        kwargs["overrides"] = ["geocode.max_candidatez=5"]
+    elif how == "env":
+        kwargs["env"] = {"EVENTCODER_GEOCODE__MAX_CANDIDATEZ": "5"}
+    else:
+        toml = tmp_path / "eventcoder.toml"
+        toml.write_text("[geocode]\nmax_candidatez = 5\n")
+        kwargs["path"] = toml
+    with pytest.raises(ConfigError, match="did you mean 'geocode.max_candidates'"):
+        load_settings(**kwargs)
+
+
+def test_an_unknown_section_or_variable_is_an_error():
+    with pytest.raises(ConfigError, match="unknown setting 'nosuch'"):
+        load_settings(env={}, overrides=["nosuch.key=1"])
+    with pytest.raises(ConfigError, match="EVENTCODER_NOSUCH names no setting"):
+        load_settings(env={"EVENTCODER_NOSUCH": "1"})
+    # variables of other programs are not ours to judge
+    assert load_settings(env={"OTHER_NOSUCH": "1"}).nlp.batch_size == 64
+
+
+def test_the_store_path_is_a_setting():
+    assert load_settings(env={"EVENTCODER_STORE__PATH": "/tmp/x.db"}).store.path == "/tmp/x.db"

@@ -18,7 +18,9 @@ class Pipeline:
         self.settings = settings
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Pipeline":
+    def from_settings(cls, settings: Settings | None = None, provided: tuple[str, ...] = ()) -> "Pipeline":
+        """Build each stage of ``settings.pipeline`` once, checking that what a stage requires an earlier one
+        assigns (or the caller ``provided``: a spaCy component hands in the sentences of its Doc)."""
         settings = settings or load_settings()
         for module in settings.plugins:
             try:
@@ -27,7 +29,7 @@ class Pipeline:
                 raise ConfigError(f"plugin module {module!r} cannot be imported ({e}). "
                                   "Install it or fix `plugins` in the settings") from e
         built: list[tuple[str, object]] = []
-        assigned: set[str] = set()
+        assigned: set[str] = set(provided)
         for name in settings.pipeline:
             info = get_stage(name)
             missing = [r for r in info.requires if r not in assigned]
