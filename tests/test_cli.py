@@ -87,3 +87,47 @@ def test_evaluate_scores_a_prediction_file_and_extracts_documents(tmp_path):
                         *TEST_STAGES])
     res2 = runner.invoke(app, ["evaluate", str(gold), str(pred), "--json"])
     assert json.loads(res2.output[res2.output.index("{"):])["event_type"] == 0.5
+
+
+def test_version_prints_the_package_version():
+    from eventcoder import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"eventcoder {__version__}"
+
+
+def test_serve_on_port_zero_prints_the_port_it_listens_on(tmp_path):
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "eventcoder.cli", "serve", "--db", str(tmp_path / "s.db"),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        banner = proc.stdout.readline()  # printed once the socket is bound
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)$", banner.strip()).group(1))
+        assert port != 0
+        for _ in range(100):  # the app starts accepting a moment after the bind
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as resp:
+                    assert resp.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server never answered")
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def test_serve_on_a_port_in_use_fails_with_the_fix(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        res = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(busy.getsockname()[1])])
+    assert res.exit_code == 2 and "[E104]" in res.output and "--port" in res.output

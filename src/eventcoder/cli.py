@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,20 @@ from .errors import EvxError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="eventcoder: conflict reporting in, a reviewed, geocoded, dated event database out.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"eventcoder {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="print the version and exit")) -> None:
+    """eventcoder: conflict reporting in, a reviewed, geocoded, dated event database out."""
 
 DEFAULT_DB = "data/eventcoder.db"
 DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file, or a postgresql:// URL")
@@ -146,8 +161,24 @@ def serve(db: str = DbOption, host: str = typer.Option("127.0.0.1", help="interf
 
     _refuse_foreign_db(db)
     store = open_store(db)
-    typer.echo(f"eventcoder serving {db} on http://{host}:{port}")
-    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    # Bound here, before the banner: the banner names the port really listened on (--port 0 picks a free one),
+    # and a port in use fails now with the fix, not after the banner.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        typer.echo(f"[E104] cannot listen on {host}:{port}: {e.strerror}. Choose another --port (0: any free one)",
+                   err=True)
+        raise typer.Exit(2)
+    sock.listen(128)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    typer.echo(f"eventcoder serving {db} on http://{shown}:{bound}")
+    server = uvicorn.Server(uvicorn.Config(create_app(store), log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @app.command()
