@@ -25,11 +25,12 @@ DEV = ROOT.parent / "shared" / "data" / "dev"
 
 def queries(n: int) -> list[str]:
     if (DEV / "input.jsonl").exists():
-        from eventcoder.stages.geocode import _PHRASE
+        from eventcoder.stages.geocode.words import GeoWords
 
+        phrase = GeoWords.load().phrase
         out: list[str] = []
         for line in (DEV / "input.jsonl").open(encoding="utf-8"):
-            out += [m.group() for m in _PHRASE.finditer(json.loads(line)["text"])]
+            out += [m.group() for m in phrase.finditer(json.loads(line)["text"])]
             if len(out) >= n:
                 break
         return out[:n]

@@ -11,8 +11,10 @@ import pytest
 from eventcoder import gazetteer as gz
 from eventcoder.config import GeocodeSettings
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.stages.geocode import (_DEMONYM_RE, _DEMONYM_SCAN, PUBLISHERS, PUBLISHERS_BY_LENGTH, Geocoder,
-                                      _demonyms, _twin_key)
+from eventcoder.stages.geocode import Geocoder
+from eventcoder.stages.geocode.country import _twin_key
+from eventcoder.stages.geocode.places import within
+from eventcoder.stages.geocode.words import GeoWords
 from eventcoder.types import ActorMention, Article, Event, Record, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
@@ -26,6 +28,11 @@ def tiny(tmp_path_factory) -> Gazetteer:
     rows = json.loads((DATA / "tiny_gazetteer.json").read_text(encoding="utf-8"))
     return Gazetteer(gz.build(tmp_path_factory.mktemp("gaz") / "tiny.sqlite", cities=rows["cities"],
                               countries=rows["countries"]))
+
+
+@pytest.fixture(scope="module")
+def words() -> GeoWords:
+    return GeoWords.load()
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +292,7 @@ def test_siblings_share_their_container(geocoder):
     ("", {}),
 ])
 def test_publisher_home_countries(geocoder, source, expected):
-    assert geocoder._source_countries(source) == expected
+    assert geocoder.votes.source_countries(source) == expected
 
 
 def test_a_title_cased_name_is_not_its_town(geocoder):
@@ -821,17 +828,17 @@ def test_the_twin_key_cache_gives_the_uncached_key_and_is_bounded():
     "Afghan forces met Kenyan police.", "ProAfghan groups", "the Kenyan shilling fell", "Sri Lankan navy",
     "x_Somali", "9Somali", "Somalis and Somali-born", "",
 ])
-def test_demonyms_are_found_where_a_leading_word_boundary_finds_them(text):
-    assert _DEMONYM_SCAN.unguarded is not None  # the boundary is tested apart, as the speed needs
-    assert [m.span() for m in _demonyms(text)] == [m.span() for m in _DEMONYM_RE.finditer(text)]
+def test_demonyms_are_found_where_a_leading_word_boundary_finds_them(words, text):
+    assert words.demonym_scan.unguarded is not None  # the boundary is tested apart, as the speed needs
+    assert [m.span() for m in words.demonyms_in(text)] == [m.span() for m in words.demonym_re.finditer(text)]
 
 
 @pytest.mark.parametrize("part", ["Voice of America", "VOICE OF AMERICA", "Daily Nation", "daily nation (Kenya)",
                                   "Kabul Now", "Somewhere Else Entirely", "", "BBC"])
-def test_publishers_of_the_part_length_fullmatch_as_all_publishers_do(part):
+def test_publishers_of_the_part_length_fullmatch_as_all_publishers_do(words, part):
     # _part_country tries only the publishers whose name is as long as the source part
-    every = [(pat, cc) for pat, cc in PUBLISHERS if pat.fullmatch(part)]
-    assert [(pat, cc) for pat, cc in PUBLISHERS_BY_LENGTH.get(len(part), ()) if pat.fullmatch(part)] == every
+    every = [(pat, cc) for pat, cc in words.publishers if pat.fullmatch(part)]
+    assert [(pat, cc) for pat, cc in words.publishers_by_length.get(len(part), ()) if pat.fullmatch(part)] == every
 
 
 def test_a_toponym_span_is_the_span_of_its_phrase(geocoder):
@@ -852,17 +859,18 @@ FAST_PATH_TEXTS = [
 ]
 
 
-def test_phrase_pattern_matches_the_plain_one():
-    from eventcoder.stages.geocode import _JOIN, _PHRASE, _WORD
-    plain = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD}){{0,5}}")
-    for text in FAST_PATH_TEXTS:
-        assert [m.span() for m in _PHRASE.finditer(text)] == [m.span() for m in plain.finditer(text)]
-        assert any(True for _ in _PHRASE.finditer(text))
+@pytest.mark.parametrize("text, phrases", [
+    (FAST_PATH_TEXTS[0], ["Clashes", "Deir ez-Zor", "al-Bab", "Aleppo"]),
+    (FAST_PATH_TEXTS[1], ["Fighters", "ash-Sham", "ad-Dawr", "e-Zor", "Kafr Nabl"]),
+    ("Ciudad de la Paz and Tala wa Barfak, Deir ez Zor", ["Ciudad de la Paz", "Tala wa Barfak", "Deir ez Zor"]),
+])
+def test_phrases_are_capitalised_words_and_the_lowercase_words_of_names(words, text, phrases):
+    assert [m.group() for m in words.phrase.finditer(text)] == phrases
 
 
-def test_cue_tail_admits_every_cue():
-    from eventcoder.stages.geocode import BEFORE_CUES, _may_end_in_cue
-    for cue in BEFORE_CUES:
+def test_cue_tail_admits_every_cue(geocoder):
+    _may_end_in_cue = geocoder.finder._may_end_in_cue
+    for cue in geocoder.words.before_cues:
         for before in (f"seen {cue} ", f"seen ({cue.upper()}\t", f"seen {cue} the ", f"{cue} the town of\n"):
             assert _may_end_in_cue(before), before
     assert not _may_end_in_cue("fighting in ") and not _may_end_in_cue("Aleppo, ") and not _may_end_in_cue("  ")
@@ -871,12 +879,12 @@ def test_cue_tail_admits_every_cue():
 def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
     import dataclasses
 
-    from eventcoder.stages import geocode
+    from eventcoder.stages.geocode import toponyms
     records = [Record(article=Article(doc_id="t", text=text)) for text in FAST_PATH_TEXTS]
-    fast = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
-    monkeypatch.setattr(geocode, "_may_follow_cue", lambda text, start: True)
-    monkeypatch.setattr(geocode, "_may_end_in_cue", lambda before: True)
-    plain = [[dataclasses.astuple(t) for t in geocoder._toponyms(r)] for r in records]
+    fast = [[dataclasses.astuple(t) for t in geocoder.toponyms(r)] for r in records]
+    monkeypatch.setattr(toponyms, "_may_follow_cue", lambda text, start: True)
+    monkeypatch.setattr(geocoder.finder, "_may_end_in_cue", lambda before: True)
+    plain = [[dataclasses.astuple(t) for t in geocoder.toponyms(r)] for r in records]
     assert fast == plain
     assert any(t[4] for doc in plain for t in doc)  # some toponym is "near" a cue (Toponym.near)
 
@@ -884,14 +892,14 @@ def test_cue_gate_gives_the_same_toponyms(geocoder, monkeypatch):
 def test_within_reads_the_same_toponyms_as_a_scan(geocoder):
     from bisect import bisect_left
     for text in FAST_PATH_TEXTS:
-        toponyms = geocoder._toponyms(Record(article=Article(doc_id="t", text=text)))
+        toponyms = geocoder.toponyms(Record(article=Article(doc_id="t", text=text)))
         starts = [t.start for t in toponyms]
         assert len(toponyms) >= 2
         cuts = sorted({0, len(text)} | {x for t in toponyms for x in (t.start, t.end, t.start + 1, t.end - 1)})
         for lo in cuts:
             for hi in cuts:
-                assert Geocoder._within(toponyms, starts, lo, hi) == [
+                assert within(toponyms, starts, lo, hi) == [
                     i for i, t in enumerate(toponyms) if lo <= t.start and t.end <= hi]
-                # a sentence's toponyms, as _link reads them
+                # a sentence's toponyms, as Linker._own_place reads them
                 assert list(range(bisect_left(starts, lo), bisect_left(starts, hi))) == [
                     i for i, t in enumerate(toponyms) if lo <= t.start < hi]

@@ -1,0 +1,210 @@
+"""Resolving: each toponym's gazetteer candidates, the document's country, then one place per toponym.
+
+1. Candidates: the phrase with its type word first ("Burnt Forest"), then the name, then its longest part that
+   is a place name ("Hodeidah Red Sea", "Mogadishu-Bondhere"). A country's exact name is the country ("Lebanon",
+   not a US town), unless a type word makes it a neighbourhood ("the Kosovo area of a Nairobi slum").
+2. The document's country (country.py); toponyms with no exact namesake there get a transliterated and fuzzy
+   try within it ("Majdel Aanjar" ~ "Majdal Anjar").
+3. Containers first (they come later in a chain), then what they contain (choose.py); an unresolved container
+   gives way to its own container. A name several towns of the country share takes the namesake near the
+   document's other places.
+4. Doubtful choices are dropped: a village name several small towns of the country share, none within 100 km
+   of the document's other places, is a namesake the gazetteer lacks; an inexact spelling far from every
+   exactly named place is a namesake of the spelling rules; a street named after a province is not in it.
+5. A name repeated in the document is the same place, resolved where its container says which; a toponym the
+   gazetteer lacks takes the place of its other name ("Nad Ali (Marja) district").
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ...config import GeocodeSettings
+from ...gazetteer import Candidate, Gazetteer, fold, haversine_km, skeleton
+from ...types import Record
+from .choose import Chooser, Context
+from .country import CountryVotes
+from .toponyms import Toponym
+from .words import GeoWords
+
+
+def _children(toponyms: list[Toponym], i: int) -> tuple[Candidate, ...]:
+    """The exact namesakes of the places toponym ``i`` contains, when those are few (not "Central Zone")."""
+    return tuple(c for o in toponyms if o.parent == i and len(o.candidates) <= 10
+                 for c in o.candidates if c.matched == "exact")
+
+
+class Resolver:
+    """Gives each toponym its candidates and its place, and the document its country."""
+
+    def __init__(self, words: GeoWords, gazetteer: Gazetteer, settings: GeocodeSettings, votes: CountryVotes,
+                 chooser: Chooser):
+        self.words = words
+        self.gazetteer = gazetteer
+        self.settings = settings
+        self.votes = votes
+        self.chooser = chooser
+
+    def resolve(self, record: Record, toponyms: list[Toponym]) -> str:
+        """Resolve the document's toponyms; returns its country (ISO alpha-2, or "")."""
+        for t in toponyms:
+            t.candidates = self._candidates(t)
+        country = self.votes.document_country(record, toponyms)
+        if country:
+            self._home_candidates(toponyms, country)
+        self._choose_all(record.text, toponyms, country)
+        self._drop_small_namesakes(toponyms, country)
+        self._drop_far_spellings(toponyms)
+        self._drop_streets(toponyms)
+        _share_names(toponyms)
+        return country or ""
+
+    # -- candidates -------------------------------------------------------------------------------
+    def _candidates(self, t: Toponym) -> list[Candidate]:
+        cands = self.lookup(t)
+        countries = [c for c in cands if c.kind == "country" and c.matched == "exact"]
+        if countries and (t.role in ("town", "part", "facility", "adm2") or t.cue in ("area", "areas")
+                          or fold(t.full).endswith((" area", " areas"))):
+            # "the Kosovo area of a Nairobi slum", "Darfur village": a country's name given to a neighbourhood
+            return [c for c in cands if c.kind != "country"]
+        if countries:
+            return countries  # "Lebanon" is the country, not one of the US towns of that name
+        return cands
+
+    def lookup(self, t: Toponym, country: Optional[str] = None) -> list[Candidate]:
+        """The gazetteer's candidates for ``t`` (within ``country``, by transliteration and fuzzy match, when
+        given)."""
+        limit = self.settings.max_candidates
+        if t.full and country is None:
+            whole = self.gazetteer.lookup(t.full, limit=limit, exact_only=True)
+            if whole:
+                if t.role in ("area", "part", "facility"):
+                    t.role = ""  # "Burnt Forest" is a town; "Lamu County" stays a county
+                return whole
+        cands = self.gazetteer.lookup(t.text, country=country, fuzzy=country is not None, limit=limit)
+        if cands:
+            return cands
+        return self._part_lookup(t, country)
+
+    def _part_lookup(self, t: Toponym, country: Optional[str]) -> list[Candidate]:
+        """"Hodeidah Red Sea", "North Darfur", "Mogadishu-Bondhere": the longest part that is a place name,
+        leftmost first; such matches count only inside the document's country (see choose.py)."""
+        words = re.split(r"[\s-]+", t.text)
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(0, len(words) - n + 1):
+                part = " ".join(words[i:i + n])
+                if fold(part) in self.words.nonplaces or len(fold(part)) < 4 or part in self.words.demonyms:
+                    continue
+                found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=self.settings.max_candidates,
+                                              exact_only=True)
+                if found:
+                    return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
+        return []
+
+    def _home_candidates(self, toponyms: list[Toponym], country: str) -> None:
+        """Toponyms with no exact namesake in the document's country get a transliterated and fuzzy try within
+        it (also when the world-wide list was cut at the limit: "Santa Catarina" names 40 towns before the
+        Brazilian state)."""
+        limit = self.settings.max_candidates
+        for t in toponyms:
+            if len(fold(t.text)) >= 4 and (len(t.candidates) >= limit or not any(
+                    c.country_code == country and c.matched == "exact" for c in t.candidates)):
+                home = self.gazetteer.lookup(t.text, country=country, fuzzy=True, limit=limit)
+                if home:
+                    seen = {c.place_id for c in home}
+                    t.candidates = home + [c for c in t.candidates if c.place_id not in seen]
+
+    # -- choosing ---------------------------------------------------------------------------------
+    def _choose_all(self, text: str, toponyms: list[Toponym], country: Optional[str]) -> None:
+        """Choose each toponym's place, containers first (they come later in a chain), then what they contain;
+        then the namesakes of the country near the document's other places."""
+        containers = {t.parent for t in toponyms if t.parent is not None}
+        # "the X district of Y", "the X neighbourhood of Y": Y holds quarters, as a city does
+        quarters = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "adm2", "facility")
+                    and re.fullmatch(r"\s*of\s+(?:the\s+)?", text[t.cue_end:toponyms[t.parent].start])}
+        for i in range(len(toponyms) - 1, -1, -1):
+            t = toponyms[i]
+            self.chooser.choose(t, Context(country, _container(toponyms, t), is_container=i in containers,
+                                           children=_children(toponyms, i), quarters=i in quarters))
+        # a name several towns of the country share, with no container: the namesake near the document's
+        # other places (Mykhaylivka near the other Donetsk villages)
+        for i, t in enumerate(toponyms):
+            home = {(c.latitude, c.longitude) for c in t.candidates if c.country_code == country and c.kind == "city"}
+            if t.parent is None and len(home) > 1:
+                others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
+                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
+                if others:
+                    self.chooser.choose(t, Context(country, None, is_container=i in containers, neighbours=others,
+                                                   children=_children(toponyms, i), quarters=i in quarters))
+
+    # -- doubtful choices -------------------------------------------------------------------------
+    @staticmethod
+    def _drop_small_namesakes(toponyms: list[Toponym], country: Optional[str]) -> None:
+        """A village name several small towns of the country share, none of them within 100 km of the
+        document's other places: a namesake the gazetteer lacks ("the village of Pisky" in a report on the
+        Donetsk front is none of the Piskys of Poltava or Mykolaiv)."""
+        for t in toponyms:
+            c = t.chosen
+            homes = [k for k in t.candidates if k.country_code == country and k.kind == "city"]
+            if c is None or t.parent is not None or c.kind != "city" or c.country_code != country \
+                    or len({(k.latitude, k.longitude) for k in homes}) < 2 or any(k.population >= 10_000 for k in homes):
+                continue
+            others = [o.chosen for o in toponyms if o.chosen is not None and fold(o.text) != fold(t.text)
+                      and o.chosen.matched == "exact" and o.chosen.kind in ("city", "adm2", "extra")]
+            if others and all(haversine_km(k.latitude, k.longitude, o.latitude, o.longitude) > 100
+                              for k in homes for o in others):
+                t.chosen, t.reason = None, f"{len(homes)} small namesakes, none near the document's other places"
+
+    @staticmethod
+    def _drop_far_spellings(toponyms: list[Toponym]) -> None:
+        """An inexact spelling with no container, far from every exactly named place of the document, is a
+        namesake found by the spelling rules, not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura in
+        Haryana)."""
+        anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
+                   and o.chosen.kind != "country"]
+        for t in toponyms:
+            c = t.chosen
+            if c is not None and c.matched in ("fuzzy", "skeleton") and c.kind in ("city", "extra") \
+                    and t.parent is None and anchors and all(
+                    haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
+                t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
+
+    @staticmethod
+    def _drop_streets(toponyms: list[Toponym]) -> None:
+        """"Tahrir Street", "Baghdad Street": a street named after a district or province is no sign of the
+        event being there (it is in some town's centre); only a container places it."""
+        for t in toponyms:
+            c = t.chosen
+            if c is not None and t.cue == "street" and t.parent is None and c.kind in ("adm1", "adm2"):
+                t.chosen, t.reason = None, f"a street named after {c.name}, not in it"
+
+
+def _container(toponyms: list[Toponym], t: Toponym) -> Optional[Toponym]:
+    """The toponym that bounds ``t``: its container, or that container's own when it is unresolved ("Jati
+    sub-district, Pulogadung District, East Jakarta"); none when the container shares its name ("Nouakchott
+    (Nouakchott)": the town and its district)."""
+    parent = toponyms[t.parent] if t.parent is not None else None
+    steps = 0
+    while parent is not None and parent.chosen is None and parent.parent is not None and steps < 3:
+        parent, steps = toponyms[parent.parent], steps + 1
+    if parent is not None and skeleton(parent.text) == skeleton(t.text):
+        return None
+    return parent
+
+
+def _share_names(toponyms: list[Toponym]) -> None:
+    """"Tuzla industrial zone in Tuzla, Istanbul": a name repeated in the document is the same place, resolved
+    where its container says which; a toponym unresolved takes the place of its other name."""
+    with_parent = {fold(t.text): t for t in toponyms if t.parent is not None}
+    for t in toponyms:
+        twin = with_parent.get(fold(t.text))
+        if twin is not None and {t.role, twin.role} == {"adm1", "adm2"}:
+            continue  # "Balkh district ... Balkh province": one name, two units
+        if twin is not None and t.parent is None and twin is not t:
+            t.chosen, t.score, t.reason = twin.chosen, twin.score, f"as {twin.text!r} with its container"
+            if twin.chosen is None:
+                t.parent = twin.parent  # not inside it: the container places both
+    for t in toponyms:
+        if t.alias_of is not None and toponyms[t.alias_of].chosen is None and t.chosen is not None:
+            main = toponyms[t.alias_of]
+            main.chosen, main.score, main.reason = t.chosen, t.score, f"by its other name {t.text!r}"
