@@ -903,3 +903,14 @@ def test_within_reads_the_same_toponyms_as_a_scan(geocoder):
                 # a sentence's toponyms, as Linker._own_place reads them
                 assert list(range(bisect_left(starts, lo), bisect_left(starts, hi))) == [
                     i for i, t in enumerate(toponyms) if lo <= t.start < hi]
+
+
+def test_the_pipeline_refuses_geocode_before_the_events_it_places():
+    from eventcoder.config import load_settings
+    from eventcoder.errors import ConfigError
+    from eventcoder.pipeline import Pipeline
+
+    settings = load_settings()
+    before_classify = settings.model_copy(update={"pipeline": ["geocode", "classify"]})
+    with pytest.raises(ConfigError, match=r"'geocode' requires \['record.events'\]"):
+        Pipeline.from_settings(before_classify, provided=("record.sentences", "record.entities", "record.actors"))

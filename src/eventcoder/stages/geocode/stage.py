@@ -17,9 +17,10 @@ from .toponyms import Toponym, ToponymFinder
 from .words import GeoWords
 
 
-@stage(STAGE, requires=("record.sentences",),
-       assigns=("record.places", "event.location", "event.admin1", "event.admin2", "event.country",
-                "event.iso", "event.latitude", "event.longitude", "event.geo_precision", "event.geonameid"))
+@stage(STAGE, requires=("record.sentences", "record.entities", "record.actors", "record.events"),
+       assigns=("record.places", "annotations.geo_country", "event.location", "event.admin1", "event.admin2",
+                "event.country", "event.iso", "event.latitude", "event.longitude", "event.geo_precision",
+                "event.geonameid", "event.provenance", "event.flags"))
 class Geocoder:
     """Finds the places a document names and gives each event its location.
 
