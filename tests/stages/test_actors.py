@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from eventcoder.errors import ConfigError
 from eventcoder.literalgate import TextWords
-from eventcoder.stages import actors as actors_module
+from eventcoder.stages.actors import coreference, unlisted
 from eventcoder.knowledge.actornames import actor_kind
 from eventcoder.stages.actors import ActorDictionary
 from eventcoder.knowledge.fatalities import count_fatalities
@@ -450,16 +450,18 @@ def test_a_numbered_or_named_division_is_still_an_armed_unit(dictionary):
 
 
 def test_fold_lowercases_and_collapses_any_whitespace():
-    from eventcoder.stages.actors import _fold
+    from eventcoder.stages.actors.entries import fold_key
 
-    assert _fold("  Al\u00a0 Shabaab’s\tMen\u2009Here ") == "al shabaab's men here"
+    assert fold_key("  Al\u00a0 Shabaab’s\tMen\u2009Here ") == "al shabaab's men here"
 
 
 def _gates(dictionary):
     """Each word-gated pattern of the stage with the text it runs on (the text, or its lower case)."""
-    gates = [(name, getattr(dictionary, name)) for name in vars(dictionary) if name.endswith("_gate")]
-    gates += [(name, value) for name, value in vars(actors_module).items() if name.endswith("_GATE")]
-    lower = {"im_unnamed_gate"}
+    parts = (dictionary.names, dictionary.aliases, dictionary.forces, dictionary.militias, dictionary.unlisted)
+    gates = [(f"{type(part).__name__}.{name}", value) for part in parts for name, value in vars(part).items()
+             if name.endswith("_gate")]
+    gates += [(name, value) for name, value in vars(unlisted).items() if name.endswith("_GATE")]
+    lower = {"IdentityMilitias.unnamed_gate"}
     return [(name, gate, str.lower if name in lower else str) for name, gate in gates if gate is not None]
 
 
@@ -468,9 +470,10 @@ def _gate_words(dictionary):
     def some(words):
         return sorted(words)[::max(1, len(words) // 6)]
     words = []
-    for vocabulary in (dictionary.country_words, dictionary.nationality, dictionary.head_to_kind, dictionary.regions,
-                       dictionary.exact, dictionary.peoples, dictionary.im_heads, dictionary.im_of,
-                       dictionary.im_unnamed, dictionary.im_arming, dictionary.acronym_countries):
+    names, militias = dictionary.names, dictionary.militias
+    for vocabulary in (names.country_words, names.nationality, dictionary.forces.head_to_kind, names.regions,
+                       dictionary.aliases.exact, militias.peoples, militias.heads, militias.of_community,
+                       militias.unnamed, militias.arming, names.acronym_countries):
         for w in some(vocabulary):
             words += [w, w.upper(), w.title()]
     return words + ["Turkish", "Russian", "forces", "and", "Turkishand", "Turkishandrussian", "of", "the", "army",
@@ -514,7 +517,9 @@ def test_word_gated_patterns_on_sentences(dictionary, text):
 
 def test_fold_leaves_a_folded_alias_as_it_is(dictionary):
     # alias_matches looks an alias up as written before folding it, which is the same only if so
-    assert all(actors_module._fold(key) == key for key in dictionary.folded)
+    from eventcoder.stages.actors.entries import fold_key
+
+    assert all(fold_key(key) == key for key in dictionary.aliases.folded)
     for code in range(0x110000):
         low = chr(code).lower()
         assert low.lower() == low, hex(code)
@@ -527,6 +532,6 @@ def test_a_written_alias_resolves_as_its_folded_form(dictionary):
 
 
 def test_the_name_caches_are_bounded():
-    assert actors_module._unnamed_kind.cache_info().maxsize is not None
-    assert actors_module._unnamed_kind("Unidentified Clan Militia (Somalia)") == "Clan"
-    assert actors_module._unnamed_kind("Police Forces of Kenya (2013-)") == ""
+    assert coreference.unnamed_kind.cache_info().maxsize is not None
+    assert coreference.unnamed_kind("Unidentified Clan Militia (Somalia)") == "Clan"
+    assert coreference.unnamed_kind("Police Forces of Kenya (2013-)") == ""
