@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from eventcoder.errors import ConfigError
 from eventcoder.literalgate import TextWords
-from eventcoder.stages.actors import coreference, unlisted
+from eventcoder.stages.actors import coreference
 from eventcoder.knowledge.actornames import actor_kind
 from eventcoder.stages.actors import ActorDictionary
 from eventcoder.knowledge.fatalities import count_fatalities
@@ -460,7 +460,6 @@ def _gates(dictionary):
     parts = (dictionary.names, dictionary.aliases, dictionary.forces, dictionary.militias, dictionary.unlisted)
     gates = [(f"{type(part).__name__}.{name}", value) for part in parts for name, value in vars(part).items()
              if name.endswith("_gate")]
-    gates += [(name, value) for name, value in vars(unlisted).items() if name.endswith("_GATE")]
     lower = {"IdentityMilitias.unnamed_gate"}
     return [(name, gate, str.lower if name in lower else str) for name, gate in gates if gate is not None]
 

@@ -22,8 +22,6 @@ W_PUBLISHER = 0.8
 W_BOUND_ACRONYM = 0.5  # only where nothing else votes; below the publisher, which it then cannot outvote
 W_PEOPLE = 1.0  # a community's name ("Kikuyu", "Tiv") where it lives in one country
 
-# "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
-_CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:al|el|ad|ar|as|ash|az|ez|de|del|la|le|es)[ -])?[A-Z][a-z'’-]+){0,3}")
 # a sentence or line end just before a capitalised phrase: the phrase opens a sentence
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _BACKER_PREFIX = re.compile(r"\b(?:pro|anti)-$", re.I)  # "pro-Turkey factions": a backer, not the place
@@ -61,10 +59,14 @@ class CountryVotes:
     Args:
         names: the country vocabulary; aliases: the dictionary's aliases (the named groups' homes);
         militias: the identity militias (the communities' homes).
+        place_particles: the lower-case words that join a place name's words (actor_words.json).
     """
 
-    def __init__(self, names: CountryNames, aliases: Aliases, militias: IdentityMilitias):
+    def __init__(self, names: CountryNames, aliases: Aliases, militias: IdentityMilitias, place_particles: list[str]):
         self.names, self.aliases, self.militias = names, aliases, militias
+        # "Kandahar", "Deir ez-Zor", "Port Harcourt": a capitalised word and its capitalised (or al-/ez-) followers
+        self.capitalised = re.compile(r"\b[A-Z][a-z'’-]+(?:[ -](?:(?:" + "|".join(place_particles)
+                                      + r")[ -])?[A-Z][a-z'’-]+){0,3}")
 
     def infer(self, record: Record, words: TextWords) -> dict:
         """The document's most likely country, with the span that says so: ``{"name": str, "score": float,
@@ -109,7 +111,7 @@ class CountryVotes:
         that do not open a sentence."""
         text = record.text
         places = [(e.span.start, e.span.end) for e in record.entities if e.label in _PLACE_LABELS]
-        places += [(m.start(), m.end()) for m in _CAPITALISED.finditer(text)
+        places += [(m.start(), m.end()) for m in self.capitalised.finditer(text)
                    if m.start() > 0 and not _SENTENCE_END.search(text, max(0, m.start() - 3), m.start())]
         seen: set[tuple[int, int]] = set()
         for start, end in places:

@@ -27,16 +27,20 @@ class ActorDictionary:
     Args:
         actors: the parsed ``actors.json``; countries: the parsed ``countries.json``.
         towns: town name (folded) -> country (see load_towns); none when None.
+        words: the parsed ``actor_words.json`` (the word lists of the patterns); the shipped one when None.
     """
 
-    def __init__(self, actors: dict, countries: dict, towns: Optional[dict[str, str]] = None):
+    def __init__(self, actors: dict, countries: dict, towns: Optional[dict[str, str]] = None,
+                 words: Optional[dict] = None):
+        words = read_json("actor_words.json") if words is None else words
         self.names = CountryNames(countries, towns)
         self.aliases = Aliases(actors)
-        self.forces = StateForces(actors, self.names)
+        self.forces = StateForces(actors, self.names, words)
         self.militias = IdentityMilitias(actors.get("identity_militias", {}), self.names, self.aliases,
-                                         self.forces.head_to_kind)
-        self.unlisted = UnlistedGroups(self.names, self.aliases, self.militias.not_names)
-        self.country = CountryVotes(self.names, self.aliases, self.militias)
+                                         self.forces.head_to_kind, words["community_members"])
+        self.unlisted = UnlistedGroups(words, self.names, self.aliases, self.militias.not_names)
+        self.country = CountryVotes(self.names, self.aliases, self.militias, words["place_particles"])
+        self.member_kinds = set(words["member_kinds"])
         self._words: Optional[tuple[str, TextWords]] = None
 
     @classmethod
@@ -81,7 +85,7 @@ class ActorDictionary:
     def find(self, text: str, country: str, entities=(), published: str = "") -> list[ActorMention]:
         """Actor mentions in ``text`` (non-overlapping, longest first), resolved for ``country``; ``published``
         (ISO date, "" if unknown) dates the coalitions a foreign force is named by."""
-        found = Found(text)
+        found = Found(text, self.member_kinds)
         words = self.words_of(text)
         self.forces.find(text, country, words, found.add)
         alias_mentions(text, country, self.aliases.matches(text, words), self.aliases, self.names, found.add)

@@ -18,11 +18,6 @@ from .entries import fold_key
 
 # "troops in Turkey launched": the place, not the actor
 _PLACE_BEFORE = re.compile(r"\b(?:in|of|to|from|into|across|inside|against)\s+(?:the\s+)?$", re.I)
-# Words that may stand between a nationality and the head noun ("Kenyan security forces")
-FORCE_MODIFIERS = ["security", "armed", "government", "special", "military", "army", "border", "riot", "national",
-                   "regular", "local", "state", "commando"]
-# Words that may open "<head> of <country>" ("military forces of Armenia")
-FORCE_OF_MODIFIERS = ["security", "armed", "government", "military", "national", "state"]
 
 
 def _own_or_foreign(st: dict, nat: str, country: str) -> int:
@@ -38,9 +33,11 @@ class StateForces:
     Args:
         actors: the parsed ``actors.json``.
         names: the country vocabulary.
+        words: the parsed ``actor_words.json`` (its "force_modifiers": the words between a nationality and the
+            head noun, "Kenyan security forces"; "force_of_modifiers": the words before "<head> of <country>").
     """
 
-    def __init__(self, actors: dict, names: CountryNames):
+    def __init__(self, actors: dict, names: CountryNames, words: dict):
         self.names = names
         # foreign forces named by the coalition they fight in: {theatre country: [theatre entries]}
         self.theatres: dict[str, list[dict]] = defaultdict(list)
@@ -52,19 +49,20 @@ class StateForces:
             for h in st["heads"]:
                 head_to_kind.setdefault(fold_key(h), st["kind"])
         self.head_to_kind = head_to_kind
-        self._compile(actors.get("military_act_verbs", []))
+        self.of_modifiers = words["force_of_modifiers"]
+        self._compile(actors.get("military_act_verbs", []), words["force_modifiers"])
         self._gate(actors.get("military_act_verbs", []))
 
-    def _compile(self, act_verbs: list[str]) -> None:
+    def _compile(self, act_verbs: list[str], modifiers: list[str]) -> None:
         nat_words, heads = self.names.nationality, alternation(self.head_to_kind, True)
         self.state_re = re.compile(
-            r"\b(" + alternation(nat_words, True) + r")(?:'s)?\s+(?:(?:" + "|".join(FORCE_MODIFIERS) + r")\s+)?("
+            r"\b(" + alternation(nat_words, True) + r")(?:'s)?\s+(?:(?:" + "|".join(modifiers) + r")\s+)?("
             + heads + r")\b", re.I)
         # "military forces of Armenia", "the police of Chile": the force of the country named after it; "the
         # governments of Kenya and Uganda": the force of each
         names_of = alternation(self.names.country_names)
         self.state_of_re = re.compile(
-            r"\b(?:(?:" + "|".join(FORCE_OF_MODIFIERS) + r")\s+)?(" + alternation(self.head_to_kind)
+            r"\b(?:(?:" + "|".join(self.of_modifiers) + r")\s+)?(" + alternation(self.head_to_kind)
             + r")s?\s+of\s+(?:the\s+)?(" + names_of + r")(?:\s+(?:and|&)\s+(?:the\s+)?(" + names_of + r"))?\b", re.I)
         # "Turkey and Iran deployed troops": a country that carries out a military act is its military
         self.country_acts_re = re.compile(
@@ -83,7 +81,7 @@ class StateForces:
         heads = first_words(self.head_to_kind)
         names = first_words(self.names.country_names)
         self.state_gate = WordGate(self.state_re, first_words(nat_words), (heads,))
-        modifiers = first_words(FORCE_OF_MODIFIERS)
+        modifiers = first_words(self.of_modifiers)
         head_starts = first_words(self.head_to_kind, ("", "s"))
         self.state_of_gate = WordGate(self.state_of_re, modifiers | head_starts if modifiers and head_starts else None,
                                       (frozenset({"of"}), names))

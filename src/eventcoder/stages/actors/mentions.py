@@ -13,14 +13,19 @@ from .countrynames import CountryNames
 from .entries import Aliases, Entry, fold_key
 
 _MEMBER_GAP = re.compile(r"[ \t]*(?:-|'s)?[ \t]*")
-_MEMBER_KINDS = {"unidentified", "gang", "military"}
 
 
 class Found:
-    """The mentions found in ``text``, as (start, end, mention), in the order the finders add them."""
+    """The mentions found in ``text``, as (start, end, mention), in the order the finders add them.
 
-    def __init__(self, text: str):
+    Args:
+        member_kinds: the kinds of generic mention that, right after a named group, are its members
+            (actor_words.json "member_kinds").
+    """
+
+    def __init__(self, text: str, member_kinds: set[str]):
         self.text = text
+        self.member_kinds = member_kinds
         self.items: list[tuple[int, int, ActorMention]] = []
 
     def add(self, start: int, end: int, name: str, inter: int, home: str, known: bool = True, score: float = 1.0,
@@ -57,7 +62,7 @@ class Found:
         groups = [t for t in found if actor_kind(t[2].name) == "group"]
         for gs, ge, g in groups:
             for t in list(found):
-                if t[2] is not g and t[0] >= ge and actor_kind(t[2].name) in _MEMBER_KINDS and _MEMBER_GAP.fullmatch(text[ge:t[0]]):
+                if t[2] is not g and t[0] >= ge and actor_kind(t[2].name) in self.member_kinds and _MEMBER_GAP.fullmatch(text[ge:t[0]]):
                     found.remove(t)
 
 

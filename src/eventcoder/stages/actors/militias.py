@@ -15,8 +15,6 @@ from .entries import Aliases, fold_key
 
 # the name of a community: one or two capitalised words ("Tiv", "Al Hayash", "Habar Gedir", "Pro-Houthi")
 _IM_NAME = r"[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?"
-# the members named before "from the X clan" ("militiamen from the Ayr clan")
-COMMUNITY_MEMBERS = ["militia(?:s|men)?", "fighters", "gunmen", "youths?", "men", "members"]
 
 
 class IdentityMilitias:
@@ -26,9 +24,11 @@ class IdentityMilitias:
         im: the "identity_militias" section of ``actors.json``.
         names: the country vocabulary; aliases: the dictionary's aliases (a community is no known group);
         head_to_kind: the head nouns of state forces (a community is no force either).
+        members: the members named before "from the <community> <clan>" (actor_words.json "community_members").
     """
 
-    def __init__(self, im: dict, names: CountryNames, aliases: Aliases, head_to_kind: dict[str, str]):
+    def __init__(self, im: dict, names: CountryNames, aliases: Aliases, head_to_kind: dict[str, str],
+                 members: list[str]):
         self.names, self.aliases, self.head_to_kind = names, aliases, head_to_kind
         self.inter = int(im.get("inter", 4))
         self.heads = {fold_key(k): v for k, v in im.get("heads", {}).items()}
@@ -39,9 +39,9 @@ class IdentityMilitias:
         arming = im.get("arming", {})
         self.arming = {fold_key(k): v for k, v in arming.get("heads", {}).items()}
         self.arming_cue = re.compile(arming["cue"], re.I) if arming.get("cue") else None
-        self._compile(im.get("people_heads", []))
+        self._compile(im.get("people_heads", []), members)
 
-    def _compile(self, people_heads: list[str]) -> None:
+    def _compile(self, people_heads: list[str], members: list[str]) -> None:
         """The patterns of the tables present, each with its word gate (see literalgate.WordGate)."""
         self.named_re = self.of_re = self.unnamed_re = self.peoples_re = self.arming_re = None
         self.named_gate = self.of_gate = self.unnamed_gate = self.peoples_gate = self.arming_gate = None
@@ -55,7 +55,7 @@ class IdentityMilitias:
                                        + r"))(?![\w-])")
             self.named_gate = WordGate(self.named_re, needs=(first_words(self.heads),))
         if self.of_community:
-            self.of_re = re.compile(r"(?i:" + "|".join(COMMUNITY_MEMBERS) + r")\s+(?:from|of)\s+"
+            self.of_re = re.compile(r"(?i:" + "|".join(members) + r")\s+(?:from|of)\s+"
                                     r"(?:the\s+)?(" + _IM_NAME + r")\s+(?i:(" + alternation(self.of_community, True)
                                     + r"))(?!\w)")
             self.of_gate = WordGate(self.of_re, needs=(frozenset({"from", "of"}), first_words(self.of_community)))
