@@ -381,7 +381,10 @@ def test_upload_refuses_binary_and_decodes_utf16(tmp_path):
 
     store = open_store(tmp_path / "up.db")
     users_mod.add_user(store.db, "rita", "correct horse battery", "reviewer")
-    app = create_app(store, load_settings(None, ['pipeline=["finalize"]']))
+    from test_pipeline import RegexSentences, ShellingSpotter  # noqa: F401 - registers the test stages
+
+    # finalize requires record.events: a stage before it makes them
+    app = create_app(store, load_settings(None, ['pipeline=["test_sentences", "test_shelling", "finalize"]']))
     with TestClient(app, base_url="http://127.0.0.1") as c:
         token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
         c.post("/login", data={"username": "rita", "password": "correct horse battery", "csrf_token": token})

@@ -26,7 +26,8 @@ def test_upload_with_a_broken_pipeline_says_why(store):
 @pytest.mark.slow
 def test_upload_paste_and_files_are_extracted_and_stored(store):
     add_users(store.db)
-    app = create_app(store, load_settings(None, ["pipeline=[\"nlp\", \"finalize\"]"]))
+    # finalize requires record.events, which classify makes (from the actors it requires)
+    app = create_app(store, load_settings(None, ["pipeline=[\"nlp\", \"actors\", \"classify\", \"finalize\"]"]))
     c, csrf = login(app, "rita")
     lines = "\n".join(json.dumps({"id": f"batch-{i}", "text": f"{TEXT} Report {i}.", "published": "2015-10-13"})
                       for i in range(3))

@@ -339,7 +339,9 @@ def _trim_org(org: str) -> str:
     return " ".join(words)
 
 
-@stage(STAGE, requires=("record.sentences",), assigns=("event.certainty", "event.attribution", "event.source"))
+@stage(STAGE, requires=("record.sentences", "record.actors", "record.events"),
+       assigns=("event.certainty", "event.attribution", "event.source", "event.flags", "annotations.publisher",
+                "annotations.interview"))
 class Attributor:
     """Sets each event's ``certainty``, ``attribution`` and ``source``."""
 

@@ -527,7 +527,8 @@ def choose_date(doc: _Doc, event: Event) -> tuple[Optional[DateMention], float, 
     return None, 0.0, ""
 
 
-@stage(STAGE, requires=("record.sentences",), assigns=("record.dates", "event.event_date", "event.time_precision"))
+@stage(STAGE, requires=("record.sentences", "record.events"),
+       assigns=("record.dates", "event.event_date", "event.time_precision", "event.flags"))
 class DateResolver:
     """Fills ``record.dates`` and each event's ``event_date`` and ``time_precision``."""
 

@@ -43,7 +43,7 @@ __all__ = ["ActorDictionary", "ActorResolver", "load_towns"]
 STAGE = "actors"
 
 
-@stage(STAGE, requires=("record.sentences", "record.entities"), assigns=("record.actors",))
+@stage(STAGE, requires=("record.entities",), assigns=("record.actors", "annotations.country"))
 class ActorResolver:
     """Finds actor mentions and resolves them to canonical names, inter codes and countries."""
 
