@@ -64,8 +64,8 @@ def load_cues() -> dict:
 
 def _compile(patterns: list[str]) -> CaselessPattern:
     """One case-blind pattern of the cue phrases, gated by their first words: most clauses hold no claim,
-    denial or hedge word, and the claim pattern's look-behinds made it try every position (0.1 of the
-    stage's 0.27 s per 500 documents)."""
+    denial or hedge word, and the claim pattern's look-behinds made it try every position
+    (docs/performance.md#attribution)."""
     return CaselessPattern(re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
 
 
@@ -151,8 +151,8 @@ class SourceReader:
         return self._search(self.claims, text)
 
     def _search(self, cues: CaselessPattern, text: str) -> Optional[re.Match]:
-        # Events of one clause share its text (2,247 clauses, 1,824 texts per 500 documents): each text is read
-        # once per document for each kind of cue. Cleared with the speakers' memo, and when it grows large.
+        # Events of one clause share its text (docs/performance.md#attribution): each text is read once per
+        # document for each kind of cue. Cleared with the speakers' memo, and when it grows large.
         key = (cues, text)
         if key in self._cue_memo:
             return self._cue_memo[key]
@@ -165,9 +165,9 @@ class SourceReader:
 
     def speakers(self, body: str, sentence: Span) -> list[Speaker]:
         """The sources a sentence names: "according to X", "X said", '..." said X', in text order."""
-        # A sentence is read once per record and again for each event in it (4,855 reads of about 2,700
-        # sentences per 500 documents): remember the last body's sentences (0.42 -> 0.2 s). The spans are
-        # frozen and no caller changes a Speaker, so sharing them is safe; each caller gets its own list.
+        # A sentence is read once per record and again for each event in it: remember the last body's
+        # sentences (docs/performance.md#attribution). The spans are frozen and no caller changes a Speaker, so
+        # sharing them is safe; each caller gets its own list.
         if self._memo_body is not body:
             self._memo_body, self._memo = body, {}
             self._cue_memo.clear()
@@ -487,7 +487,7 @@ class Attributor:
         if speaker.text.lower() in parties or speaker.organisation.lower() in parties:
             return True
         start, end = speaker.span.start, speaker.span.end
-        for mention in record.actors:  # Span.overlaps written out: 27,000 tests per 500 documents
+        for mention in record.actors:  # Span.overlaps written out: a test per actor and speaker
             span = mention.span
             if span.start < end and start < span.end and mention.name.lower() in parties:
                 return True

@@ -150,7 +150,7 @@ class DateFinder:
                                    + r")\s+(?P<unit>day|week)s?\s+later)\b", i)
         # Each pattern runs only near an anchor (anchored.py): a word that every match holds at most ``runs`` word
         # runs from its start, counting the anchor's own run. The patterns open with \b and optional words, where re
-        # tries the whole pattern at every character (_candidates 0.16 -> 0.035 s per 500 documents).
+        # tries the whole pattern at every character (docs/performance.md#dates).
         self.rx_range = [AnchoredPattern(rx, _MONTH_ANCHOR, runs) for rx, runs in zip(self.rx_range, (
             6,  # between | 3 | and | 5 | of | October
             3,  # between | 30 | April
@@ -171,7 +171,7 @@ class DateFinder:
         # the | next (day), a | couple | of | weeks | later
         self.rx_later = AnchoredPattern(self.rx_later, "next|following|later", runs=5)
         # The cue patterns below open with \b, so re tries them at every character of the text before a date;
-        # gated, they run only where one of their words stands (rx_future 4.4 -> 2.1 us a search)
+        # gated, they run only where one of their words stands (docs/performance.md#dates)
         self.rx_approx_before = CaselessPattern(
             re.compile(r"(?:\b(?:" + _alternation(lex["approximate_before"]) + r"))\s*$", i))
         self.rx_approx_after = re.compile(r"^\s*[\(\[,]?\s*(?:" + _alternation(lex["approximate_after"]) + r")\b", i)

@@ -1,5 +1,9 @@
-"""The actor dictionary: ``data/actors.json`` and ``data/countries.json`` compiled into the parts that find
-a text's actor mentions and its country, each in its own module.
+"""The actor dictionary: ``data/actors.json``, ``data/countries.json`` and ``data/actor_words.json`` compiled
+into the parts that find a text's actor mentions and its country, each in its own module.
+
+The parts' dictionary patterns are prefix trees (alternation.py), not flat lists of words, and each runs only
+where its words stand (literalgate.WordGate): most texts hold few of the dictionary's words
+(docs/performance.md#actors).
 """
 from __future__ import annotations
 

@@ -76,7 +76,8 @@ class StateForces:
 
     def _gate(self, act_verbs: list[str]) -> None:
         """Word gates (see literalgate.WordGate): each pattern starts at, or holds, whole words of its
-        alternations, so it is tried only where its first word stands, on texts that hold its other words."""
+        alternations, so it is tried only where its first word stands, on texts that hold its other words
+        (docs/performance.md#actors)."""
         nat_words = self.names.nationality
         heads = first_words(self.head_to_kind)
         names = first_words(self.names.country_names)
