@@ -167,7 +167,7 @@ def shots(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from eventcoder import load_settings
-    from eventcoder.extract import Extraction
+    from eventcoder.extraction import Extraction
 
     sys.path.insert(0, str(ROOT / "tests"))
     from web.conftest import LiveServer

@@ -56,7 +56,7 @@ def phase_bare(corpus: Path) -> dict:
 def phase_extract(corpus: Path, db: Path, overrides: list[str], workers: int = 1) -> dict:
     sys.path.insert(0, str(REPO / "src"))
     from eventcoder import load_settings
-    from eventcoder.extract import Extraction
+    from eventcoder.extraction import Extraction
     from eventcoder.parallel import ProcessPipeline
 
     settings = load_settings(env={}, overrides=overrides)

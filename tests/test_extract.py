@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from eventcoder import load_settings
-from eventcoder.extract import Extraction
+from eventcoder.extraction import Extraction
 from eventcoder.store import EventQuery, open_store
 
 from test_pipeline import RegexSentences, ShellingSpotter  # noqa: F401 - registers the test stages

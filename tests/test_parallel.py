@@ -7,7 +7,7 @@ import pytest
 
 from eventcoder import load_settings
 from eventcoder.errors import ResourceError
-from eventcoder.extract import Extraction
+from eventcoder.extraction import Extraction
 from eventcoder.parallel import ProcessPipeline
 from eventcoder.types import Article, Record
 

@@ -83,7 +83,7 @@ def extract(
     from . import __version__
     from .export import jsonl_line
     from .errors import EvxError
-    from .extract import Extraction
+    from .extraction import Extraction
 
     anchor = None
     if published:
@@ -244,7 +244,7 @@ def evaluate(gold: Path = typer.Argument(..., help="gold events JSONL (ACLED fie
         raise typer.Exit(evaluate_cli(str(gold), str(inputs[0]), km=km, as_json=as_json))
     from . import __version__
     from .export import jsonl_line
-    from .extract import Extraction
+    from .extraction import Extraction
 
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"

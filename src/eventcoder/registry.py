@@ -1,5 +1,9 @@
-"""Stage registry: ``@stage(name, requires, assigns)`` on a class with ``__init__(settings)`` and
+"""Stage registry: ``@stage(name, requires, assigns, optional)`` on a class with ``__init__(settings)`` and
 ``__call__(records) -> records``. Third-party stages register through the ``eventcoder.stages`` entry point.
+
+``requires`` names what an earlier stage must assign (the pipeline refuses an order without it), ``optional``
+what the stage reads only when an earlier stage assigned it, ``assigns`` what it writes: "record.events",
+"annotations.country", "event.place".
 """
 from __future__ import annotations
 
@@ -28,16 +32,18 @@ class StageInfo:
     cls: type
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, StageInfo] = {}
 
 
-def stage(name: str, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()) -> Callable[[type], type]:
+def stage(name: str, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = (),
+          optional: tuple[str, ...] = ()) -> Callable[[type], type]:
     """Register a stage class under ``name``."""
 
     def register(cls: type) -> type:
-        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns))
+        _REGISTRY[name] = StageInfo(name, cls, tuple(requires), tuple(assigns), tuple(optional))
         cls.stage_name = name
         return cls
 

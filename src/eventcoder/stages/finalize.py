@@ -1,7 +1,7 @@
 """Last stage: stable event ids, one-sentence notes, the overall confidence, and in-document duplicates.
 
-Annotations read where present (finalize also runs after stages that set neither, so they are not in its
-``requires``): ``record.annotations["country"]`` (actors) and ``record.annotations["geo_country"]`` (geocode),
+Annotations read where present (finalize also runs after stages that set neither, so they are ``optional``,
+not ``requires``): ``record.annotations["country"]`` (actors) and ``record.annotations["geo_country"]`` (geocode),
 the countries a generic actor of the document may be moved to (see place_actors).
 """
 from __future__ import annotations
@@ -180,7 +180,8 @@ def summary_note(event: Event) -> str:
        assigns=("record.events", "event.doc_id", "event.evidence", "event.event_id",
                 "event.actor1", "event.actor2", "event.inter1", "event.inter2", "event.assoc_actor_1",
                 "event.assoc_actor_2", "event.provenance", "event.flags", "event.notes", "event.source",
-                "event.confidence"))
+                "event.confidence"),
+       optional=("annotations.country", "annotations.geo_country"))
 class Finalizer:
     def __init__(self, settings: FinalizeSettings | None = None):
         self.settings = settings or FinalizeSettings()

@@ -586,7 +586,7 @@ def extraction(app: FastAPI):
     """The app's extraction job over its own store, built on first upload (loads the pipeline once)."""
     if app.state.extraction is None:
         from ..config import load_settings
-        from ..extract import Extraction
+        from ..extraction import Extraction
 
         settings = app.state.settings or load_settings(None, [])
         app.state.extraction = Extraction(settings, "", store=app.state.store)

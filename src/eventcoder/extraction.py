@@ -1,4 +1,8 @@
-"""An extraction job: inputs -> pipeline -> store, batch by batch, resumable. Used by the CLI and the app."""
+"""An extraction job: inputs -> pipeline -> store, batch by batch, resumable. Used by the CLI and the app.
+
+(Named extraction, not extract: a submodule ``eventcoder.extract`` would replace the function
+``eventcoder.extract`` on the package the moment anything imported it.)
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
