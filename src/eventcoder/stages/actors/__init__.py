@@ -38,7 +38,7 @@ from ...types import Record
 from .countrynames import load_towns
 from .dictionary import ActorDictionary
 
-__all__ = ["ActorDictionary", "ActorResolver", "load_towns"]
+__all__ = ["ActorDictionary", "ActorResolver", "check", "load_towns"]
 
 STAGE = "actors"
 
@@ -58,3 +58,13 @@ class ActorResolver:
             published = record.article.published.isoformat() if record.article.published else ""
             record.actors = self.dictionary.find(record.text, country["name"], record.entities, published)
         return records
+
+
+def check() -> tuple[bool, str]:
+    """The probe ``eventcoder check`` runs: the shipped dictionary builds and resolves a known alias."""
+    dictionary = ActorDictionary.load(with_towns=False)
+    found = [m.name for m in dictionary.find("Daesh fighters attacked the town.", "Syria")]
+    if not any("Islamic State" in name for name in found):
+        return False, ("the actor dictionary does not resolve 'Daesh' to the Islamic State; restore "
+                       "knowledge/data/actors.json from the repository")
+    return True, f"{len(dictionary.aliases.folded) + len(dictionary.aliases.exact)} aliases"
