@@ -1,21 +1,21 @@
-"""The literal gate before the costly fatality patterns lets through every text a _KILL word could match."""
+"""The literal gate before the costly fatality patterns lets through every text a death word could match."""
 import re
 
 from eventcoder.knowledge import fatalities as F
 
-
-# the patterns behind a gate (F._GATES is keyed by their ids)
-_GATED = (*F._PATTERNS, F._TOLL, F._INCLUDING, F._PASSIVE_PAIR, F._AND_HIS, F._ACTIVE, F._LEFT, F._DEATH_OF, F._BODIES,
-          F._FAMILY, F._PASSIVE, F._ONE, F._KILLED_SINGLE, F._NONE)
+C = F.FatalityCounter()
+# the patterns behind a gate (C._gates is keyed by their ids)
+_GATED = (*C.coded, C.toll, C.including, C.passive_pair, C.and_his, C.active, C.left, C.death_of, C.bodies,
+          C.family, C.passive, C.one, C.killed_single, C.none)
 
 
 def test_every_gated_pattern_has_its_gate_by_id():
-    assert set(F._GATES) == {id(rx) for rx in _GATED}
+    assert set(C._gates) == {id(rx) for rx in _GATED} and set(C.gated()) == set(_GATED)
 
 
 def _kill_alternatives() -> list[str]:
-    # _KILL is "(?:a|b|fatally (?:x|y)|...)": expand its one nested group
-    body = F._KILL[3:-1]
+    # the death words are "(?:a|b|fatally (?:x|y)|...)": expand its one nested group
+    body = C.kill[3:-1]
     words = []
     for part in re.split(r"\|(?![^()]*\))", body):
         m = re.fullmatch(r"(.*)\(\?:([^()]*)\)", part)
@@ -31,8 +31,8 @@ def test_every_kill_word_holds_a_stem():
 
 
 def test_gated_text_counts_as_before():
-    assert F.count_fatalities("Four suspected gangsters were lynched")[0] == 4
-    assert F.count_fatalities("Three protesters were arrested")[0] == 0
+    assert C.count("Four suspected gangsters were lynched")[0] == 4
+    assert C.count("Three protesters were arrested")[0] == 0
 
 
 def test_each_pattern_gets_past_the_gate():
@@ -53,8 +53,8 @@ def test_each_pattern_gets_past_the_gate():
         "Militants executing 3 hostages.": 3,
     }
     for text, n in counts.items():
-        assert F.count_fatalities(text)[0] == n, text
-    assert F.count_fatalities("Protesters marched; no fatalities were reported.")[1] is not None
+        assert C.count(text)[0] == n, text
+    assert C.count("Protesters marched; no fatalities were reported.")[1] is not None
 
 
 def test_a_pattern_its_gate_skips_would_not_have_matched():
@@ -69,15 +69,21 @@ def test_a_pattern_its_gate_skips_would_not_have_matched():
         lower = text.lower()
         for rx in _GATED:
             if rx.search(text):
-                assert F._may_match(rx, lower), (rx.pattern[:50], text)
-    assert F._may_match(F._FAMILY, "") and not F._may_match(F._FAMILY, "two killed")
+                assert C.may_match(rx, lower), (rx.pattern[:50], text)
+    assert C.may_match(C.family, "") and not C.may_match(C.family, "two killed")
 
 
 def test_a_gated_no_deaths_note_reads_as_the_plain_search():
-    """_no_deaths skips _NONE where its gate strings are missing: the same answer as the plain search."""
+    """no_deaths skips the "no fatalities" pattern where its gate strings are missing: the same answer as the plain search."""
     for text in ["Police dispersed the crowd without any Casualties.", "NO DEATHS were reported after the clash.",
                  "Protesters marched peacefully through the capital.", "No one was hurt; no fatalities.", ""]:
-        m = F._NONE.search(text)
+        m = C.none.search(text)
         plain = (0, m.span() if m else None, 0.8 if m else 0.7)
-        n, span, score = F._no_deaths(text, 0, text.lower())
+        n, span, score = C.no_deaths(text, 0, text.lower())
         assert (n, span and (span.start, span.end), score) == plain, text
+
+
+def test_the_shortcut_counts_with_the_shipped_words():
+    text = "Gunmen killed 3 soldiers and 2 civilians."
+    assert F.count_fatalities(text, offset=5) == C.count(text, offset=5)
+    assert F.count_fatalities(text)[0] == 5
