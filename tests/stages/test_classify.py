@@ -321,7 +321,8 @@ def test_role_conventions(extract, sub, actor1, actor2, text):
 
 def test_role_table_covers_real_types():
     """Every sub-event type named in data/roles.json is one of ACLED's (a typo would silently drop a rule)."""
-    from eventcoder.stages.classify import ROLES
+    from eventcoder.knowledge.roles import load_roles
+    ROLES = load_roles()
     named = set(ROLES["coded_to"]) | set(ROLES["state_acts"]) | set(ROLES["own_weapon_types"]) \
         | set(ROLES["default_actor_kind"]) | set(ROLES["displaced"]["types"]) | set(ROLES["retype_by_sides"]) \
         | {r["to"] for r in ROLES["retype_by_sides"].values()}
@@ -415,31 +416,31 @@ def test_types_defined_by_the_sides(sentencizer, actor_stage, picked, expected, 
 ])
 def test_case_blind_patterns_read_the_lower_case_as_the_text(text):
     """_without_case runs a re.I pattern on the lower case of an ASCII text: the same matches, window by window."""
-    from eventcoder.stages.classify import _OBJECT_OF_VERB, _OBJECT_OF_VERB_LOWER
+    from eventcoder.stages.classify import RoleRules
+    rules = RoleRules()
     for end in range(len(text) + 1):
         window = text[max(0, end - 40):end]
-        plain, fast = _OBJECT_OF_VERB.search(window), _OBJECT_OF_VERB_LOWER.search(window.lower())
+        plain, fast = rules.object_of_verb.search(window), rules.object_of_verb_lower.search(window.lower())
         assert (plain and plain.span()) == (fast and fast.span()), window
 
 
 def test_the_reading_of_a_record_gives_the_plain_answers():
-    """_Reading works each record's facts out once: the actors of a stretch (a slice of the ordered actors), who
+    """Reading works each record's facts out once: the actors of a stretch (a slice of the ordered actors), who
     is acted upon (on the lower-cased text), as the plain loops do."""
     import re
 
-    from eventcoder.stages.classify import _Reading
     from eventcoder.types import ActorMention
     text = "Gunmen KILLED 3 soldiers and police arrested rebels; the army said civilians were shot by militants."
     words = list(re.finditer(r"[A-Za-z]+", text))
     actors = [ActorMention(span=Span.of(text, m.start(), m.end()), name=m.group()) for m in words[::2]]
     clf = EventClassifier(model=None)
     for ordered in (actors, actors[::-1]):
-        doc = _Reading(Record(article=Article(doc_id="d", text=text), actors=ordered), clf.lexicon)
+        doc = clf.read(Record(article=Article(doc_id="d", text=text), actors=ordered))
         for start in range(0, len(text), 9):
             for end in range(start, len(text) + 1, 13):
                 assert doc.actors_in(start, end) == [a for a in ordered if start <= a.span.start < end]
         for a in ordered:
-            assert doc.acted_upon(a) == EventClassifier._acted_upon(text, a)
+            assert doc.acted_upon(a) == clf.rules.acted_upon(text, a)
     assert any(doc.acted_upon(a) for a in actors) and not all(doc.acted_upon(a) for a in actors)
 
 
@@ -450,12 +451,12 @@ def test_the_reading_of_a_record_gives_the_plain_answers():
     "Troops clashed with militants near the border.",
 ])
 def test_a_scope_search_skipped_by_its_gate_finds_what_the_plain_search_finds(text):
-    """_Reading.search skips a pattern whose gate strings the text lacks: the same match, scope by scope."""
-    from eventcoder.stages.classify import _REMNANT_CUE, _SCOPE_GATES, _UNKNOWN_PERPETRATOR, _Reading
+    """Reading.search skips a pattern whose gate strings the text lacks: the same match, scope by scope."""
     clf = EventClassifier(model=None)
-    doc = _Reading(Record(article=Article(doc_id="d", text=text)), clf.lexicon)
-    assert id(_UNKNOWN_PERPETRATOR) in _SCOPE_GATES and id(_REMNANT_CUE) in _SCOPE_GATES
-    for rx in (_UNKNOWN_PERPETRATOR, _REMNANT_CUE):
+    doc = clf.read(Record(article=Article(doc_id="d", text=text)))
+    rules = clf.rules
+    assert id(rules.unknown_perpetrator) in rules.scope_gates and id(rules.remnant_cue) in rules.scope_gates
+    for rx in (rules.unknown_perpetrator, rules.remnant_cue):
         for start in range(0, len(text), 7):
             for end in range(start, len(text) + 1, 11):
                 plain, fast = rx.search(text, start, end), doc.search(rx, Span.of(text, start, end))
@@ -473,3 +474,21 @@ def test_a_note_typed_with_the_models_earlier_ranking_is_typed_as_afresh():
         cues = clf.note_cues(record)
         ranked = clf.model.predict(model_features(text, cues, record.actors))
         assert clf.classify_text(text, cues, record.actors, ranked) == clf.classify_text(text, cues, record.actors)
+
+
+def test_the_word_lists_are_read_when_the_stage_is_built_not_imported():
+    """Importing the stage reads no data file: the roles, their words and the fatality words are read by
+    EventClassifier.__init__ (a stage that is not used costs nothing)."""
+    import subprocess
+    import sys
+    code = ("import eventcoder.stages.classify, eventcoder.knowledge.fatalities as F\n"
+            "from eventcoder.knowledge.roles import load_roles\n"
+            "assert load_roles.cache_info().currsize == 0 and F.default_counter.cache_info().currsize == 0\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_role_word_list_missing_names_the_file():
+    from eventcoder.errors import ResourceError
+    from eventcoder.stages.classify import RoleRules
+    with pytest.raises(ResourceError, match=r"role_words\.json lack the list 'agent_by'"):
+        RoleRules(words={})

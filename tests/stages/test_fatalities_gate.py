@@ -87,3 +87,11 @@ def test_the_shortcut_counts_with_the_shipped_words():
     text = "Gunmen killed 3 soldiers and 2 civilians."
     assert F.count_fatalities(text, offset=5) == C.count(text, offset=5)
     assert F.count_fatalities(text)[0] == 5
+
+
+def test_a_fatality_word_list_missing_names_the_file():
+    import pytest
+
+    from eventcoder.errors import ResourceError
+    with pytest.raises(ResourceError, match=r"fatalities\.json lack the list 'numbers'"):
+        F.FatalityCounter(spec={})

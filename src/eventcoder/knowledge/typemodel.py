@@ -1,7 +1,7 @@
 """A small linear model for the sub-event type of a clause or a short note.
 
 Multinomial logistic regression over lower-cased word unigrams and bigrams (digits folded to 0) plus the
-trigger cues of ``data/triggers.json`` and the kinds of actor named (``classify.model_features``) as extra
+trigger cues of ``data/triggers.json`` and the kinds of actor named (``classify.features.model_features``) as extra
 features, so the model learns how much to trust each cue. Trained with numpy only (full-batch Adam, L2, rare
 types weighted up by ``balance``), stored as ``data/type_model.json.gz``: the class list and,
 per feature, its weight row (rounded to 3 decimals, near-zero rows dropped). Rebuild it from
