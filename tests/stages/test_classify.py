@@ -492,3 +492,14 @@ def test_a_role_word_list_missing_names_the_file():
     from eventcoder.stages.classify import RoleRules
     with pytest.raises(ResourceError, match=r"role_words\.json lack the list 'agent_by'"):
         RoleRules(words={})
+
+
+def test_the_pipeline_refuses_classify_before_the_actors_and_country_it_reads():
+    from eventcoder.config import load_settings
+    from eventcoder.errors import ConfigError
+    from eventcoder.pipeline import Pipeline
+
+    settings = load_settings()
+    with pytest.raises(ConfigError, match=r"'classify' requires \['record.actors', 'annotations.country'\]"):
+        Pipeline.from_settings(settings.model_copy(update={"pipeline": ["classify"]}),
+                               provided=("record.sentences", "record.entities"))

@@ -45,8 +45,7 @@ default for the type was used), ``actor1_from_context`` (taken from an earlier s
 ``actor1_from_front_line`` (unclaimed fire on a front coded to the side facing the holder of the place).
 
 Annotations read: ``record.annotations["country"]`` (set by the actors stage) names the country of default
-actors ("Unidentified Armed Group (Kenya)"). It is not in ``requires``: the actors stage does not declare it
-among its ``assigns`` yet, and a text without it takes defaults of no country.
+actors ("Unidentified Armed Group (Kenya)"); a record without it takes defaults of no country.
 
 The components, one job each, behind the one registered stage (``EventTyper``):
 
@@ -75,12 +74,13 @@ __all__ = ["EventTyper", "EventClassifier", "MODEL_FILE", "model_features", "act
            "Reading", "RoleRules", "TypePick", "TIE_MARGIN"]
 
 # what classify sets on each event it creates (record.events)
-EVENT_FIELDS = ("event.event_type", "event.sub_event_type", "event.disorder_type", "event.actor1", "event.inter1",
-                "event.actor2", "event.inter2", "event.assoc_actor_1", "event.fatalities", "event.civilian_targeting",
-                "event.flags")
+EVENT_FIELDS = ("event.doc_id", "event.evidence", "event.event_type", "event.sub_event_type", "event.disorder_type",
+                "event.actor1", "event.inter1", "event.actor2", "event.inter2", "event.assoc_actor_1", "event.fatalities",
+                "event.civilian_targeting", "event.provenance", "event.flags")
 
 
-@stage(STAGE, requires=("record.sentences", "record.actors"), assigns=("record.events", *EVENT_FIELDS))
+@stage(STAGE, requires=("record.sentences", "record.actors", "annotations.country"),
+       assigns=("record.events", *EVENT_FIELDS))
 class EventTyper:
     """Creates the events of each record (see the module docstring)."""
 
