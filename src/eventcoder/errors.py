@@ -1,6 +1,8 @@
-"""Coded errors: [E1xx] configuration, [E2xx] resources, [W3xx] per-record problems.
+"""Coded errors: [E1xx] configuration and usage, [E2xx] resources and the store, [W3xx] per-record problems.
 
-Every message names the thing, the reason and the fix.
+Every message names the thing, the reason and the fix. Every code is registered in CODES below with its one
+meaning; tests/test_errors.py fails on a code used in the source but not registered, on a code registered
+twice, and on one meaning given two codes.
 """
 from __future__ import annotations
 
@@ -34,3 +36,59 @@ class InputError(EvxError):
 
 class StoreError(EvxError):
     code = "E210"
+
+
+# code -> what it means (one line). A new error takes the next free code of its group.
+CODES: dict[str, str] = {
+    # E1xx: settings, command-line use, queries, users
+    "E100": "an eventcoder error of no more specific kind",
+    "E101": "invalid settings (unknown key, wrong type or value)",
+    "E102": "--published is not a date",
+    "E103": "--out cannot be written",
+    "E104": "serve cannot listen on the host and port",
+    "E105": "unknown export format",
+    "E110": "the extra actor dictionary file is missing",
+    "E111": "the extra actor dictionary file is not valid JSON",
+    "E120": "a query filter names an unknown field or operator, or a value of the wrong kind",
+    "E121": "no such incident",
+    "E122": "an incident split or merge names reports of another incident",
+    "E123": "a parquet export needs a folder for --out",
+    "E150": "a user name that is not allowed",
+    "E151": "a password that is too short",
+    "E152": "an unknown user role",
+    "E153": "the user exists already",
+    "E154": "no such user",
+    "E155": "an admin cannot disable their own account",
+    # E2xx: models, data files, the store
+    "E201": "a data file, model or gazetteer cannot be read",
+    "E202": "the spaCy model is not installed",
+    "E210": "the database cannot be used",
+    "E211": "--db names a file that holds other data",
+    "E212": "the database's schema is newer than this eventcoder",
+    "E220": "a review edit conflicts with a newer save",
+    "E221": "no such event",
+    "E222": "an unknown review status",
+    "E223": "a field that cannot be edited",
+    "E224": "an edited value of the wrong kind",
+    "E225": "a number field given something that is not a number",
+    "E230": "the worker processes of --workers could not start",
+    # W3xx: one document's problems; the batch goes on
+    "W301": "no such input path",
+    "W302": "an empty document, or one with no words",
+    "W303": "a binary or undecodable document",
+    "W304": "a document read as Windows-1252",
+    "W305": "an unknown file type",
+    "W306": "a document over a size limit",
+    "W307": "unreadable HTML",
+    "W308": "an invalid JSON line",
+    "W309": "an invalid JSONL document (no text, a bad date, an overlong id)",
+    "W310": "control characters or lone surrogates removed",
+    "W311": "a body cut at the size limit",
+    "W312": "a page nested too deep for lxml, read by the plain parser",
+    "W313": "an id repeated within the run, renamed",
+    "W320": "a document longer than nlp.max_chars, analysed in part",
+    "W330": "no publication date: relative dates stay unresolved",
+    "W390": "a stage failed on the document",
+    "W391": "a document with too many events, cut",
+}
+

@@ -332,7 +332,7 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
         How many rows and deletions were written.
     """
     if fmt not in FORMATS:
-        raise QueryError(f"unknown export format {fmt!r}. Use one of: {', '.join(FORMATS)}", code="E103")
+        raise QueryError(f"unknown export format {fmt!r}. Use one of: {', '.join(FORMATS)}", code="E105")
     query = query or EventQuery()
     if since is not None:
         query.since = since

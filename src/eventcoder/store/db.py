@@ -150,7 +150,7 @@ class Database:
             if unknown:
                 raise StoreError(f"the database {self.path} has schema version {max(unknown)}, newer than this "
                                  f"eventcoder knows ({max(v for v, _, _ in bundled)}). Upgrade eventcoder: "
-                                 "pip install -U eventcoder", code="E211")
+                                 "pip install -U eventcoder", code="E212")
             applied = []
             for version, name, sql in bundled:
                 if version in done:
