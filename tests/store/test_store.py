@@ -91,7 +91,8 @@ def test_a_stored_row_reads_back_as_the_event_written(store):
     """The store writes provenance with pydantic's JSON and matches the events it just wrote as they are
     (_for_matching): but for the provenance, which matching never reads, both must equal what the row
     rebuilds."""
-    from eventcoder.store.sql import _for_matching, event_to_row, row_to_event
+    from eventcoder.store.rows import event_to_row, row_to_event
+    from eventcoder.store.sql import _for_matching
 
     ev = make_event("a", assoc_actor_1="Ahrar al-Sham", flags=["actor-not-in-dictionary"])
     ev.set("fatalities", 3, stage="fatalities", evidence=Span(start=0, end=8, text="Clashes."), score=0.7,

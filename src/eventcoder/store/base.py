@@ -45,6 +45,16 @@ FILTER_FIELDS: dict[str, str] = {
 EVENT_ONLY_FIELDS = {"event_id": TEXT, "incident_id": TEXT, "review_status": TEXT}
 INCIDENT_ONLY_FIELDS = {"incident_id": TEXT, "interaction": INT, "n_reports": INT, "n_documents": INT}
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "LIKE", "BETWEEN")
+EVENT_FIELDS = {**FILTER_FIELDS, **EVENT_ONLY_FIELDS}
+INCIDENT_FIELDS = {**FILTER_FIELDS, **INCIDENT_ONLY_FIELDS}
+# Event fields stored as plain columns of the same name (SPEC.md §2; evidence, provenance and flags
+# are flattened or JSON): the shape of an events row, as the store returns it to exports and the API.
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id", "doc_id", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting",
+    "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "fatalities", "source", "notes", "certainty", "attribution", "confidence", "geonameid",
+)
 
 
 @dataclass(frozen=True)

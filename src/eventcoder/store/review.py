@@ -18,7 +18,8 @@ from ..errors import StoreError
 from ..types import Event, FieldEvidence
 from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
 from .db import Database, utcnow
-from .sql import SQLStore, provenance_json, row_to_stored
+from .rows import provenance_json, row_to_stored
+from .sql import SQLStore
 
 STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected", "edited")
 
