@@ -240,23 +240,21 @@ def test_incidents_cli(store_target):
 
 
 def test_review_changes_reach_incidents_and_since(store):
-    from eventcoder.store.review import Review
-
     store.add_records([make_record(d, [make_event(d, fatalities=n)]) for d, n in (("a", 3), ("b", 7), ("c", 5))])
     inc = store.get_event("a-e0").incident_id
     assert store.get_incident(inc)["fatalities"] == 7
     with store.db.transaction():
         store.db.execute("UPDATE events SET timestamp = 100")
         store.db.execute("UPDATE incidents SET timestamp = 100")
-    review = Review(store.db)
-    review.set_status("b-e0", "rejected", "rev")  # a false report leaves the incident
+    review = store  # the review methods are the store's (ReviewMixin)
+    review.set_review_status("b-e0", "rejected", "rev")  # a false report leaves the incident
     assert store.get_event("b-e0").incident_id is None
     assert store.get_incident(inc)["fatalities"] == 5 and store.get_incident(inc)["n_reports"] == 2
     assert {s.event.event_id for s in store.iter_events(EventQuery(since=101))} == {"b-e0"}
     assert [r["incident_id"] for r in store.iter_incidents(EventQuery(since=101))] == [inc]
-    review.edit("c-e0", {"location": "Homs", "latitude": 34.7268, "longitude": 36.7234}, "rev", None)
+    review.edit_event("c-e0", {"location": "Homs", "latitude": 34.7268, "longitude": 36.7234}, "rev", None)
     assert store.get_event("c-e0").incident_id != inc  # moved 140 km: another event now
-    review.delete("a-e0", "rev")
+    review.delete_event("a-e0", "rev")
     assert store.get_incident(inc) is None
     assert {(d["entity"], d["entity_id"]) for d in store.deletions_since(101)} >= {("event", "a-e0"),
                                                                                    ("incident", inc)}

@@ -30,8 +30,10 @@ from ..types import Article, Event, Problem, Record, StoredEvent
 from .base import (EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, Filter,
                    QueryError)
 from .db import Database, connect, utcnow
+from .review import ReviewMixin
 from .rows import (INCIDENT_ROW_COLUMNS, event_to_row, incident_row_values, row_to_article,
                    row_to_event, row_to_stored)
+from .users import UserMixin
 
 # What the matcher reads of a stored report to pre-filter candidates (dedup.matching).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -106,8 +108,11 @@ def filter_clause(f: Filter) -> tuple[str, list[Any]]:
     return f"{col} {f.op} ?", list(f.values)
 
 
-class SQLStore:
-    """Documents, events, incidents and their review state in one database; every write is one transaction."""
+class SQLStore(ReviewMixin, UserMixin):
+    """Documents, events, incidents and their review state in one database; every write is one transaction.
+
+    The review app's reads and writes are ReviewMixin's (review.py), its users and sessions UserMixin's
+    (users.py): the EventStore Protocol of base.py names them all."""
 
     def __init__(self, db: Database, migrate: bool = True):
         self.db = db

@@ -20,8 +20,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import EvxError, StoreError
-from ..store import users as users_mod
-from ..store.review import EDITABLE, STATUSES, Conflict, NotFound, Review, ReviewFilter
+from ..store.base import EDITABLE, STATUSES, Conflict, NotFound, ReviewFilter
+from ..store.users import ROLES
 from ..vocab import TAXONOMY, Certainty, Inter
 from . import auth
 from .api import router as api_router
@@ -124,7 +124,6 @@ def create_app(store, settings=None) -> FastAPI:
     app.state.settings = settings
     app.state.extraction = None
     app.state.points_cache = {}  # (filter, data version) -> gzipped points JSON
-    review = Review(store.db)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(auth.make_router(TEMPLATES))
@@ -160,9 +159,7 @@ def create_app(store, settings=None) -> FastAPI:
         return TEMPLATES.TemplateResponse(request, name, {"user": user, "statuses": STATUSES, **ctx})
 
     def filter_ctx(flt: ReviewFilter) -> dict[str, Any]:
-        countries = [r["country"] for r in store.db.query(
-            "SELECT DISTINCT country FROM events WHERE country <> '' ORDER BY country LIMIT 500")]
-        return {"flt": flt, "fq": filter_query(flt), "event_types": list(TAXONOMY), "countries": countries,
+        return {"flt": flt, "fq": filter_query(flt), "event_types": list(TAXONOMY), "countries": store.countries(),
                 "certainties": [c.value for c in Certainty]}
 
     # --- pages -----------------------------------------------------------------------------------
@@ -175,16 +172,16 @@ def create_app(store, settings=None) -> FastAPI:
     def queue_page(request: Request):
         user = page_user(request)
         flt = filter_from(request.query_params)
-        return render(request, "queue.html", user, counts=review.counts(flt), **filter_ctx(flt))
+        return render(request, "queue.html", user, counts=store.review_counts(flt), **filter_ctx(flt))
 
     @app.get("/events", response_class=HTMLResponse)
     def event_list(request: Request, page: int = Query(1, ge=1, le=100_000)):
         user = page_user(request)
         flt = filter_from(request.query_params)
-        total = review.count(flt)
-        events = review.events(flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total = store.review_count(flt)
+        events = store.review_events(flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         return render(request, "events.html", user, events=events, total=total, page=page,
-                      pages=max(1, -(-total // PAGE_SIZE)), counts=review.counts(flt), **filter_ctx(flt))
+                      pages=max(1, -(-total // PAGE_SIZE)), counts=store.review_counts(flt), **filter_ctx(flt))
 
     @app.get("/events/{event_id}", response_class=HTMLResponse)
     def event_page(request: Request, event_id: str, error: str = "", next: str = ""):
@@ -199,24 +196,16 @@ def create_app(store, settings=None) -> FastAPI:
         for name in FIELD_ORDER:
             prov = ev.provenance.get(name)
             fields.append({"name": name, "value": getattr(ev, name), "prov": prov})
-        siblings = review.events(ReviewFilter(doc_id=ev.doc_id), limit=200)
+        siblings = store.review_events(ReviewFilter(doc_id=ev.doc_id), limit=200)
         return render(request, "event.html", user, stored=stored, ev=ev, doc=doc, parts=highlight(body, ev.evidence.start,
-                      ev.evidence.end), fields=fields, history=review.history(event_id), siblings=siblings,
+                      ev.evidence.end), fields=fields, history=store.event_history(event_id), siblings=siblings,
                       incident=incident_reports(stored), taxonomy=TAXONOMY, certainties=[c.value for c in Certainty],
                       inters=[(i.value, i.name.replace("_", " ").lower()) for i in Inter], error=error[:500],
                       next=auth.safe_next(next) if next else "", spans=field_spans(ev, len(body)))
 
     def incident_reports(stored) -> list[dict[str, Any]]:
         """Every source report of the event's incident (when the store groups events into incidents)."""
-        if not stored.incident_id:
-            return []
-        try:
-            rows = store.db.query("SELECT e.event_id, e.doc_id, e.event_date, e.sub_event_type, d.title, d.source"
-                                  " FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id"
-                                  " WHERE e.incident_id = ? ORDER BY e.event_date LIMIT 500", (stored.incident_id,))
-        except Exception:  # an older schema without incidents
-            return []
-        return rows
+        return store.incident_reports(stored.incident_id) if stored.incident_id else []
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page(request: Request):
@@ -232,7 +221,7 @@ def create_app(store, settings=None) -> FastAPI:
     @app.get("/admin/users", response_class=HTMLResponse)
     def users_page(request: Request, error: str = ""):
         user = page_user(request, "admin")
-        return render(request, "users.html", user, users=users_mod.list_users(store.db), roles=users_mod.ROLES,
+        return render(request, "users.html", user, users=store.list_users(), roles=ROLES,
                       error=error[:300])
 
     # --- JSON reads ------------------------------------------------------------------------------
@@ -241,13 +230,13 @@ def create_app(store, settings=None) -> FastAPI:
         read_user(request)
         flt = filter_from(request.query_params)
         exclude = tuple(v[:100] for v in request.query_params.getlist("exclude")[:500])
-        items = review.queue(flt, limit=limit, exclude=exclude)
+        items = store.review_queue(flt, limit=limit, exclude=exclude)
         bodies = {}
         for s in items:
             if s.event.doc_id not in bodies:
                 doc = store.get_document(s.event.doc_id)
                 bodies[s.event.doc_id] = doc.text if doc else ""
-        return {"events": [event_json(s, bodies[s.event.doc_id]) for s in items], "counts": review.counts(flt)}
+        return {"events": [event_json(s, bodies[s.event.doc_id]) for s in items], "counts": store.review_counts(flt)}
 
     @app.get("/review/points.json")
     def points_json(request: Request):
@@ -256,12 +245,12 @@ def create_app(store, settings=None) -> FastAPI:
         # 100,000 events; json_group_array plus gzip level 1 take about 0.3 s (1.5 MB on the wire). The
         # result is kept until the data changes, so opening the map again costs one small query.
         flt = filter_from(request.query_params)
-        key = (filter_query(flt), review.data_version())
+        key = (filter_query(flt), store.data_version())
         cache = app.state.points_cache
         if key not in cache:
             if len(cache) >= 8:
                 cache.pop(next(iter(cache)))
-            cache[key] = gzip.compress(review.map_points_json(flt), compresslevel=1)
+            cache[key] = gzip.compress(store.map_points_json(flt), compresslevel=1)
         if "gzip" in request.headers.get("accept-encoding", ""):
             return Response(cache[key], media_type="application/json",
                             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
@@ -270,13 +259,13 @@ def create_app(store, settings=None) -> FastAPI:
     @app.get("/review/brief.json")
     def brief_json(request: Request):
         read_user(request)
-        return review.brief([v[:100] for v in request.query_params.getlist("id")[:500]])
+        return store.event_briefs([v[:100] for v in request.query_params.getlist("id")[:500]])
 
     @app.get("/review/events.json")
     def events_json(request: Request, limit: int = Query(100, ge=1, le=1000)):
         read_user(request)
         flt = filter_from(request.query_params)
-        return {"total": review.count(flt), "events": [event_json(s) for s in review.events(flt, limit=limit)]}
+        return {"total": store.review_count(flt), "events": [event_json(s) for s in store.review_events(flt, limit=limit)]}
 
     @app.get("/review/actors")
     def actor_search(request: Request, q: str = Query("", max_length=100)):
@@ -303,7 +292,7 @@ def create_app(store, settings=None) -> FastAPI:
         data = await payload(request)
         status = str(data.get("status", ""))
         version = int(data["version"]) if str(data.get("version", "")).isdigit() else None
-        new_version = review.set_status(event_id, status, user.username, version)
+        new_version = store.set_review_status(event_id, status, user.username, version)
         if is_form(request):
             return RedirectResponse(auth.safe_next(str(data.get("next") or f"/events/{event_id}")), status_code=303)
         return {"event_id": event_id, "status": status, "version": new_version}
@@ -316,7 +305,7 @@ def create_app(store, settings=None) -> FastAPI:
         to = data.get("to_version")
         if not str(to).isdigit():
             raise HTTPException(400, "to_version must be a version number from the event's history")
-        new_version = review.revert(event_id, int(to), user.username, version)
+        new_version = store.revert_event(event_id, int(to), user.username, version)
         if is_form(request):
             return RedirectResponse(f"/events/{event_id}", status_code=303)
         return {"event_id": event_id, "version": new_version}
@@ -328,7 +317,7 @@ def create_app(store, settings=None) -> FastAPI:
         version = int(form["version"]) if str(form.get("version", "")).isdigit() else None
         nxt = auth.safe_next(str(form.get("next") or f"/events/{event_id}"))
         try:
-            review.edit(event_id, parse_edit(form), user.username, version)
+            store.edit_event(event_id, parse_edit(form), user.username, version)
         except Conflict as e:
             return RedirectResponse(f"/events/{event_id}?" + urlencode({"error": str(e)}), status_code=303)
         except StoreError as e:
@@ -340,7 +329,7 @@ def create_app(store, settings=None) -> FastAPI:
     @app.post("/review/{event_id}/delete")
     async def delete(request: Request, event_id: str):
         user = await write_user(request, "admin")
-        review.delete(event_id, user.username)
+        store.delete_event(event_id, user.username)
         return RedirectResponse("/events", status_code=303)
 
     @app.post("/review/bulk")
@@ -351,7 +340,7 @@ def create_app(store, settings=None) -> FastAPI:
         if status not in ("accepted", "rejected"):
             raise HTTPException(400, "bulk status must be accepted or rejected")
         flt = filter_from(form)
-        n = review.bulk_set_status(flt, status, user.username)
+        n = store.bulk_set_review_status(flt, status, user.username)
         if is_form(request):
             return RedirectResponse(f"/events?{filter_query(flt)}&done={n}", status_code=303)
         return {"changed": n}
@@ -410,15 +399,15 @@ def create_app(store, settings=None) -> FastAPI:
         action, name = str(form.get("action", "")), str(form.get("username", "")).strip()
         try:
             if action == "add":
-                users_mod.add_user(store.db, name, str(form.get("password", "")), str(form.get("role", "reviewer")))
+                store.add_user(name, str(form.get("password", "")), str(form.get("role", "reviewer")))
             elif action == "role":
-                users_mod.set_role(store.db, name, str(form.get("role", "")), by=admin.username)
+                store.set_role(name, str(form.get("role", "")), by=admin.username)
             elif action in ("disable", "enable"):
                 if name == admin.username:
                     raise StoreError("you cannot disable yourself; ask another admin", code="E155")
-                users_mod.set_disabled(store.db, name, action == "disable", by=admin.username)
+                store.set_disabled(name, action == "disable", by=admin.username)
             elif action == "passwd":
-                users_mod.set_password(store.db, name, str(form.get("password", "")))
+                store.set_password(name, str(form.get("password", "")))
             else:
                 raise HTTPException(400, f"unknown action {action!r}")
         except StoreError as e:
@@ -552,10 +541,7 @@ def actor_suggestions(store, q: str, limit: int = 15) -> list[str]:
         return []
     out = [n for n in actor_names() if q in n.lower()][:limit]
     if len(out) < limit:
-        rows = store.db.query("SELECT actor1 AS a FROM events WHERE LOWER(actor1) LIKE ? UNION"
-                              " SELECT actor2 AS a FROM events WHERE LOWER(actor2) LIKE ? LIMIT ?",
-                              (f"%{q}%", f"%{q}%", limit))
-        out += [r["a"] for r in rows if r["a"] and r["a"] not in out]
+        out += [a for a in store.actor_names_like(q, limit) if a not in out]
     return out[:limit]
 
 

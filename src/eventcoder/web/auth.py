@@ -18,8 +18,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..store import users as users_mod
-from ..store.users import User
+from ..store.users import SESSION_HOURS, User
 
 SESSION_COOKIE = "evx_session"
 LOGIN_CSRF_COOKIE = "evx_login_csrf"
@@ -44,7 +43,7 @@ def current_user(request: Request) -> Optional[User]:
     cached = getattr(request.state, "user", False)
     if cached is not False:
         return cached
-    user = users_mod.session_user(request.app.state.store.db, request.cookies.get(SESSION_COOKIE))
+    user = request.app.state.store.session_user(request.cookies.get(SESSION_COOKIE))
     request.state.user = user
     return user
 
@@ -71,7 +70,7 @@ def basic_auth_user(request: Request) -> Optional[User]:
         username, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
-    return users_mod.verify(request.app.state.store.db, username, password) if username else None
+    return request.app.state.store.verify_user(username, password) if username else None
 
 
 def read_user(request: Request) -> User:
@@ -118,22 +117,22 @@ def make_router(templates) -> APIRouter:
         cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie, csrf_token):
             raise HTTPException(403, "the login form expired or was not sent from this site: reload it and try again")
-        db = request.app.state.store.db
-        user = users_mod.verify(db, username, password)
+        store = request.app.state.store
+        user = store.verify_user(username, password)
         if user is None:
             return RedirectResponse(f"/login?error={quote('wrong user name or password')}&next={quote(safe_next(next))}",
                                     status_code=303)
-        token = users_mod.create_session(db, user)
+        token = store.create_session(user)
         resp = RedirectResponse(safe_next(next), status_code=303)
         resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies(request),
-                        max_age=users_mod.SESSION_HOURS * 3600)
+                        max_age=SESSION_HOURS * 3600)
         resp.delete_cookie(LOGIN_CSRF_COOKIE)
         return resp
 
     @router.post("/logout")
     async def logout(request: Request):
         await write_user(request, "viewer")
-        users_mod.end_session(request.app.state.store.db, request.cookies.get(SESSION_COOKIE))
+        request.app.state.store.end_session(request.cookies.get(SESSION_COOKIE))
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(SESSION_COOKIE)
         return resp
