@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -28,10 +27,8 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from ..dedup import interaction_code
-from ..export import ACLED_COLUMNS, acled_row, feature, incident_record
-from ..store.base import INT, EventQuery, QueryError, coerce, make_filter
-from ..store.sql import EVENT_COLUMNS, EVENT_FIELDS, INCIDENT_FIELDS
+from ..records import ACLED_COLUMNS, acled_row, event_row_record, feature, incident_record
+from ..store.base import EVENT_FIELDS, INCIDENT_FIELDS, INT, EventQuery, QueryError, coerce, make_filter
 from .auth import read_user, write_user
 
 MAX_LIMIT = 5000
@@ -98,16 +95,6 @@ def parse_query(params, fields: dict[str, str]) -> tuple[EventQuery, int, Option
             raise _bad("fields is empty. Name columns joined by '|', e.g. fields=event_date|actor1|fatalities")
     q = EventQuery(filters=filters, since=since, limit=limit, offset=(page - 1) * limit)
     return q, page, chosen
-
-
-def event_row_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored report row as the API shows it (SPEC fields, evidence, store fields)."""
-    rec = {c: row[c] for c in EVENT_COLUMNS}
-    rec["evidence"] = {"text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"]}
-    rec.update(flags=json.loads(row.get("flags_json") or "[]"), incident_id=row.get("incident_id"),
-               interaction=interaction_code(row["inter1"], row["inter2"]), review_status=row["review_status"],
-               timestamp=row["timestamp"])
-    return rec
 
 
 def _select(records: list[dict[str, Any]], chosen: Optional[list[str]]) -> list[dict[str, Any]]:
