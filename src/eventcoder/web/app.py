@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..knowledge import actorlist
 from ..errors import EvxError, StoreError
 from ..store.base import EDITABLE, STATUSES, Conflict, NotFound, ReviewFilter
 from ..store.users import ROLES
@@ -476,70 +477,12 @@ def place_json(p: Any) -> dict[str, Any]:
     return out
 
 
-_ACTORS: Optional[list[str]] = None
-ACTOR_DATA = HERE.parent / "knowledge" / "data"
-
-
-def actor_names() -> list[str]:
-    """Canonical names of the actors stage's dictionary (knowledge/data/actor*), loaded once; [] when absent."""
-    global _ACTORS
-    if _ACTORS is None:
-        _ACTORS = load_actor_names(sorted(ACTOR_DATA.glob("actor*")) if ACTOR_DATA.is_dir() else [])
-    return _ACTORS
-
-
-def load_actor_names(paths: list[Path]) -> list[str]:
-    """Every ``name`` in the given JSON/JSONL/TSV/CSV actor files; templates such as
-    'Military Forces of {country}' are left out (they only name an actor once filled in)."""
-    names: set[str] = set()
-    for f in paths:
-        try:
-            names.update(_names_in(f))
-        except (OSError, ValueError):
-            continue
-    return sorted(n for n in names if "{" not in n)
-
-
-def _collect(node: Any, out: set[str]) -> None:
-    if isinstance(node, dict):
-        name = node.get("name") or node.get("canonical")
-        if isinstance(name, str) and name.strip():
-            out.add(name.strip())
-        for v in node.values():
-            if isinstance(v, (dict, list)):
-                _collect(v, out)
-    elif isinstance(node, list):
-        for v in node:
-            _collect(v, out)
-
-
-def _names_in(f: Path) -> set[str]:
-    text = f.read_text(encoding="utf-8")
-    out: set[str] = set()
-    if f.suffix == ".json":
-        _collect(json.loads(text), out)
-    elif f.suffix == ".jsonl":
-        for line in text.splitlines():
-            if line.strip():
-                _collect(json.loads(line), out)
-    elif f.suffix in (".tsv", ".csv"):
-        sep = "\t" if f.suffix == ".tsv" else ","
-        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-        head = lines[0].split(sep) if lines else []
-        col = next((i for i, h in enumerate(head) if h.strip().lower() in ("name", "canonical", "actor")), None)
-        for row in lines[1:] if col is not None else lines:
-            cells = row.split(sep)
-            if len(cells) > (col or 0) and cells[col or 0].strip():
-                out.add(cells[col or 0].strip())
-    return out
-
-
 def actor_suggestions(store, q: str, limit: int = 15) -> list[str]:
     """Actor names for autocomplete: the dictionary first, then names already in the store."""
     q = q.strip().lower()
     if len(q) < 2:
         return []
-    out = [n for n in actor_names() if q in n.lower()][:limit]
+    out = [n for n in actorlist.actor_names() if q in n.lower()][:limit]
     if len(out) < limit:
         out += [a for a in store.actor_names_like(q, limit) if a not in out]
     return out[:limit]
