@@ -207,10 +207,10 @@ def bench_api(db_path: Path, repeats: int) -> None:
     import httpx
     from starlette.datastructures import QueryParams
 
-    from eventcoder.web.api import parse_query
+    from eventcoder.web.api_query import parse_query
 
     from eventcoder.store import users
-    from eventcoder.web.auth import SESSION_COOKIE
+    from eventcoder.web.deps import SESSION_COOKIE
 
     store = open_store(db_path)
     # The data API needs a logged-in user: a viewer's session, as a script that logged in once would hold.

@@ -7,7 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from eventcoder.web.app import MAX_DOC_BYTES, create_app
+from eventcoder.web.app import create_app
+from eventcoder.web.upload import MAX_DOC_BYTES
 
 from .conftest import PASSWORD, add_users, make_record
 

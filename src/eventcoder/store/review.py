@@ -233,9 +233,11 @@ class ReviewMixin:
             row = self._current_row(event_id)
             self._save_version(row, f"status:{status}", username, now)
             version = self._update_versioned(row, expected_version, {"review_status": status})
-            self.log("event", event_id, f"review-{status}", username, before={"review_status": row["review_status"]},
+            self.log("event", event_id, f"review-{status}", username,
+                     before={"review_status": row["review_status"]},
                      after={"review_status": status, "version": version}, at=now)
-            self.review_changed([event_id], recluster=[event_id] if "rejected" in (status, row["review_status"]) else [])
+            self.review_changed([event_id],
+                                recluster=[event_id] if "rejected" in (status, row["review_status"]) else [])
         return version
 
     def bulk_set_review_status(self, flt: ReviewFilter, status: str, username: str,
@@ -304,7 +306,8 @@ class ReviewMixin:
             self.review_changed([event_id])
         return version
 
-    def revert_event(self, event_id: str, to_version: int, username: str, expected_version: Optional[int] = None) -> int:
+    def revert_event(self, event_id: str, to_version: int, username: str,
+                     expected_version: Optional[int] = None) -> int:
         """Restore the state the event had at ``to_version`` (as a new version); returns the new version."""
         now = utcnow()
         with self.db.transaction():
@@ -329,5 +332,6 @@ class ReviewMixin:
             row = self._current_row(event_id)
             self._save_version(row, "delete", username, now)
             self.db.execute("DELETE FROM events WHERE event_id=?", (event_id,))
-            self.log("event", event_id, "delete", username, before={"review_status": row["review_status"]}, at=now)
+            self.log("event", event_id, "delete", username, before={"review_status": row["review_status"]},
+                     at=now)
             self.review_changed(deleted={event_id: row["incident_id"]})
