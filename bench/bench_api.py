@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from eventcoder.dedup import dedup, incident_id_for, interaction_code  # noqa: E402
 from eventcoder.store import EventQuery, make_filter, open_store  # noqa: E402
-from eventcoder.store.sql import EVENT_FIELDS, INCIDENT_FIELDS  # noqa: E402
+from eventcoder.store.base import EVENT_FIELDS, INCIDENT_FIELDS  # noqa: E402
 from eventcoder.types import Event, Span  # noqa: E402
 from eventcoder.vocab import DISORDER_OF_EVENT, TAXONOMY  # noqa: E402
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from eventcoder.store import open_store, rows, sql
-from eventcoder.store.sql import _merged
+from eventcoder.store.incidents import _merged
 
 from .conftest import make_event, make_record
 

@@ -10,7 +10,7 @@ import pytest
 from eventcoder.errors import StoreError
 from eventcoder.store import EventQuery, QueryError, make_filter, open_store
 from eventcoder.store.db import connect, migration_files
-from eventcoder.store.sql import INCIDENT_FIELDS
+from eventcoder.store.base import INCIDENT_FIELDS
 from eventcoder.types import Span
 
 from .conftest import make_event, make_record
@@ -92,7 +92,7 @@ def test_a_stored_row_reads_back_as_the_event_written(store):
     (_for_matching): but for the provenance, which matching never reads, both must equal what the row
     rebuilds."""
     from eventcoder.store.rows import event_to_row, row_to_event
-    from eventcoder.store.sql import _for_matching
+    from eventcoder.store.incidents import _for_matching
 
     ev = make_event("a", assoc_actor_1="Ahrar al-Sham", flags=["actor-not-in-dictionary"])
     ev.set("fatalities", 3, stage="fatalities", evidence=Span(start=0, end=8, text="Clashes."), score=0.7,
