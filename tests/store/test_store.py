@@ -291,3 +291,21 @@ def test_a_document_edited_within_one_batch_leaves_incidents_as_a_rebuild_draws_
     assert len(before[0]) == 1 and before[0][0]["n_reports"] == 2 and before[0][0]["fatalities"] == 4
     store.rebuild_incidents()
     assert state() == before
+
+
+def test_the_sql_store_offers_every_method_of_the_protocol():
+    """What the web, the CLI and the exports call is named in EventStore (base.py); SQLStore, with its
+    mixins, implements each with at least the parameters named there."""
+    import inspect
+
+    from eventcoder.store.base import EventStore
+    from eventcoder.store.sql import SQLStore
+
+    names = [n for n, v in vars(EventStore).items() if inspect.isfunction(v) and not n.startswith("_")]
+    assert len(names) > 40
+    missing = [n for n in names if not callable(getattr(SQLStore, n, None))]
+    assert missing == []
+    for n in names:
+        wanted = list(inspect.signature(getattr(EventStore, n)).parameters)
+        have = list(inspect.signature(getattr(SQLStore, n)).parameters)
+        assert have[:len(wanted)] == wanted, n
