@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from eventcoder.dedup import dedup, incident_id_for, interaction_code  # noqa: E402
 from eventcoder.store import EventQuery, make_filter, open_store  # noqa: E402
-from eventcoder.store.sql import EVENT_FIELDS, INCIDENT_FIELDS  # noqa: E402
+from eventcoder.store.base import EVENT_FIELDS, INCIDENT_FIELDS  # noqa: E402
 from eventcoder.types import Event, Span  # noqa: E402
 from eventcoder.vocab import DISORDER_OF_EVENT, TAXONOMY  # noqa: E402
 
@@ -207,10 +207,10 @@ def bench_api(db_path: Path, repeats: int) -> None:
     import httpx
     from starlette.datastructures import QueryParams
 
-    from eventcoder.web.api import parse_query
+    from eventcoder.web.api_query import parse_query
 
     from eventcoder.store import users
-    from eventcoder.web.auth import SESSION_COOKIE
+    from eventcoder.web.deps import SESSION_COOKIE
 
     store = open_store(db_path)
     # The data API needs a logged-in user: a viewer's session, as a script that logged in once would hold.

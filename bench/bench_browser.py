@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from eventcoder.store import open_store  # noqa: E402
 from eventcoder.store import users as users_mod  # noqa: E402
 from eventcoder.store.db import utcnow  # noqa: E402
-from eventcoder.store.sql import EVENT_COLUMNS  # noqa: E402
+from eventcoder.store.base import EVENT_COLUMNS  # noqa: E402
 from eventcoder.vocab import DISORDER_OF_EVENT, TAXONOMY  # noqa: E402
 from eventcoder.web.app import create_app  # noqa: E402
 

@@ -1,8 +1,11 @@
-"""Imports point inward: stages never import the shells, the store or ray; the core never imports web/cli."""
+"""Imports point inward: stages never import the shells, the store or ray; the core never imports web/cli;
+only the store speaks SQL, and the web reads neither stages nor data files."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
+from typing import Iterator
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "eventcoder"
 CORE = ["types.py", "vocab.py", "errors.py", "config.py", "registry.py", "pipeline.py", "ingest.py", "datetext.py"]
@@ -79,4 +82,84 @@ def test_no_stage_imports_another():
 def test_shared_knowledge_imports_no_stage():
     bad = [f"{p.relative_to(PKG)} imports {n}" for p in (PKG / "knowledge").rglob("*.py")
            for n in imported_modules(p) if _resolved(p, n).startswith("eventcoder.stages")]
+    assert bad == []
+
+
+# SQL as this code base writes it (upper-case keywords): a statement in a string literal or an f-string.
+SQL_STATEMENT = re.compile(r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+                           r"CREATE\s+(TABLE|INDEX|VIEW|TRIGGER|VIRTUAL)|DROP\s+(TABLE|INDEX)|ALTER\s+TABLE|PRAGMA\s+\w+)\b")
+DATABASE_CALLS = {"execute", "executemany", "executescript", "query", "query_one"}
+# The gazetteer keeps its own read-only index of GeoNames in SQLite, built and read by gazetteer.py alone: it
+# is not the event store, and stages use it, which must not import the store.
+OWN_DATABASE = {"gazetteer.py"}
+
+
+def _literal_text(node: ast.AST) -> str | None:
+    """The text of a string literal, or of an f-string with ``{}`` for each value."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    return None
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+
+
+def _imports(path: Path) -> Iterator[str]:
+    """Every import of a module as an absolute dotted name, with the names a ``from`` import takes
+    (``from .. import gazetteer`` in web/x.py -> eventcoder, eventcoder.gazetteer)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _resolved(path, "." * node.level + (node.module or ""))
+            yield module
+            yield from (f"{module}.{a.name}" for a in node.names)
+
+
+def test_only_the_store_speaks_sql():
+    """No module outside store/ writes SQL, runs a statement, or reaches a store's database handle."""
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG)
+        if rel.parts[0] == "store" or str(rel) in OWN_DATABASE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = _literal_text(node)
+            if text is not None and SQL_STATEMENT.search(text):
+                bad.append(f"{rel}:{node.lineno} SQL {text[:50]!r}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DATABASE_CALLS:
+                bad.append(f"{rel}:{node.lineno} calls .{node.func.attr}(")
+            if isinstance(node, ast.Attribute) and node.attr == "db":
+                bad.append(f"{rel}:{node.lineno} reaches .db")
+    assert bad == []
+
+
+def test_web_and_exports_use_the_store_interface():
+    """The web and the exports import the store's interface (open_store, base.py, users' names), never the
+    modules that hold its SQL."""
+    users = list((PKG / "web").rglob("*.py")) + [PKG / "export.py", PKG / "records.py"]
+    bad = [f"{p.relative_to(PKG)} imports {n}" for p in users for n in _imports(p)
+           if n.split(".")[:3] in (["eventcoder", "store", m] for m in ("sql", "rows", "db", "review"))]
+    assert bad == []
+
+
+def test_web_imports_no_stage_and_opens_no_data_file():
+    """What the web needs of stages' data (actor names) it gets from a public function of a module no stage
+    owns (knowledge/actorlist.py), never by importing a stage or building a path to a data folder."""
+    bad = []
+    for path in sorted((PKG / "web").rglob("*.py")):
+        rel = path.relative_to(PKG)
+        bad += [f"{rel} imports {n}" for n in _imports(path)
+                if n.startswith("eventcoder.stages") or n.startswith("eventcoder.knowledge.resources")]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            text = _literal_text(node)
+            if text is not None and id(node) not in docs and re.search(r"\b(stages|knowledge)\b", text):
+                bad.append(f"{rel}:{node.lineno} names {text[:50]!r}")
     assert bad == []

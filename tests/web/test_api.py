@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from eventcoder.export import ACLED_COLUMNS
 from eventcoder.store import open_store, users
 from eventcoder.web.app import create_app
-from eventcoder.web.auth import SESSION_COOKIE
+from eventcoder.web.deps import SESSION_COOKIE
 
 from store.conftest import make_event, make_record
 

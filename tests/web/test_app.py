@@ -7,7 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from eventcoder.web.app import MAX_DOC_BYTES, create_app
+from eventcoder.web.app import create_app
+from eventcoder.web.upload import MAX_DOC_BYTES
 
 from .conftest import PASSWORD, add_users, make_record
 
@@ -237,7 +238,7 @@ def test_refusals_are_pages_for_browsers_and_json_for_scripts(app):
 
 
 def test_actor_names_come_from_the_dictionary_format(tmp_path):
-    from eventcoder.web.app import load_actor_names
+    from eventcoder.knowledge.actorlist import load_actor_names
 
     (tmp_path / "actors.json").write_text(json.dumps({
         "_about": "a tiny dictionary in the actors stage's format",
@@ -249,9 +250,10 @@ def test_actor_names_come_from_the_dictionary_format(tmp_path):
 
 
 def test_actor_autocomplete_prefers_the_dictionary(app, monkeypatch):
-    from eventcoder.web import app as app_mod
+    from eventcoder.knowledge import actorlist
 
-    monkeypatch.setattr(app_mod, "_ACTORS", ["Hayat Tahrir al-Sham", "Islamic State", "Islamic State (Afghanistan)"])
+    names = ["Hayat Tahrir al-Sham", "Islamic State", "Islamic State (Afghanistan)"]
+    monkeypatch.setattr(actorlist, "actor_names", lambda: names)
     c, _ = login(app, "vic")
     assert c.get("/review/actors?q=islamic").json()["actors"][:2] == ["Islamic State", "Islamic State (Afghanistan)"]
     assert c.get("/review/actors?q=tahrir").json()["actors"] == ["Hayat Tahrir al-Sham"]

@@ -98,3 +98,24 @@ def test_cli_add_list_passwd_ensure_admin(tmp_path):
     assert u.verify(store.db, "admin", "another password") and not u.verify(store.db, "admin", password)
     assert "users exist already" in run(u.cli_app, ["ensure-admin", "--db", db]).output
     store.close()
+
+
+def test_the_store_answers_for_its_users_and_sessions(any_store):
+    """The app asks the store (UserMixin), never its database: the same users, roles and sessions."""
+    store = any_store
+    store.add_user("rita", PASSWORD, "reviewer")
+    store.add_user("ann", PASSWORD, "admin")
+    assert [(x.username, x.role) for x in store.list_users()] == [("ann", "admin"), ("rita", "reviewer")]
+    user = store.verify_user("rita", PASSWORD)
+    token = store.create_session(user)
+    assert store.session_user(token).username == "rita" and store.session_user(token).csrf_token
+    store.set_role("rita", "viewer", by="ann")
+    assert store.get_user("rita").role == "viewer"
+    store.set_password("rita", "another long secret")
+    assert store.session_user(token) is None  # a new password ends the open sessions
+    assert store.verify_user("rita", PASSWORD) is None
+    token = store.create_session(store.verify_user("rita", "another long secret"))
+    store.end_session(token)
+    assert store.session_user(token) is None
+    store.set_disabled("rita", True, by="ann")
+    assert store.verify_user("rita", "another long secret") is None

@@ -236,6 +236,12 @@ class PostgresDatabase(Database):
             "AND table_name = ? ORDER BY ordinal_position", (table,))]
 
 
+def chunks(items: list[str], n: int) -> Iterator[list[str]]:
+    """``items`` in lists of ``n``: the ids of one ``IN (...)`` each, under the databases' parameter limits."""
+    for i in range(0, len(items), n):
+        yield list(items[i:i + n])
+
+
 def connect(target: str | Path) -> Database:
     """A SQLite file for a path, PostgreSQL for a ``postgresql://`` URL."""
     if isinstance(target, str) and target.startswith(POSTGRES_PREFIXES):

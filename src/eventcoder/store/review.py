@@ -1,34 +1,26 @@
-"""Review of stored events: the queue, decisions, edits with versions, revert, and filters for the app.
+"""Review of stored events: the queue, decisions, edits with versions, revert, and what the review app lists.
 
-Every change bumps ``events.version`` in one ``UPDATE ... WHERE version = ?``: a writer that read an
-older version matches no row and gets ``Conflict`` instead of overwriting someone else's work. The state
-an event had before each change is kept in ``event_versions`` (with who and when), so any version can be
-restored. SQL uses ``?`` placeholders through ``Database`` only, so it also runs on PostgreSQL.
+``ReviewMixin`` is the review half of ``SQLStore`` (which inherits it): the methods the app calls, over the
+store's own ``db``. Every change bumps ``events.version`` in one ``UPDATE ... WHERE version = ?``: a writer
+that read an older version matches no row and gets ``Conflict`` instead of overwriting someone else's work.
+The state an event had before each change is kept in ``event_versions`` (with who and when), so any version
+can be restored. SQL uses ``?`` placeholders through ``Database`` only, so it also runs on PostgreSQL.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Optional
 
 from pydantic import ValidationError
 
 from ..errors import StoreError
-from ..types import Event, FieldEvidence
+from ..types import Event, FieldEvidence, StoredEvent
 from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
+from .base import EDITABLE, STATUSES, Conflict, NotFound, ReviewFilter
 from .db import Database, utcnow
-from .sql import SQLStore, provenance_json, row_to_stored
+from .rows import provenance_json, row_to_stored
 
-STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected", "edited")
-
-# The fields an analyst may change; the rest (evidence, ids, confidence) belong to the extraction.
-EDITABLE: tuple[str, ...] = (
-    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
-    "actor2", "assoc_actor_2", "inter2", "civilian_targeting", "country", "iso", "admin1", "admin2", "location",
-    "latitude", "longitude", "geo_precision", "geonameid", "fatalities", "certainty", "attribution", "source",
-    "notes",
-)
 # Columns a version snapshot restores: the editable fields plus what follows from them.
 SNAPSHOT: tuple[str, ...] = EDITABLE + ("disorder_type", "provenance_json")
 
@@ -41,92 +33,59 @@ NEED_SQL = ("(CASE WHEN flags_json <> '[]' THEN 4 ELSE 0 END"
             " + (1.0 - confidence))")
 
 
-class Conflict(StoreError):
-    """Someone saved the event after this writer read it."""
-
-    code = "E220"
-
-
-class NotFound(StoreError):
-    code = "E221"
-
-
-@dataclass
-class ReviewFilter:
-    """The filters of the queue, the list and the map; every value is bound as a parameter."""
-
-    date_from: Optional[str] = None
-    date_to: Optional[str] = None
-    country: list[str] = field(default_factory=list)
-    admin1: list[str] = field(default_factory=list)
-    event_type: list[str] = field(default_factory=list)
-    sub_event_type: list[str] = field(default_factory=list)
-    certainty: list[str] = field(default_factory=list)
-    review_status: list[str] = field(default_factory=list)
-    actor: Optional[str] = None
-    text: Optional[str] = None
-    doc_id: Optional[str] = None
-
-    def where(self, skip_status: bool = False) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        lists = [("country", self.country), ("admin1", self.admin1), ("event_type", self.event_type),
-                 ("sub_event_type", self.sub_event_type), ("certainty", self.certainty)]
-        if not skip_status:
-            lists.append(("review_status", self.review_status))
-        for column, values in lists:
-            values = [v for v in values if v]
-            if values:
-                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-                params.extend(values)
-        if self.date_from:
-            clauses.append("event_date >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            clauses.append("event_date <= ?")
-            params.append(self.date_to)
-        if self.doc_id:
-            clauses.append("doc_id = ?")
-            params.append(self.doc_id)
-        # LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
-        if self.actor:
-            clauses.append("(LOWER(actor1) LIKE ? OR LOWER(actor2) LIKE ? OR LOWER(assoc_actor_1) LIKE ?"
-                           " OR LOWER(assoc_actor_2) LIKE ?)")
-            params.extend([f"%{self.actor.lower()}%"] * 4)
-        if self.text:
-            clauses.append("(LOWER(notes) LIKE ? OR LOWER(evidence_text) LIKE ? OR LOWER(location) LIKE ?)")
-            params.extend([f"%{self.text.lower()}%"] * 3)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    def query_params(self) -> dict[str, Any]:
-        """The filter as URL query parameters (lists repeat the key)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if v:
-                out[f.name] = v
-        return out
+def filter_where(flt: ReviewFilter, skip_status: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of a ReviewFilter and its parameters ("" when it filters nothing)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    lists = [("country", flt.country), ("admin1", flt.admin1), ("event_type", flt.event_type),
+             ("sub_event_type", flt.sub_event_type), ("certainty", flt.certainty)]
+    if not skip_status:
+        lists.append(("review_status", flt.review_status))
+    for column, values in lists:
+        values = [v for v in values if v]
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if flt.date_from:
+        clauses.append("event_date >= ?")
+        params.append(flt.date_from)
+    if flt.date_to:
+        clauses.append("event_date <= ?")
+        params.append(flt.date_to)
+    if flt.doc_id:
+        clauses.append("doc_id = ?")
+        params.append(flt.doc_id)
+    # LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
+    if flt.actor:
+        clauses.append("(LOWER(actor1) LIKE ? OR LOWER(actor2) LIKE ? OR LOWER(assoc_actor_1) LIKE ?"
+                       " OR LOWER(assoc_actor_2) LIKE ?)")
+        params.extend([f"%{flt.actor.lower()}%"] * 4)
+    if flt.text:
+        clauses.append("(LOWER(notes) LIKE ? OR LOWER(evidence_text) LIKE ? OR LOWER(location) LIKE ?)")
+        params.extend([f"%{flt.text.lower()}%"] * 3)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-class Review:
-    """Review operations over the events table of a store's ``Database``."""
+class ReviewMixin:
+    """The review app's reads and writes of ``SQLStore``, over its ``db``; its incident upkeep
+    (``review_changed``) and change log (``log``) follow every write."""
 
-    def __init__(self, db: Database):
-        self.db = db
+    db: Database
 
     # --- reads ----------------------------------------------------------------------------------
-    def counts(self, flt: Optional[ReviewFilter] = None) -> dict[str, int]:
+    def review_counts(self, flt: Optional[ReviewFilter] = None) -> dict[str, int]:
         """Events per review status under a filter (its own status filter ignored)."""
-        where, params = (flt or ReviewFilter()).where(skip_status=True)
+        where, params = filter_where(flt or ReviewFilter(), skip_status=True)
         rows = self.db.query(f"SELECT review_status, COUNT(*) AS n FROM events{where} GROUP BY review_status", params)
         out = {s: 0 for s in STATUSES}
         out.update({r["review_status"]: int(r["n"]) for r in rows})
         return out
 
-    def queue(self, flt: Optional[ReviewFilter] = None, limit: int = 50, exclude: tuple[str, ...] = ()) -> list:
+    def review_queue(self, flt: Optional[ReviewFilter] = None, limit: int = 50,
+                     exclude: tuple[str, ...] = ()) -> list[StoredEvent]:
         """Pending events, most in need of review first (see NEED_SQL)."""
         flt = flt or ReviewFilter()
-        where, params = ReviewFilter(**{**flt.__dict__, "review_status": ["pending"]}).where()
+        where, params = filter_where(ReviewFilter(**{**flt.__dict__, "review_status": ["pending"]}))
         if exclude:
             where += f" AND event_id NOT IN ({', '.join('?' * len(exclude))})"
             params += list(exclude)
@@ -134,14 +93,15 @@ class Review:
                              " LIMIT ?", params + [max(1, min(limit, 500))])
         return [row_to_stored(r) for r in rows]
 
-    def events(self, flt: ReviewFilter, limit: int = 100, offset: int = 0) -> list:
-        where, params = flt.where()
+    def review_events(self, flt: ReviewFilter, limit: int = 100, offset: int = 0) -> list[StoredEvent]:
+        """A page of the events under a filter, latest first."""
+        where, params = filter_where(flt)
         rows = self.db.query(f"SELECT * FROM events{where} ORDER BY event_date DESC, event_id LIMIT ? OFFSET ?",
                              params + [max(0, min(limit, 10_000)), max(0, offset)])
         return [row_to_stored(r) for r in rows]
 
-    def count(self, flt: ReviewFilter) -> int:
-        where, params = flt.where()
+    def review_count(self, flt: ReviewFilter) -> int:
+        where, params = filter_where(flt)
         return int(self.db.query_one(f"SELECT COUNT(*) AS n FROM events{where}", params)["n"])
 
     def map_points(self, flt: ReviewFilter, limit: int = 500_000) -> dict[str, list]:
@@ -149,9 +109,9 @@ class Review:
 
         ``type`` is the index of the event type in ``types`` (the taxonomy's order) and ``day`` the event
         date as days since 1970-01-01 (None when unresolved); names, places and statuses are fetched
-        for the few events a list or popup shows (``brief``). 100,000 events make about 4.5 MB of JSON.
+        for the few events a list or popup shows (``event_briefs``). 100,000 events make about 4.5 MB of JSON.
         """
-        where, params = flt.where()
+        where, params = filter_where(flt)
         where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
         rows = self.db.query(f"SELECT event_id, latitude, longitude, fatalities, event_date, event_type"
                              f" FROM events{where} LIMIT ?", params + [limit])
@@ -175,7 +135,7 @@ class Review:
         for 100,000 events against 1.2 s through Python objects."""
         if getattr(self.db, "dialect", "") != "sqlite":
             return json.dumps(self.map_points(flt, limit), separators=(",", ":")).encode()
-        where, params = flt.where()
+        where, params = filter_where(flt)
         where = (where + " AND " if where else " WHERE ") + "latitude IS NOT NULL AND longitude IS NOT NULL"
         types = list(TAXONOMY)
         case = "CASE event_type " + " ".join(f"WHEN ? THEN {i}" for i in range(len(types))) + f" ELSE {len(types) - 1} END"
@@ -191,7 +151,7 @@ class Review:
         return ('{"types":' + json.dumps(types) + "," + ",".join(f'"{k}":{v}' for k, v in zip(names, row))
                 + "}").encode()
 
-    def brief(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+    def event_briefs(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
         """What a map list row or popup shows, for up to 500 events."""
         ids = list(dict.fromkeys(event_ids))[:500]
         if not ids:
@@ -205,7 +165,7 @@ class Review:
         row = self.db.query_one("SELECT (SELECT MAX(change_id) FROM change_log) AS c, (SELECT COUNT(*) FROM events) AS n")
         return int(row["c"] or 0), int(row["n"] or 0)
 
-    def history(self, event_id: str) -> list[dict[str, Any]]:
+    def event_history(self, event_id: str) -> list[dict[str, Any]]:
         """Earlier versions of an event, newest first: the state each had and who changed it, when."""
         rows = self.db.query("SELECT version, action, review_status, fields_json, username, at, note"
                              " FROM event_versions WHERE event_id=? ORDER BY version DESC, version_id DESC",
@@ -214,8 +174,30 @@ class Review:
             r["fields"] = json.loads(r.pop("fields_json"))
         return rows
 
+    def countries(self, limit: int = 500) -> list[str]:
+        """The countries of stored events, sorted (the filter lists of the queue, list and map)."""
+        return [r["country"] for r in self.db.query(
+            "SELECT DISTINCT country FROM events WHERE country <> '' ORDER BY country LIMIT ?", (limit,))]
+
+    def incident_reports(self, incident_id: str) -> list[dict[str, Any]]:
+        """Every source report of an incident, by date: event_id, doc_id, event_date, sub_event_type and its
+        document's title and source (the event page lists them)."""
+        try:
+            return self.db.query("SELECT e.event_id, e.doc_id, e.event_date, e.sub_event_type, d.title, d.source"
+                                 " FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id"
+                                 " WHERE e.incident_id = ? ORDER BY e.event_date LIMIT 500", (incident_id,))
+        except Exception:  # an older schema without incidents
+            return []
+
+    def actor_names_like(self, text: str, limit: int) -> list[str]:
+        """Stored actor1/actor2 names containing ``text`` (lower case), up to ``limit`` (autocomplete)."""
+        rows = self.db.query("SELECT actor1 AS a FROM events WHERE LOWER(actor1) LIKE ? UNION"
+                             " SELECT actor2 AS a FROM events WHERE LOWER(actor2) LIKE ? LIMIT ?",
+                             (f"%{text}%", f"%{text}%", limit))
+        return [r["a"] for r in rows if r["a"]]
+
     # --- writes ---------------------------------------------------------------------------------
-    def _current(self, event_id: str) -> dict[str, Any]:
+    def _current_row(self, event_id: str) -> dict[str, Any]:
         row = self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
         if row is None:
             raise NotFound(f"no event {event_id!r}; it may have been deleted or re-extracted. Reload the queue")
@@ -228,7 +210,7 @@ class Review:
                         (row["event_id"], row["version"], action, row["review_status"], json.dumps(snapshot),
                          username, at, note))
 
-    def _update(self, row: dict[str, Any], expected_version: Optional[int], changes: dict[str, Any]) -> int:
+    def _update_versioned(self, row: dict[str, Any], expected_version: Optional[int], changes: dict[str, Any]) -> int:
         """Apply column changes if the event is still at ``expected_version``; return the new version."""
         if expected_version is not None and row["version"] != expected_version:
             raise Conflict(f"event {row['event_id']} was changed by someone else (now version {row['version']}, "
@@ -241,25 +223,29 @@ class Review:
             raise Conflict(f"event {row['event_id']} was changed by someone else while you saved. Reload it")
         return version + 1
 
-    def set_status(self, event_id: str, status: str, username: str, expected_version: Optional[int] = None) -> int:
+    def set_review_status(self, event_id: str, status: str, username: str,
+                          expected_version: Optional[int] = None) -> int:
         """Accept, reject or reset one event; returns its new version."""
         if status not in STATUSES:
             raise StoreError(f"review status {status!r} is unknown: use one of {', '.join(STATUSES)}", code="E222")
         now = utcnow()
         with self.db.transaction():
-            row = self._current(event_id)
+            row = self._current_row(event_id)
             self._save_version(row, f"status:{status}", username, now)
-            version = self._update(row, expected_version, {"review_status": status})
-            self._log(event_id, f"review-{status}", username, now, {"review_status": row["review_status"]},
-                      {"review_status": status, "version": version})
-            self._changed([event_id], recluster=[event_id] if "rejected" in (status, row["review_status"]) else [])
+            version = self._update_versioned(row, expected_version, {"review_status": status})
+            self.log("event", event_id, f"review-{status}", username,
+                     before={"review_status": row["review_status"]},
+                     after={"review_status": status, "version": version}, at=now)
+            self.review_changed([event_id],
+                                recluster=[event_id] if "rejected" in (status, row["review_status"]) else [])
         return version
 
-    def bulk_set_status(self, flt: ReviewFilter, status: str, username: str, max_events: int = 100_000) -> int:
+    def bulk_set_review_status(self, flt: ReviewFilter, status: str, username: str,
+                               max_events: int = 100_000) -> int:
         """Set the status of every event matching the filter (one transaction); returns how many changed."""
         if status not in STATUSES:
             raise StoreError(f"review status {status!r} is unknown: use one of {', '.join(STATUSES)}", code="E222")
-        where, params = flt.where()
+        where, params = filter_where(flt)
         now = utcnow()
         with self.db.transaction():
             rows = self.db.query(f"SELECT * FROM events{where} LIMIT ?", params + [max_events])
@@ -277,11 +263,11 @@ class Review:
                 [("event", r["event_id"], f"bulk-{status}", username, now,
                   json.dumps({"review_status": r["review_status"]}), json.dumps({"review_status": status}))
                  for r in rows])
-            self._changed([r["event_id"] for r in rows],
+            self.review_changed([r["event_id"] for r in rows],
                           recluster=[r["event_id"] for r in rows if "rejected" in (status, r["review_status"])])
         return len(rows)
 
-    def edit(self, event_id: str, changes: dict[str, Any], username: str, expected_version: Optional[int]) -> int:
+    def edit_event(self, event_id: str, changes: dict[str, Any], username: str, expected_version: Optional[int]) -> int:
         """Change fields of an event (validated against the event model); status becomes 'edited'.
 
         Each changed field's provenance records the reviewer, so the page shows who set it.
@@ -291,7 +277,7 @@ class Review:
             raise StoreError(f"fields {sorted(unknown)} cannot be edited; editable: {', '.join(EDITABLE)}", code="E223")
         now = utcnow()
         with self.db.transaction():
-            row = self._current(event_id)
+            row = self._current_row(event_id)
             stored = row_to_stored(row)
             data = stored.event.model_dump(mode="json")
             if "sub_event_type" in changes and "event_type" not in changes:
@@ -314,17 +300,18 @@ class Review:
             cols["provenance_json"] = provenance_json(event.provenance)
             cols["review_status"] = "edited"
             self._save_version(row, "edit", username, now)
-            version = self._update(row, expected_version, cols)
-            self._log(event_id, "edit", username, now, {k: row[k] for k in changed},
-                      {**{k: cols[k] for k in changed}, "version": version})
-            self._changed([event_id])
+            version = self._update_versioned(row, expected_version, cols)
+            self.log("event", event_id, "edit", username, before={k: row[k] for k in changed},
+                     after={**{k: cols[k] for k in changed}, "version": version}, at=now)
+            self.review_changed([event_id])
         return version
 
-    def revert(self, event_id: str, to_version: int, username: str, expected_version: Optional[int] = None) -> int:
+    def revert_event(self, event_id: str, to_version: int, username: str,
+                     expected_version: Optional[int] = None) -> int:
         """Restore the state the event had at ``to_version`` (as a new version); returns the new version."""
         now = utcnow()
         with self.db.transaction():
-            row = self._current(event_id)
+            row = self._current_row(event_id)
             old = self.db.query_one("SELECT review_status, fields_json FROM event_versions WHERE event_id=? AND version=?"
                                     " ORDER BY version_id LIMIT 1", (event_id, to_version))
             if old is None:
@@ -332,29 +319,19 @@ class Review:
             cols = json.loads(old["fields_json"])
             cols["review_status"] = old["review_status"]
             self._save_version(row, f"revert:{to_version}", username, now)
-            version = self._update(row, expected_version, cols)
-            self._log(event_id, "revert", username, now, {"version": row["version"]},
-                      {"restored_version": to_version, "version": version})
-            self._changed([event_id])
+            version = self._update_versioned(row, expected_version, cols)
+            self.log("event", event_id, "revert", username, before={"version": row["version"]},
+                     after={"restored_version": to_version, "version": version}, at=now)
+            self.review_changed([event_id])
         return version
 
-    def delete(self, event_id: str, username: str) -> None:
+    def delete_event(self, event_id: str, username: str) -> None:
         """Delete an event (admins only, checked by the app); its versions stay for the record."""
         now = utcnow()
         with self.db.transaction():
-            row = self._current(event_id)
+            row = self._current_row(event_id)
             self._save_version(row, "delete", username, now)
             self.db.execute("DELETE FROM events WHERE event_id=?", (event_id,))
-            self._log(event_id, "delete", username, now, {"review_status": row["review_status"]}, None)
-            self._changed(deleted={event_id: row["incident_id"]})
-
-    def _changed(self, event_ids: list[str] = (), deleted: Optional[dict[str, Optional[str]]] = None,
-                 recluster: Optional[list[str]] = None) -> None:
-        # Timestamps for export --since, deletions, and the incidents the reports are in follow every change.
-        SQLStore(self.db, migrate=False).review_changed(event_ids, deleted, recluster)
-
-    def _log(self, event_id: str, action: str, username: str, at: str, before: Any, after: Any) -> None:
-        self.db.execute("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ("event", event_id, action, username, at, json.dumps(before) if before is not None else None,
-                         json.dumps(after) if after is not None else None))
+            self.log("event", event_id, "delete", username, before={"review_status": row["review_status"]},
+                     at=now)
+            self.review_changed(deleted={event_id: row["incident_id"]})

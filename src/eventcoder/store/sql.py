@@ -1,183 +1,32 @@
 """The event store over SQL (SQLite by default, PostgreSQL for a URL): documents, events, incidents,
 reviewer decisions, problems, runs, deletions and the change log.
 
-Every query is written once with ``?`` placeholders and runs on both backends.
-
-Incidents are kept up to date on every write: the reports that changed, the stored reports that could
-match them (same disorder type and country, inside the date window their precisions allow, inside a
-bounding box of the widest radius), the other members of their incidents and the reports a reviewer tied
-to them are reclustered with ``dedup`` (and the reviewers' decisions), and only incidents that differ are
-written, with a new ``timestamp``. This is one hop from what changed, so a long chain of later edits can
-leave a grouping that a full ``rebuild_incidents()`` would draw differently; ``eventcoder incidents
-rebuild`` redoes it all. Vanished incidents and events are recorded in ``deletions`` for ``export --since``.
+Every query is written once with ``?`` placeholders and runs on both backends. ``SQLStore`` is this
+module's documents, events and reads, with the incident upkeep of incidents.py, the review of review.py and
+the users of users.py as its mixins.
 """
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from bisect import bisect_left, bisect_right
-from datetime import date, timedelta
-from functools import lru_cache, partial
-from operator import attrgetter, itemgetter
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
-from pydantic import TypeAdapter
-
-from ..dedup import Decision, Incident, dedup, interaction_code, matching
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
-from ..types import Article, Event, FieldEvidence, Problem, Record, Span, StoredEvent
-from .base import (EVENT_ONLY_FIELDS, FILTER_FIELDS, INCIDENT_ONLY_FIELDS, AddStats, EventQuery, Filter,
-                   QueryError)
+from ..types import Article, Event, Problem, Record, StoredEvent
+from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, Filter, QueryError
 from .db import Database, connect, utcnow
+from .db import chunks as _chunks
+from .incidents import IncidentMixin
+from .review import ReviewMixin
+from .rows import event_to_row, row_to_article, row_to_stored
+from .users import UserMixin
 
-# Event fields stored as plain columns of the same name (SPEC.md §2; evidence, provenance and flags
-# are flattened or JSON).
-EVENT_COLUMNS: tuple[str, ...] = (
-    "event_id", "doc_id", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting",
-    "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-    "fatalities", "source", "notes", "certainty", "attribution", "confidence", "geonameid",
-)
-# What the matcher reads of a stored report to pre-filter candidates (dedup.matching).
-MATCH_COLUMNS: tuple[str, ...] = (
-    "event_id", "doc_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
-    "actor2", "assoc_actor_2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
-    "geonameid", "review_status",
-)
 _LOG_INSERT = ("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"
                " VALUES (?, ?, ?, ?, ?, ?, ?)")
-# What incident upkeep reads of a stored report (row_to_event without provenance, review state, incident).
-_UPKEEP_COLUMNS = ", ".join(EVENT_COLUMNS + ("evidence_text", "evidence_start", "evidence_end", "flags_json",
-                                             "review_status", "incident_id"))
-INCIDENT_VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c not in ("event_id", "doc_id"))
-# The precision classes of stored reports as matching reads them (each its own date window), by index.
-_MATCH_CLASS_CONDITIONS = ("time_precision = 1", "time_precision = 2", "time_precision = 3",
-                           "time_precision IS NULL")
-_MATCH_QUERIES = tuple(f"SELECT {', '.join(MATCH_COLUMNS)} FROM events WHERE country = ? AND disorder_type = ? "
-                       f"AND {condition} AND event_date BETWEEN ? AND ?" for condition in _MATCH_CLASS_CONDITIONS)
-_EVENT_DATE = itemgetter("event_date")
 QUERY_PAGE_MAX = 10_000
 ITER_PAGE = 2_000
-EVENT_FIELDS = {**FILTER_FIELDS, **EVENT_ONLY_FIELDS}
-INCIDENT_FIELDS = {**FILTER_FIELDS, **INCIDENT_ONLY_FIELDS}
-
-
-_PROVENANCE = TypeAdapter(dict[str, FieldEvidence])
-# The column values of an event in one C call each (a dict of 29 getattr calls was 2% of extraction time)
-_EVENT_VALUES = attrgetter(*EVENT_COLUMNS)
-_INCIDENT_VALUES = attrgetter(*INCIDENT_VALUE_COLUMNS)
-_EVENT_ROW_COLUMNS = EVENT_COLUMNS + ("evidence_text", "evidence_start", "evidence_end", "provenance_json",
-                                      "flags_json")
-_INCIDENT_ROW_COLUMNS = INCIDENT_VALUE_COLUMNS + (
-    "incident_id", "interaction", "flags_json", "doc_id", "evidence_text", "evidence_start", "evidence_end",
-    "n_reports", "n_documents", "field_sources_json")
-# Every incident row is written with all its columns and the timestamp.
-_INCIDENT_WRITTEN = _INCIDENT_ROW_COLUMNS + ("timestamp",)
-_INCIDENT_UPSERT = (f"INSERT INTO incidents ({', '.join(_INCIDENT_WRITTEN)}) "
-                    f"VALUES ({', '.join('?' * len(_INCIDENT_WRITTEN))}) ON CONFLICT (incident_id) DO UPDATE SET "
-                    + ", ".join(f"{c} = excluded.{c}" for c in _INCIDENT_WRITTEN if c != "incident_id"))
-
-
-def _prebuilt_json(sort_keys: bool) -> Callable[[Any], str]:
-    """json.dumps(value, sort_keys=sort_keys), same text, with its C encoder built once: json.dumps builds
-    one on every call, 1 of the 1.3 us a list of flags takes (6,500 lists and dicts per 500 documents).
-    Only for lists and dicts of strings: no check for cycles. Without the C accelerator, json.dumps."""
-    make = json.encoder.c_make_encoder
-    if make is None:  # pragma: no cover - CPython has it
-        return partial(json.dumps, sort_keys=sort_keys)
-    encode = make(None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii, None, ": ", ", ",
-                  sort_keys, False, True)
-    return lambda value: "".join(encode(value, 0))
-
-
-_JSON = _prebuilt_json(sort_keys=False)
-_SORTED_JSON = _prebuilt_json(sort_keys=True)
-
-
-@lru_cache(maxsize=64)
-def _one_value_pieces(keys: tuple[str, ...]) -> Optional[list[str]]:
-    """The sorted JSON object of these keys, each with the same string value, cut around the value (None
-    where a key would hide the cut): that value's JSON joins the pieces into the object."""
-    pieces = _SORTED_JSON(dict.fromkeys(keys, "\0")).split('"\\u0000"')
-    return pieces if len(pieces) == len(keys) + 1 else None
-
-
-def field_sources_json(field_sources: dict[str, str]) -> str:
-    """The field_sources column: the sorted JSON object. A one-report incident names its one report for every
-    field (2,000 of the 2,200 incidents of 500 documents), so its object is that id's JSON joined into the
-    cached text of its keys (4.9 -> 1.2 us)."""
-    values = set(field_sources.values())
-    if len(values) == 1:
-        (value,) = values
-        pieces = _one_value_pieces(tuple(field_sources))
-        if pieces is not None and isinstance(value, str):
-            return json.encoder.encode_basestring_ascii(value).join(pieces)
-    return _SORTED_JSON(field_sources)
-
-
-def provenance_json(provenance: dict[str, FieldEvidence]) -> str:
-    """The provenance column: pydantic's own JSON of the field evidence, written in Rust (15 us an event
-    against 48 for model_dump and json.dumps; about 20 fields an event, 2,200 events per 500 documents)."""
-    return _PROVENANCE.dump_json(provenance).decode("utf-8")
-
-
-def event_to_row(ev: Event) -> dict[str, Any]:
-    span = ev.evidence
-    return dict(zip(_EVENT_ROW_COLUMNS, (*_EVENT_VALUES(ev), span.text, span.start, span.end,
-                                         provenance_json(ev.provenance), _JSON(ev.flags))))
-
-
-def row_to_event(row: dict[str, Any], with_provenance: bool = True) -> Event:
-    """The Event of a stored row, built without re-validation: every row was validated as an Event when it
-    was written (extraction and reviewers' edits alike), and validating again was a third of the time of
-    storing a batch (incident upkeep reads each neighbour back). Incident matching needs no provenance
-    (about 20 fields with a span each), so it can skip building it."""
-    data = {c: row[c] for c in EVENT_COLUMNS}
-    data["evidence"] = Span.model_construct(start=row["evidence_start"], end=row["evidence_end"],
-                                            text=row["evidence_text"])
-    data["provenance"] = {
-        name: FieldEvidence.model_construct(
-            evidence=Span.model_construct(**p["evidence"]) if p.get("evidence") else None,
-            stage=p.get("stage", ""), score=p.get("score", 1.0), note=p.get("note", ""))
-        for name, p in json.loads(row.get("provenance_json") or "{}").items()} if with_provenance else {}
-    data["flags"] = json.loads(row.get("flags_json") or "[]")
-    return Event.model_construct(**data)
-
-
-def _for_matching(row: dict[str, Any], written: dict[str, Event]) -> Event:
-    """The event of a stored row as incident matching reads it: the event just written, when it is at hand,
-    else one rebuilt from the row without provenance. Its row holds the same values; rebuilding every report
-    of a batch twice (neighbourhood, then recluster) was 0.15 of the 1.1 s a batch of 500 documents spends
-    storing, under cProfile. The written event is taken as it is, provenance and all: matching and merging
-    never read a report's provenance (a merged incident has none), and a copy without it cost 0.02 of the
-    0.5 s that storing 500 documents takes."""
-    ev = written.get(row["event_id"])
-    return row_to_event(row, with_provenance=False) if ev is None else ev
-
-
-def row_to_stored(row: dict[str, Any]) -> StoredEvent:
-    return StoredEvent(event=row_to_event(row), review_status=row["review_status"], version=row["version"],
-                       timestamp=row["timestamp"], incident_id=row.get("incident_id"))
-
-
-def incident_row_values(inc: Incident) -> tuple[Any, ...]:
-    """An incident's row: its values in the order of _INCIDENT_ROW_COLUMNS (a tuple, not a dict: every row
-    has the same columns, and the documents are counted without sorting them)."""
-    ev, span, reports = inc.event, inc.event.evidence, inc.reports
-    return (
-        *_INCIDENT_VALUES(ev), inc.incident_id, interaction_code(ev.inter1, ev.inter2), _JSON(ev.flags),
-        ev.doc_id, span.text, span.start, span.end, len(reports), len({r.doc_id for r in reports}),
-        field_sources_json(inc.field_sources))
-
-
-def row_to_article(row: dict[str, Any]) -> Article:
-    return Article(doc_id=row["doc_id"], text=row["body"], title=row["title"],
-                   published=date.fromisoformat(row["published"]) if row["published"] else None,
-                   published_from=row["published_from"], source=row["source"], url=row["url"],
-                   author=row["author"], language=row["language"], path=row["path"])
 
 
 def _year_clause(f: Filter) -> tuple[str, list[Any]]:
@@ -215,8 +64,11 @@ def filter_clause(f: Filter) -> tuple[str, list[Any]]:
     return f"{col} {f.op} ?", list(f.values)
 
 
-class SQLStore:
-    """Documents, events, incidents and their review state in one database; every write is one transaction."""
+class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
+    """Documents, events, incidents and their review state in one database; every write is one transaction.
+
+    Incident upkeep is IncidentMixin's (incidents.py), the review app's reads and writes ReviewMixin's
+    (review.py), its users and sessions UserMixin's (users.py): the EventStore Protocol of base.py names them."""
 
     def __init__(self, db: Database, migrate: bool = True):
         self.db = db
@@ -364,311 +216,6 @@ class SQLStore:
                          json.dumps(before) if before is not None else None,
                          json.dumps(after) if after is not None else None))
 
-    # --- incidents ----------------------------------------------------------------------------
-    def _neighbourhood(self, seeds: set[str], seed_rows: list[dict[str, Any]], stale: set[str],
-                       written: dict[str, Event]) -> set[str]:
-        """The events whose incidents may change when ``seeds`` (stored as ``seed_rows``) changed: the stored
-        reports that may match a seed, the members of every incident they or the seeds are in (and of
-        ``stale`` incidents), and the reports a reviewer tied to them. One hop, which keeps a batch's work
-        local."""
-        ids = set(seeds)
-        # Seeds of one kind, country, day and precision share their candidates, and all of a batch's are read
-        # in a few statements (_candidate_rows): one query per key was 0.1 of the 0.6 s that storing 500
-        # documents takes. A candidate already in ``ids`` (most are this batch's own seeds, 3,900 of 4,600)
-        # is not matched again: matching judges each candidate on its own, so it could only add what is there.
-        plain: dict[str, SimpleNamespace] = {}  # plain objects, not Events: building models cost more than matching
-        for row, rows in self._candidate_rows(seed_rows):
-            candidates = []
-            for r in rows:
-                if r["event_id"] not in ids and r["review_status"] != "rejected":
-                    c = plain.get(r["event_id"])
-                    if c is None:
-                        c = plain[r["event_id"]] = SimpleNamespace(**r)
-                    candidates.append(c)
-            if candidates:
-                ids.update(matching(_for_matching(row, written), candidates, self.dedup_settings))
-        # The seeds' incidents are in their rows: only the other reports' are read (a batch's seeds are most
-        # of the ids, and reading theirs was 0.01 of the 0.42 s that storing 500 documents takes).
-        incident_ids = set(stale) | {r["incident_id"] for r in seed_rows if r["incident_id"]}
-        for chunk in _chunks(sorted(ids - seeds), 500):
-            incident_ids.update(r["incident_id"] for r in self.db.query(
-                f"SELECT DISTINCT incident_id FROM events WHERE event_id IN ({', '.join('?' * len(chunk))}) "
-                f"AND incident_id IS NOT NULL", chunk))
-        for chunk in _chunks(sorted(ids), 500) if self._has_decisions() else ():
-            marks = ", ".join("?" * len(chunk))
-            for r in self.db.query(f"SELECT event_a, event_b FROM incident_decisions WHERE decision = 'same' AND "
-                                   f"(event_a IN ({marks}) OR event_b IN ({marks}))", chunk + chunk):
-                ids.update((r["event_a"], r["event_b"]))
-        for chunk in _chunks(sorted(incident_ids), 500):
-            ids.update(r["event_id"] for r in self.db.query(
-                f"SELECT event_id FROM events WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk))
-        return ids
-
-    def _candidate_rows(self, seed_rows: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any],
-                                                                                 list[dict[str, Any]]]]:
-        """Each seed row (but rejected ones) with the stored reports that could match it by kind, country and
-        date, ``_candidates`` of each seed. Seeds of one key (kind, country, date, precision) share one list,
-        and the date ranges of one kind, country and precision class are merged where they overlap, so each
-        stored report is read once, all in a few statements (one index range a term: events_for_matching)."""
-        windows = self.dedup_settings.window_days
-        seeds = [(row, (row["country"], row["disorder_type"], row["event_date"], row["time_precision"]))
-                 for row in seed_rows if row["review_status"] != "rejected"]
-        keyed = {key: _match_ranges(key[2], key[3], windows) for _, key in seeds}
-        spans: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
-        for (country, disorder, _, _), ranges in keyed.items():
-            for cls, span in enumerate(ranges or ()):
-                spans.setdefault((country, disorder, cls), []).append(span)
-        # One short statement a merged range, of four texts that SQLite keeps compiled: 3,600 of them cost
-        # about what 1,700 of four ranges each did, and a statement of a hundred ranges costs more to
-        # compile than to run.
-        found: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
-        for block, lst in spans.items():
-            sql = _MATCH_QUERIES[block[2]]
-            found[block] = [r for lo, hi in _merged(lst)
-                            for r in self.db.query(sql, (block[0], block[1], lo, hi))]
-        by_class: dict[tuple[str, str, int], tuple[list[str], list[dict[str, Any]]]] = {}
-        for k, rows in found.items():
-            rows.sort(key=_EVENT_DATE)
-            by_class[k] = ([r["event_date"] for r in rows], rows)
-        shared: dict[tuple, list[dict[str, Any]]] = {}
-        for row, key in seeds:
-            if key not in shared:
-                shared[key] = []
-                for cls, (lo, hi) in enumerate(keyed[key] or ()):
-                    dates, rows = by_class.get((key[0], key[1], cls), ((), ()))
-                    shared[key] += rows[bisect_left(dates, lo):bisect_right(dates, hi)]
-            yield row, shared[key]
-
-    def _candidates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        """Stored reports that could match ``row`` by kind, country and date: the dates a pair may be apart
-        are the coarser of their two windows, so each precision class is read over its own date range
-        (one index range each: events_for_matching), not all of them over the widest. The plain form of
-        _candidate_rows, one query for one row."""
-        ranges = _match_ranges(row["event_date"], row["time_precision"], self.dedup_settings.window_days)
-        if ranges is None:
-            return []
-        params = [value for lo, hi in ranges for value in (row["country"], row["disorder_type"], lo, hi)]
-        return self.db.query(" UNION ALL ".join(_MATCH_QUERIES), params)
-
-    def _has_decisions(self) -> bool:
-        """Whether reviewers decided anything yet. Until they do (an extraction run), the decisions that
-        name a batch's reports need not be looked for: those two statements of several hundred ids each
-        were 0.01 of the 0.45 s that storing 500 documents takes, most of it compiling them."""
-        return self.db.query_one("SELECT 1 AS one FROM incident_decisions LIMIT 1") is not None
-
-    def _decisions_among(self, ids: set[str]) -> list[tuple[str, str, Decision]]:
-        out: list[tuple[str, str, Decision]] = []
-        for chunk in _chunks(sorted(ids), 500) if self._has_decisions() else ():
-            for r in self.db.query(f"SELECT event_a, event_b, decision FROM incident_decisions "
-                                   f"WHERE event_a IN ({', '.join('?' * len(chunk))})", chunk):
-                if r["event_b"] in ids:
-                    out.append((r["event_a"], r["event_b"], r["decision"]))
-        return out
-
-    def _load_events(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The rows of these reports as incident upkeep reads them: every column but the provenance, which
-        matching never reads and which is most of a row's bytes."""
-        rows = []
-        for chunk in _chunks(sorted(ids), 500):
-            rows += self.db.query(f"SELECT {_UPKEEP_COLUMNS} FROM events "
-                                  f"WHERE event_id IN ({', '.join('?' * len(chunk))})", chunk)
-        return rows
-
-    def _refresh_incidents(self, seeds: set[str], stale: set[str], ts: int,
-                           written: Optional[dict[str, Event]] = None,
-                           fresh: Optional[dict[str, dict[str, Any]]] = None,
-                           unwritten: Optional[dict[str, dict[str, Any]]] = None) -> None:
-        """Recluster the neighbourhood of what changed and write only the incidents that differ.
-
-        Args:
-            written: the events this transaction just stored, by id, to match as they are instead of
-                rebuilding them from their rows.
-            fresh: the rows this transaction just stored, by id: every seed's that still exists (a document
-                twice in a batch may delete one), when given. Reading them back was 0.03 of the 0.45 s that
-                storing 500 documents takes.
-            unwritten: rows of seeds not inserted yet, by id (_UnwrittenEvents): they get their incident in
-                the row, not by an update.
-        """
-        written = written or {}
-        # read once for both steps: nothing is written in between
-        seed_rows = [fresh[i] for i in seeds if i in fresh] if fresh is not None else self._load_events(seeds)
-        ids = self._neighbourhood(seeds, seed_rows, stale, written)
-        self._recluster(seed_rows + self._load_events(ids - {r["event_id"] for r in seed_rows}), stale, ts, written,
-                        unwritten)
-
-    def _recluster(self, rows: list[dict[str, Any]], stale: set[str], ts: int,
-                   written: Optional[dict[str, Event]] = None,
-                   unwritten: Optional[dict[str, dict[str, Any]]] = None) -> int:
-        """Incidents of these reports (a report a reviewer rejected is in none); returns how many."""
-        ids = {r["event_id"] for r in rows}
-        written = written or {}
-        active = [_for_matching(r, written) for r in rows if r["review_status"] != "rejected"]
-        incidents = dedup(active, self._decisions_among(ids), self.dedup_settings)
-        self._write_incidents(incidents, {r["event_id"]: r["incident_id"] for r in rows}, stale, ts, unwritten)
-        dropped = sorted(r["event_id"] for r in rows if r["review_status"] == "rejected" and r["incident_id"])
-        for chunk in _chunks(dropped, 500):
-            self.db.execute(f"UPDATE events SET incident_id = NULL, timestamp = ? "
-                            f"WHERE event_id IN ({', '.join('?' * len(chunk))})", [ts] + chunk)
-        return len(incidents)
-
-    def review_changed(self, event_ids: Iterable[str] = (), deleted: Optional[dict[str, Optional[str]]] = None,
-                       recluster: Optional[Iterable[str]] = None) -> None:
-        """After reviewers changed reports (status, fields, revert) or deleted them: stamp the changed ones for
-        ``export --since``, record the deletions, and bring their incidents up to date.
-
-        Args:
-            event_ids: reports that changed and still exist.
-            deleted: deleted report id -> the incident it was in (read before deleting), or None.
-            recluster: the changed reports whose incident may change (default: all of them); an accept
-                changes no incident, a reject or an edited place does.
-        """
-        ts = int(time.time())
-        ids = sorted(set(event_ids))
-        deleted = deleted or {}
-        with self.db.transaction():
-            for chunk in _chunks(ids, 500):
-                self.db.execute(f"UPDATE events SET timestamp = ? WHERE event_id IN ({', '.join('?' * len(chunk))})",
-                                [ts] + chunk)
-            for event_id in sorted(deleted):
-                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
-                                ("event", event_id, ts))
-            seeds = set(ids) if recluster is None else set(recluster)
-            stale = {i for i in deleted.values() if i}
-            if seeds or stale:
-                self._refresh_incidents(seeds, stale, ts)
-
-    def _write_incidents(self, incidents: list[Incident], current: dict[str, Optional[str]], stale: set[str],
-                         ts: int, unwritten: Optional[dict[str, dict[str, Any]]] = None) -> None:
-        """Write the incidents that differ from their rows, delete the vanished ones, and set each report's
-        incident: in its row when the report is among ``unwritten`` (stamped ``ts`` already), else by an
-        update."""
-        unwritten = unwritten if unwritten is not None else {}
-        old_ids = {i for i in current.values() if i} | set(stale)
-        new_ids = {inc.incident_id for inc in incidents}
-        for gone in sorted(old_ids - new_ids):
-            if self.db.query_one("SELECT incident_id FROM incidents WHERE incident_id = ?", (gone,)):
-                self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (gone,))
-                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
-                                ("incident", gone, ts))
-        existing_rows: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(new_ids), 500):
-            for r in self.db.query(f"SELECT * FROM incidents WHERE incident_id IN ({', '.join('?' * len(chunk))})",
-                                   chunk):
-                existing_rows[r["incident_id"]] = r
-        # Two statements for the whole batch, not two per incident (one batch of 64 documents writes about
-        # 270 incidents): the same rows in the same order. The events table holds no reference to incidents,
-        # so setting the reports' incident after writing all incidents changes nothing.
-        upserts: list[tuple[Any, ...]] = []
-        moves: list[tuple[str, int, str]] = []
-        for inc in incidents:
-            values = incident_row_values(inc)
-            existing = existing_rows.get(inc.incident_id)
-            if existing is None or any(existing[k] != v for k, v in zip(_INCIDENT_ROW_COLUMNS, values)):
-                upserts.append(values + (ts,))
-            # The event's incident is part of its exported row: bump its timestamp for --since.
-            for e in inc.report_ids:
-                if current.get(e) != inc.incident_id:
-                    if e in unwritten:
-                        unwritten[e]["incident_id"] = inc.incident_id
-                    else:
-                        moves.append((inc.incident_id, ts, e))
-        if upserts:
-            self.db.executemany(_INCIDENT_UPSERT, upserts)
-        if moves:
-            self.db.executemany("UPDATE events SET incident_id = ?, timestamp = ? WHERE event_id = ?", moves)
-
-    def rebuild_incidents(self) -> int:
-        """Recluster every stored report, block by block (disorder type and country); returns incidents."""
-        ts = int(time.time())
-        n = 0
-        blocks = self.db.query("SELECT DISTINCT disorder_type, country FROM events ORDER BY disorder_type, country")
-        for b in blocks:
-            with self.db.transaction():
-                rows = self.db.query(f"SELECT {_UPKEEP_COLUMNS} FROM events WHERE disorder_type = ? AND country = ?",
-                                     (b["disorder_type"], b["country"]))
-                ids = {r["event_id"] for r in rows}
-                # A reviewer's 'same' may cross blocks: those reports join this block's run.
-                tied = {x for a, bb, d in self._decisions_touching(ids) if d == "same" for x in (a, bb)}
-                rows += self._load_events(tied - ids)
-                n += self._recluster(rows, set(), ts)
-        return n
-
-    def _decisions_touching(self, ids: set[str]) -> list[tuple[str, str, str]]:
-        out = []
-        for chunk in _chunks(sorted(ids), 500):
-            marks = ", ".join("?" * len(chunk))
-            out += [(r["event_a"], r["event_b"], r["decision"]) for r in self.db.query(
-                f"SELECT event_a, event_b, decision FROM incident_decisions WHERE event_a IN ({marks}) "
-                f"OR event_b IN ({marks})", chunk + chunk)]
-        return out
-
-    def _decide(self, a: str, b: str, decision: Decision, username: str, now: str) -> None:
-        a, b = sorted((a, b))
-        self.db.execute("DELETE FROM incident_decisions WHERE event_a = ? AND event_b = ?", (a, b))
-        self.db.execute("INSERT INTO incident_decisions (event_a, event_b, decision, username, at) "
-                        "VALUES (?, ?, ?, ?, ?)", (a, b, decision, username, now))
-
-    def merge_incidents(self, incident_ids: list[str], username: str = "") -> Optional[str]:
-        """A reviewer's merge: these incidents are one event. Returns the merged incident's id."""
-        members = {i: self.incident_report_ids(i) for i in dict.fromkeys(incident_ids)}
-        missing = [i for i, m in members.items() if not m]
-        if missing:
-            raise QueryError(f"no incident {missing[0]!r}. List incidents with GET /api/incidents", code="E121")
-        if len(members) < 2:
-            return next(iter(members), None)
-        now, ts = utcnow(), int(time.time())
-        every = sorted(e for m in members.values() for e in m)
-        with self.db.transaction():
-            groups = list(members.values())
-            for g1, g2 in zip(groups, groups[1:]):
-                self._decide(min(g1), min(g2), "same", username, now)
-            # An earlier 'different' between them would now contradict the reviewer: drop it.
-            for x in every:
-                for y in every:
-                    if x < y:
-                        self.db.execute("DELETE FROM incident_decisions WHERE event_a = ? AND event_b = ? "
-                                        "AND decision = 'different'", (x, y))
-            self.log("incident", ",".join(sorted(members)), "merge", username, after={"reports": every}, at=now)
-            self._refresh_incidents(set(every), set(members), ts)
-        return self.get_event(every[0]).incident_id
-
-    def split_incident(self, incident_id: str, event_ids: list[str], username: str = "") -> list[str]:
-        """A reviewer's split: ``event_ids`` report another event than the rest of the incident.
-        Returns the ids of the incidents the two parts are now in."""
-        members = set(self.incident_report_ids(incident_id))
-        if not members:
-            raise QueryError(f"no incident {incident_id!r}. List incidents with GET /api/incidents", code="E121")
-        out = set(event_ids)
-        if not out or not out < members:
-            raise QueryError(f"split needs some but not all reports of {incident_id}: its reports are "
-                             f"{', '.join(sorted(members))}", code="E122")
-        rest = members - out
-        now, ts = utcnow(), int(time.time())
-        with self.db.transaction():
-            for x in sorted(out):
-                for y in sorted(rest):
-                    self._decide(x, y, "different", username, now)
-            for part in (sorted(out), sorted(rest)):
-                for x, y in zip(part, part[1:]):
-                    self._decide(x, y, "same", username, now)
-            self.log("incident", incident_id, "split", username,
-                     after={"parts": [sorted(out), sorted(rest)]}, at=now)
-            self._refresh_incidents(members, {incident_id}, ts)
-        return sorted({self.get_event(min(out)).incident_id, self.get_event(min(rest)).incident_id})
-
-    def report_ids_for(self, incident_ids: list[str]) -> dict[str, list[str]]:
-        """incident_id -> its report ids, for many incidents in a few queries."""
-        out: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted(set(incident_ids)), 500):
-            for r in self.db.query(f"SELECT incident_id, event_id FROM events WHERE incident_id IN "
-                                   f"({', '.join('?' * len(chunk))}) ORDER BY event_id", chunk):
-                out.setdefault(r["incident_id"], []).append(r["event_id"])
-        return out
-
-    def incident_report_ids(self, incident_id: str) -> list[str]:
-        return [r["event_id"] for r in self.db.query(
-            "SELECT event_id FROM events WHERE incident_id = ? ORDER BY event_id", (incident_id,))]
-
     # --- reads --------------------------------------------------------------------------------
     def get_document(self, doc_id: str) -> Optional[Article]:
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
@@ -811,38 +358,6 @@ class _UnwrittenEvents:
                            [list(r.values()) for r in self._inserts])
             db.executemany(_LOG_INSERT, self._logs)
         self.rows, self._inserts, self._logs = {}, [], []
-
-
-# cached: a batch's reports share a few hundred dates (2,200 reports, 1,700 keys, per 500 documents)
-@lru_cache(maxsize=4096)
-def _match_ranges(event_date: Optional[str], time_precision: Optional[int],
-                  windows: tuple[int, int, int]) -> Optional[tuple[tuple[str, str], ...]]:
-    """The event_date range a stored report of each precision class (time_precision 1, 2, 3, NULL) must fall
-    in to match a report of this date and precision: the coarser of the two windows (None: no date)."""
-    try:
-        day = date.fromisoformat(event_date or "")
-    except ValueError:
-        return None
-    own = windows[min(max(int(time_precision or 3), 1), 3) - 1]
-    return tuple(((day - timedelta(days=max(own, w))).isoformat(), (day + timedelta(days=max(own, w))).isoformat())
-                 for w in (windows[0], windows[1], windows[2], windows[2]))
-
-
-def _merged(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The union of closed ranges (of ISO dates, compared as the database compares them) as disjoint ranges."""
-    out: list[tuple[str, str]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1]:
-            if hi > out[-1][1]:
-                out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return out
-
-
-def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), n):
-        yield list(items[i:i + n])
 
 
 def open_store(target: str | Path) -> SQLStore:

@@ -184,6 +184,43 @@ def _log(db: Database, username: str, action: str, after=None, by: str = "") -> 
                ("user", username, action, by, utcnow(), None, json.dumps(after) if after is not None else None))
 
 
+class UserMixin:
+    """The users and sessions of ``SQLStore`` (which inherits it): each method is this module's function of
+    the same name over the store's ``db``, so the app asks the store and never holds a database handle."""
+
+    db: Database
+
+    def list_users(self) -> list[User]:
+        return list_users(self.db)
+
+    def get_user(self, username: str) -> Optional[User]:
+        return get_user(self.db, username)
+
+    def add_user(self, username: str, password: str, role: str = "reviewer") -> User:
+        return add_user(self.db, username, password, role)
+
+    def set_role(self, username: str, role: str, by: str = "") -> None:
+        set_role(self.db, username, role, by=by)
+
+    def set_disabled(self, username: str, disabled: bool, by: str = "") -> None:
+        set_disabled(self.db, username, disabled, by=by)
+
+    def set_password(self, username: str, password: str) -> None:
+        set_password(self.db, username, password)
+
+    def verify_user(self, username: str, password: str) -> Optional[User]:
+        return verify(self.db, username, password)
+
+    def create_session(self, user: User, hours: int = SESSION_HOURS) -> str:
+        return create_session(self.db, user, hours)
+
+    def session_user(self, token: Optional[str]) -> Optional[User]:
+        return session_user(self.db, token)
+
+    def end_session(self, token: Optional[str]) -> None:
+        end_session(self.db, token)
+
+
 # --- eventcoder user ... --------------------------------------------------------------------------------
 cli_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Manage review-app users.")
 _DB = typer.Option("data/eventcoder.db", "--db", help="database file")

@@ -1,0 +1,39 @@
+"""The API's docs pages, self-hosted: swagger-ui-dist is vendored under static/docs (no CDN). Public, like
+``/openapi.json``: they show the API's shape, not its data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, HTMLResponse
+
+DOCS_DIR = Path(__file__).parent / "static" / "docs"
+DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+              "favicon-32x32.png": "image/png", "oauth2-redirect.html": "text/html",
+              "LICENSE": "text/plain", "NOTICE": "text/plain"}
+router = APIRouter()
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>eventcoder API</title>
+<link rel="stylesheet" href="/api/docs/static/swagger-ui.css">
+<link rel="icon" href="/api/docs/static/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/static/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});</script>
+</body></html>
+"""
+
+
+@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def docs_page():
+    return HTMLResponse(DOCS_PAGE)
+
+
+@router.get("/api/docs/static/{name}", include_in_schema=False)
+def docs_static(name: str):
+    if name not in DOCS_FILES:  # a fixed list: no path ever comes from the request
+        raise HTTPException(404, f"no docs asset {name!r}")
+    return FileResponse(DOCS_DIR / name, media_type=DOCS_FILES[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
