@@ -65,6 +65,7 @@ CODES: dict[str, str] = {
     "E210": "the database cannot be used",
     "E211": "--db names a file that holds other data",
     "E212": "the database's schema is newer than this eventcoder",
+    "E213": "the database stayed locked by another process",
     "E220": "a review edit conflicts with a newer save",
     "E221": "no such event",
     "E222": "an unknown review status",
