@@ -40,7 +40,8 @@ def _die_with_parent(parent_pid: int, kernel_signal: bool = True) -> None:
     (kill -9 included) otherwise left both workers (~245 MB each) and the resource tracker running.
 
     On Linux the kernel sends SIGKILL as the parent exits (a worker only computes; the parent stores, so
-    there is nothing to save); a watchdog thread covers other systems, and the moment before the signal
+    there is nothing to save; strictly, as the parent's thread that started the worker ends: every worker
+    starts in ``ProcessPipeline.__enter__``, on the thread that keeps the pipeline); a watchdog thread covers other systems, and the moment before the signal
     was asked for (the parent may have died already). ``kernel_signal=False`` leaves it to the watchdog.
     """
     if kernel_signal and sys.platform.startswith("linux"):
