@@ -45,11 +45,13 @@ def workers():
 def test_workers_give_the_events_of_one_process_in_input_order(tmp_path, workers):
     write_corpus(tmp_path, n=13)
     (tmp_path / "bad.jsonl").write_text(json.dumps({"id": "boom", "text": "BOOM. Army shelled Hama."}) + "\n")
-    one, serial = extract(tmp_path, tmp_path / "one.db")
-    many, parallel = extract(tmp_path, tmp_path / "many.db", workers)
+    dbs = tmp_path.parent / f"{tmp_path.name}-dbs"  # not inside the folder extracted: a database there is input
+    dbs.mkdir()
+    one, serial = extract(tmp_path, dbs / "one.db")
+    many, parallel = extract(tmp_path, dbs / "many.db", workers)
     assert [e.model_dump() for e in parallel] == [e.model_dump() for e in serial]
     assert (many.documents, many.events, many.failed) == (one.documents, one.events, one.failed) == (14, 13, 3)
-    assert counts(tmp_path / "many.db") == counts(tmp_path / "one.db") == (14, 13)
+    assert counts(dbs / "many.db") == counts(dbs / "one.db") == (14, 13)
 
 
 def test_a_rerun_on_workers_adds_nothing_and_keeps_order(tmp_path, workers):
