@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, fewest,
-                                   first_words, fold, inner_gate)
+from eventcoder.matching import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, fewest,
+                                first_words, fold, inner_gate)
 from eventcoder.stages.attribution import load_cues
 
 

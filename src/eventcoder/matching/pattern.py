@@ -1,0 +1,163 @@
+"""``compile``: a regex that derives its own gate, with the methods of ``re.Pattern`` that stages call.
+
+A stage writes the pattern and calls ``search``/``finditer``/... as on ``re.compile``'s; it never declares a
+gate, a twin pattern or a stem. The gate is read from the parsed pattern (parser.py):
+
+- case-sensitive: the literals every match starts with, when the pattern does not open with a literal (re's
+  own prefix search skips to that in C): the pattern is tried only where one of them stands; else the
+  literals every match holds (three letters or more): a text holding none is not searched;
+- case-blind (re.IGNORECASE): the same, lower-cased ASCII, found in the text as ``fold`` reads it (one letter
+  for one, so places are the text's), kept for the last texts read;
+- otherwise (inline case flags, a literal beyond ASCII under re.I, no parser): no gate; the methods are
+  the compiled pattern's own.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from typing import Callable, Iterator, Optional, Union
+
+from . import parser, switches
+from .gates import fewest, fold, matches_at, places_of
+from .tree import alternation
+
+# More literal starts than this and a str.find per start costs more than letting re scan
+_MAX_STARTS = 12
+
+
+@lru_cache(maxsize=32)
+def _folded(text: str) -> str:
+    """fold(text), kept for the last texts read: the patterns of a stage read one text in turn."""
+    return fold(text)
+
+
+def _bounds(string: str, pos: int, endpos: int) -> tuple[int, int]:
+    """pos and endpos as re reads them: clipped to the string."""
+    n = len(string)
+    return min(max(pos, 0), n), min(max(endpos, 0), n)
+
+
+def _gates_of(rx: re.Pattern) -> tuple[Optional[tuple[str, ...]], Optional[tuple[str, ...]], bool]:
+    """(gate, starts, caseless) for ``rx``: strings one of which every match holds, strings one of which every
+    match starts with (both lower-cased for a caseless pattern), either None."""
+    caseless = bool(rx.flags & re.IGNORECASE)
+    family = "caseless" if caseless else "literal"
+    if not switches.on(family) or (not caseless and parser.case_blind(rx.pattern, rx.flags) is not False):
+        return None, None, caseless
+    starts = parser.literal_starts(rx.pattern, rx.flags)
+    if starts and min(map(len, starts)) >= 2 and len(starts) <= _MAX_STARTS \
+            and (caseless or not parser.opens_with_literal(rx.pattern, rx.flags)):
+        starts = {s.lower() for s in starts} if caseless else starts
+        if not caseless or all(s.isascii() for s in starts):
+            return None, tuple(sorted(starts)), caseless
+    if not caseless and parser.opens_with_literal(rx.pattern, rx.flags):
+        return None, None, caseless  # re skips to the literal prefix itself
+    required = parser.required_literals(rx.pattern, rx.flags)
+    if required and min(map(len, required)) >= (2 if caseless else 3) \
+            and (not caseless or all(s.isascii() for s in required)):
+        return fewest({s.lower() for s in required} if caseless else required), None, caseless
+    return None, None, caseless
+
+
+class Pattern:
+    """A compiled pattern that skips the texts and places where it cannot match: the methods of
+    ``re.Pattern`` (``search``, ``match``, ``fullmatch``, ``finditer``, ``findall``, ``sub``, ``split``), with
+    the same arguments and results.
+
+    Attributes:
+        rx: the ``re.Pattern``.
+        gate: strings one of which every match holds (lower case for a caseless pattern), or None.
+        starts: strings one of which every match starts with (likewise), or None.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.rx = rx = re.compile(pattern, flags)
+        self.pattern, self.flags, self.groups, self.groupindex = rx.pattern, rx.flags, rx.groups, rx.groupindex
+        self.gate, self.starts, self.caseless = _gates_of(rx)
+        self.match, self.fullmatch = rx.match, rx.fullmatch
+        if self.gate is None and self.starts is None:
+            # nothing to gate: the compiled pattern's own methods, no call in between
+            self.search, self.finditer, self.findall = rx.search, rx.finditer, rx.findall
+            self.sub, self.subn, self.split = rx.sub, rx.subn, rx.split
+
+    def __repr__(self) -> str:
+        return f"matching.compile({self.pattern!r}, {self.flags & ~re.UNICODE}) gate={self.gate} starts={self.starts}"
+
+    def _where(self, string: str) -> str:
+        return _folded(string) if self.caseless else string
+
+    def _passes(self, string: str, pos: int, endpos: int) -> bool:
+        """May a match lie in ``string[pos:endpos]``: does that hold one of the gate's strings?"""
+        where = self._where(string)
+        if pos == 0 and endpos >= len(string):
+            return any(map(where.__contains__, self.gate))
+        pos, endpos = _bounds(string, pos, endpos)
+        return any(where.find(g, pos, endpos) >= 0 for g in self.gate)
+
+    def _at_starts(self, string: str, pos: int, endpos: int) -> Iterator[re.Match]:
+        pos, endpos = _bounds(string, pos, endpos)
+        places = places_of(self.starts, self._where(string), pos, endpos)
+        return matches_at(self.rx, string, places, endpos) if places else iter(())
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match]:
+        if self.starts is not None:
+            return next(self._at_starts(string, pos, endpos), None)
+        return self.rx.search(string, pos, endpos) if self._passes(string, pos, endpos) else None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
+        if self.starts is not None:
+            return self._at_starts(string, pos, endpos)
+        return self.rx.finditer(string, pos, endpos) if self._passes(string, pos, endpos) else iter(())
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list:
+        if self.starts is not None:
+            if not self._passes_starts(string, pos, endpos):
+                return []
+        elif not self._passes(string, pos, endpos):
+            return []
+        return self.rx.findall(string, pos, endpos)
+
+    def _passes_starts(self, string: str, pos: int, endpos: int) -> bool:
+        pos, endpos = _bounds(string, pos, endpos)
+        where = self._where(string)
+        return any(where.find(s, pos, endpos) >= 0 for s in self.starts)
+
+    def _may_match(self, string: str) -> bool:
+        if self.starts is not None:
+            return self._passes_starts(string, 0, len(string))
+        return self._passes(string, 0, len(string))
+
+    def sub(self, repl: Union[str, Callable[[re.Match], str]], string: str, count: int = 0) -> str:
+        return self.rx.sub(repl, string, count) if self._may_match(string) else string
+
+    def subn(self, repl: Union[str, Callable[[re.Match], str]], string: str, count: int = 0) -> tuple[str, int]:
+        return self.rx.subn(repl, string, count) if self._may_match(string) else (string, 0)
+
+    def split(self, string: str, maxsplit: int = 0) -> list:
+        return self.rx.split(string, maxsplit) if self._may_match(string) else [string]
+
+
+@lru_cache(maxsize=1024)
+def compile(pattern: str, flags: int = 0) -> Pattern:  # noqa: A001 - re.compile's name, on purpose
+    """The pattern, compiled, with the gate read from it (see the module's docstring).
+
+    Args:
+        pattern: a regular expression, as for ``re.compile``.
+        flags: ``re`` flags.
+    Returns:
+        A Pattern: ``search``, ``finditer``, ``match``, ... as ``re.Pattern``'s, the same results.
+    """
+    return Pattern(pattern, flags)
+
+
+def words(items, ignorecase: bool = False) -> str:
+    """A pattern (a non-capturing group) matching any of ``items``, a space in one matching any run of
+    whitespace, the longest that lets the rest of the pattern match first: written as a prefix tree, which re
+    tries in a few steps a character rather than one an item.
+
+    Args:
+        items: the words or phrases, as the text writes them.
+        ignorecase: the pattern is compiled with re.IGNORECASE (or sits in ``(?i:...)``).
+    """
+    return "(?:" + alternation(items, ignorecase) + ")"
