@@ -42,7 +42,7 @@ CUE_PATTERNS = [re.compile("|".join(f"(?:{p})" for p in load_cues()[name]), re.I
                 for name in ("denials", "claims", "hedges", "frames", "speech_verbs", "claim_verbs")]
 WORDS = ["the", "rebels", "Claimed", "TOOK", "responsibility", "for", "attack", "denied", "could", "not",
          "be", "independently", "verified", "said", "according", "to", "sources", "reportedly", "İ", "ſ", ",",
-         "\u2019s", "didn't", "confirm", "police"]
+         "\u2019s", "didn't", "confirm", "police", "CLAİMED", "claımed", "reſponsibility", "\u212aILLED", "ſaid"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,6 +9,7 @@ Layout:
     parser.py    the only module that imports re's private parser; ``check()`` probes it, and when it
                  fails every gate is off and patterns are plain ``re`` (same matches, slower)
     pattern.py   ``compile`` and ``words``: the API for stages
+    patternset.py  ``PatternSet``: many patterns (a lexicon of cues) run over one text together
     gates.py     literal gates read from a pattern (case_gate, inner_gate, caseless_gate), fold, places_of
     wordgate.py  word gates for dictionary patterns (WordGate, TextWords, first_words)
     anchored.py  patterns searched only near an anchor (AnchoredPattern, Scan)
@@ -25,10 +26,11 @@ from . import parser, switches
 from .anchored import AnchoredPattern, Scan
 from .gates import CaselessPattern, case_gate, caseless_gate, fewest, fold, inner_gate, matches_at, places_of
 from .pattern import Pattern, compile, words
+from .patternset import PatternSet
 from .tree import alternation, flat_alternation
 from .wordgate import TextWords, WordGate, first_words
 
-__all__ = ["compile", "words", "Pattern", "check", "fold",
+__all__ = ["compile", "words", "Pattern", "PatternSet", "check", "fold",
            # the names the stages import today, until they call compile (see below)
            "AnchoredPattern", "Scan", "CaselessPattern", "case_gate", "caseless_gate", "fewest", "inner_gate",
            "matches_at", "places_of", "alternation", "flat_alternation", "TextWords", "WordGate", "first_words"]

@@ -4,8 +4,10 @@ A stage writes the pattern and calls ``search``/``finditer``/... as on ``re.comp
 gate, a twin pattern or a stem. The gate is read from the parsed pattern (parser.py):
 
 - case-sensitive: the literals every match starts with, when the pattern does not open with a literal (re's
-  own prefix search skips to that in C): the pattern is tried only where one of them stands; else the
-  literals every match holds (three letters or more): a text holding none is not searched;
+  own prefix search skips to that in C): the search starts at the first place one of them stands, and after
+  each match at the next such place (re finds no prefix in a pattern that opens with \b or a look-behind, and
+  tries it at every character); else the literals every match holds (three letters or more): a text holding
+  none is not searched;
 - case-blind (re.IGNORECASE): the same, lower-cased ASCII, found in the text as ``fold`` reads it (one letter
   for one, so places are the text's), kept for the last texts read;
 - otherwise (inline case flags, a literal beyond ASCII under re.I, no parser): no gate; the methods are
@@ -19,7 +21,7 @@ from functools import lru_cache
 from typing import Callable, Iterator, Optional, Union
 
 from . import parser, switches
-from .gates import fewest, fold, matches_at, places_of
+from .gates import fewest, fold
 from .tree import alternation
 
 # More literal starts than this and a str.find per start costs more than letting re scan
@@ -95,37 +97,51 @@ class Pattern:
         pos, endpos = _bounds(string, pos, endpos)
         return any(where.find(g, pos, endpos) >= 0 for g in self.gate)
 
-    def _at_starts(self, string: str, pos: int, endpos: int) -> Iterator[re.Match]:
-        pos, endpos = _bounds(string, pos, endpos)
-        places = places_of(self.starts, self._where(string), pos, endpos)
-        return matches_at(self.rx, string, places, endpos) if places else iter(())
+    def _first(self, where: str, pos: int, endpos: int) -> int:
+        """The first place in ``where[pos:endpos]`` where a literal start stands, or -1."""
+        first = -1
+        for s in self.starts:
+            at = where.find(s, pos, endpos if first < 0 else min(endpos, first + len(s)))
+            if at >= 0 and (first < 0 or at < first):
+                first = at
+        return first
+
+    def _from_starts(self, string: str, where: str, at: int, endpos: int) -> Iterator[re.Match]:
+        """finditer from ``at``, the first start place: each search starts at the next start place past the
+        last match (no match starts before it), and re's own scan goes on from there."""
+        search = self.rx.search
+        while at >= 0:
+            m = search(string, at, endpos)
+            if m is None:
+                return
+            yield m
+            at = self._first(where, m.end(), endpos)  # a match holds its start literal: never empty
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match]:
         if self.starts is not None:
-            return next(self._at_starts(string, pos, endpos), None)
+            pos, endpos = _bounds(string, pos, endpos)
+            at = self._first(self._where(string), pos, endpos)
+            return self.rx.search(string, at, endpos) if at >= 0 else None
         return self.rx.search(string, pos, endpos) if self._passes(string, pos, endpos) else None
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
         if self.starts is not None:
-            return self._at_starts(string, pos, endpos)
+            pos, endpos = _bounds(string, pos, endpos)
+            where = self._where(string)
+            at = self._first(where, pos, endpos)
+            return self._from_starts(string, where, at, endpos) if at >= 0 else iter(())
         return self.rx.finditer(string, pos, endpos) if self._passes(string, pos, endpos) else iter(())
 
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list:
         if self.starts is not None:
-            if not self._passes_starts(string, pos, endpos):
-                return []
-        elif not self._passes(string, pos, endpos):
-            return []
-        return self.rx.findall(string, pos, endpos)
-
-    def _passes_starts(self, string: str, pos: int, endpos: int) -> bool:
-        pos, endpos = _bounds(string, pos, endpos)
-        where = self._where(string)
-        return any(where.find(s, pos, endpos) >= 0 for s in self.starts)
+            pos, endpos = _bounds(string, pos, endpos)
+            at = self._first(self._where(string), pos, endpos)
+            return self.rx.findall(string, at, endpos) if at >= 0 else []
+        return self.rx.findall(string, pos, endpos) if self._passes(string, pos, endpos) else []
 
     def _may_match(self, string: str) -> bool:
         if self.starts is not None:
-            return self._passes_starts(string, 0, len(string))
+            return self._first(self._where(string), 0, len(string)) >= 0
         return self._passes(string, 0, len(string))
 
     def sub(self, repl: Union[str, Callable[[re.Match], str]], string: str, count: int = 0) -> str:
