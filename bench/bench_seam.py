@@ -48,11 +48,10 @@ def child(family: str, corpus: str, db: str, out: str) -> None:
     from eventcoder import matching
 
     if family == "gctune":
-        import importlib
         from contextlib import nullcontext
 
-        # the module (the package's attribute of that name is the Python API's function)
-        importlib.import_module("eventcoder.extract").batch_gc = nullcontext
+        import eventcoder.extraction
+        eventcoder.extraction.batch_gc = nullcontext
     elif family != "base":
         matching.switches.turn_off(family)
     from eventcoder.cli import app
