@@ -40,7 +40,7 @@ UNGATED = [
     r"(?i:ambush)",             # inline case flag: letters may match in another case
     r"ambush(?:ed)?",           # opens with a literal: re's own prefix search skips to it
     r"\bστρατός",              # re.I below: σ and ς match each other, str.lower() keeps them apart
-    r"\b(?:a|b)\s+\d+",         # nothing of two letters every match holds
+    r"\b[a-c]\s+\d+",           # nothing of two letters every match holds, a class for its first word
 ]
 WORDS = ["the", "a", "Rebels", "ambush", "AMBUSHED", "ambushed", "raid", "raids", "RAIDED", "pre-raid", "shell",
          "hit", "struck", "old", "Kenya", "KDF", "forces", "troops", "said", "SAID", "ſaid", "told", "toldx", "İS",
@@ -102,6 +102,52 @@ def test_gated_patterns_on_edge_texts(text):
             _same_as_re(matching.compile(pattern, flags), re.compile(pattern, flags), text, pos, endpos)
 
 
+# Dictionary patterns, as the actors and geocode stages write them: gated by the whole words they start with,
+# which compile() reads from the pattern (no word list handed over): (pattern, flags, some of the first words)
+_PLACES = ["Mosul", "Air", "Kenya", "Turkey", "Los Angeles", "al-Bab", "U.S.", "Ümraniye", "Idleb", "Homs", "Hama",
+           "Aleppo", "Deir ez-Zor", "Raqqa", "Daraa"]
+WORD_KINDS = [
+    (r"(?<![\w-])(" + matching.alternation(_PLACES) + r")(?![\w-])", 0, {"mosul", "air", "los", "al", "u", "ümraniye"}),
+    (r"\b(" + matching.alternation([p.lower() for p in _PLACES], True) + r")(?:'s)?\s+(army|forces?)\b", re.I,
+     {"turkey", "kenya", "deir"}),
+    (r"(?<![\w-])(" + matching.alternation([p.lower() for p in _PLACES]) + r")(?:s|es)?(?!\w|-rap)", 0,
+     {"mosul", "mosuls", "mosules", "homs", "homss"}),
+    (r"\b(" + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True)) + r")\b(?!\s+(?:shilling|pound)\b)", 0,
+     {"aleppo", "daraa"}),
+]
+DICT_WORDS = _PLACES + ["mosul", "MOSUL", "Mosuls", "mosules", "al-Mosul", "AIR", "Air-force", "TURKEY", "turkey's",
+                        "Turkeyx", "army", "forces", "force", "Homs", "homss", "KENYA", "\u212aenya", "ſyria", "İdleb",
+                        "ıdleb", "Los", "Angeles", "ümraniye", "ÜMRANIYE", "shilling", "pound", "u.s.", "-", ",", "\n",
+                        "-rap", "the"]
+
+
+@pytest.mark.parametrize("pattern, flags, some", WORD_KINDS)
+def test_compile_reads_the_first_words_of_a_dictionary_pattern(pattern, flags, some):
+    rx = matching.compile(pattern, flags)
+    assert rx.starts is None and some <= rx.first_words
+    assert rx.gate == (("army", "force") if "army" in pattern else None)  # what every match holds, tested first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DICT_WORDS), st.sampled_from([" ", "", "  ", "\n"])), min_size=0,
+                max_size=14).map(lambda pieces: "".join(w + sep for w, sep in pieces)),
+       st.integers(-2, 40), st.integers(-2, 120))
+def test_word_gated_patterns_match_as_the_plain_ones(text, pos, endpos):
+    for pattern, flags, _ in WORD_KINDS:
+        _same_as_re(matching.compile(pattern, flags), re.compile(pattern, flags), text, pos, endpos)
+
+
+def test_first_words_only_where_the_word_is_known_to_end():
+    assert parser.first_words_of(r"\bfoo") is None                    # "foobar" matches too
+    assert parser.first_words_of(r"\b[A-Z]\w+ forces") is None         # a class at the start
+    assert parser.first_words_of(r"(?<![\w-])(ab|cd)(?:s|es)?(?!\w|-rap)") == {"ab", "abs", "abes", "cd", "cds",
+                                                                             "cdes"}
+    assert parser.first_words_of(r"\b(turkish)\s*(?:,|and)\s*(?=(?:kenya|turkish)\s+forces)", re.I) == {
+        "turkish", "turkishand", "turkishandkenya", "turkishandturkish"}
+    assert parser.first_words_of(r"x\b(ab)\b") is None                 # no guard at the start
+    assert parser.first_words_of(r"\b(?:a|b)\s+\d+") == {"a", "b"}     # re's parser writes a|b as [ab]
+
+
 def test_words_is_a_group_of_a_prefix_tree():
     assert matching.words(["alas", "ala", "al"]) == "(?:al(?:a(?:s)?)?)"
     rx = matching.compile(r"\b" + matching.words(["al shabaab", "al", "ala"]) + r"\b")
@@ -132,9 +178,9 @@ def test_without_the_parser_every_pattern_is_plain_re(monkeypatch):
     monkeypatch.setattr(parser, "AVAILABLE", False)
     assert not any(switches.on(f) for f in ("literal", "caseless", "words", "anchored"))
     text = "Police SAID it; the \u212aILLED ambushed raids, shell hit, Kenya forces; 13 October 2015"
-    for pattern, flags, _, _ in KINDS:
+    for pattern, flags, _, _ in KINDS + [(p, f, None, None) for p, f, _ in WORD_KINDS]:
         rx = Pattern(pattern, flags)  # not compile(): its cache holds the gated ones
-        assert rx.gate is None and rx.starts is None and rx.finditer == rx.rx.finditer
+        assert rx.gate is None and rx.starts is None and rx.first_words is None and rx.finditer == rx.rx.finditer
         _same_as_re(rx, re.compile(pattern, flags), text, 2, len(text))
     assert matching.caseless_gate(re.compile(r"\bclaimed\b", re.I)) is None
     assert matching.case_gate(re.compile(r"(?<![\w-])ambush")) is None

@@ -172,6 +172,96 @@ def min_width(pattern: str, flags: int = 0) -> Optional[int]:
     return _parse.parse(pattern, flags).getwidth()[0] if AVAILABLE else None
 
 
+_WORD_CHAR = re.compile(r"\w")
+_MAX_WORDS = 20_000  # more ways through a pattern than this: no word gate is read from it
+
+
+def _never_word(item) -> bool:
+    """Can this item never match a word character (a literal mark, a class of only spaces or non-words)?"""
+    op, arg = item
+    if op is _op.LITERAL:
+        return not _WORD_CHAR.match(chr(arg))
+    return op is _op.IN and all(
+        (o is _op.CATEGORY and a in (_op.CATEGORY_SPACE, _op.CATEGORY_NOT_WORD))
+        or (o is _op.LITERAL and not _WORD_CHAR.match(chr(a))) for o, a in arg)
+
+
+def _any_word(item) -> bool:
+    r"""Is this item a class that holds every word character ([\w-], \w)?"""
+    op, arg = item
+    return op is _op.IN and (_op.CATEGORY, _op.CATEGORY_WORD) in arg and not any(o is _op.NEGATE for o, _ in arg)
+
+
+def _forbids_word(items: list) -> bool:
+    r"""Does a negative look-ahead of this content forbid a word character next ((?!\w), (?![\w-]|x))?"""
+    if len(items) == 1 and items[0][0] is _op.BRANCH:
+        return any(len(b) == 1 and _any_word(b[0]) for b in items[0][1][1])
+    return len(items) == 1 and _any_word(items[0])
+
+
+def _whole_words(items: list, prefix: str, out: set[str]) -> bool:
+    """Walk every way through ``items`` from a word start, with ``prefix`` read so far: add to ``out`` the
+    whole word (run of word letters) each way starts the match with. False when some way's first word is
+    not known for certain (a class, a repeat, the pattern's end inside the word)."""
+    i = 0
+    while len(out) <= _MAX_WORDS:
+        if i == len(items):
+            return False  # the match may end before the text's word does
+        op, arg = items[i]
+        rest = items[i + 1:]
+        if op is _op.LITERAL and _WORD_CHAR.match(chr(arg)):
+            prefix += chr(arg)
+            i += 1
+            continue
+        if op is _op.SUBPATTERN:
+            if arg[1] or arg[2]:
+                return False  # flags changed inside
+            items, i = list(arg[-1]) + rest, 0
+            continue
+        if op is _op.BRANCH:
+            return all(_whole_words(list(b) + rest, prefix, out) for b in arg[1])
+        if op is _op.IN and all(o is _op.LITERAL for o, _ in arg):  # the parser writes "a|b" as [ab]
+            return all(_whole_words([(_op.LITERAL, a)] + rest, prefix, out) for _, a in arg)
+        if op in (_op.MAX_REPEAT, _op.MIN_REPEAT):
+            low, high, sub = arg
+            sub = list(sub)
+            if sub and _never_word(sub[0]) and prefix:  # one time or more ends the word; none goes on
+                out.add(prefix)
+                return low >= 1 or _whole_words(rest, prefix, out)
+            return low == 0 and high == 1 and _whole_words(rest, prefix, out) and _whole_words(sub + rest, prefix, out)
+        if op is _op.ASSERT_NOT and arg[0] == 1 and prefix and _forbids_word(list(arg[1])):
+            out.add(prefix)
+            return True
+        if op is _op.ASSERT and arg[0] == 1 and _whole_words(list(arg[1]), prefix, out):
+            return True  # what the look-ahead reads is what follows
+        if op in (_op.ASSERT, _op.ASSERT_NOT):
+            i += 1  # zero width: it reads no part of the word
+            continue
+        ends = _never_word(items[i]) or (op is _op.AT and arg in (_op.AT_BOUNDARY, _op.AT_END, _op.AT_END_STRING))
+        if prefix and ends:
+            out.add(prefix)
+            return True
+        return False
+    return False
+
+
+def first_words_of(pattern: str, flags: int = 0) -> Optional[set[str]]:
+    r"""The whole words, as the pattern writes them, one of which stands in the text at the start of every
+    match: for a pattern that opens with a guard that no word letter stands before (\b, (?<![\w-])) and
+    then reads literal words up to a mark, a space, \b or (?!\w). None when some way through it starts
+    otherwise, or when the parser is unavailable."""
+    if not AVAILABLE or flags & re.ASCII:
+        return None
+    items = _parsed(pattern, flags)
+    if not items:
+        return None
+    op, arg = items[0]
+    guarded = (op is _op.AT and arg is _op.AT_BOUNDARY) or \
+        (op is _op.ASSERT_NOT and arg[0] == -1 and len(arg[1]) == 1 and _any_word(list(arg[1])[0]))
+    out: set[str] = set()
+    return out if guarded and _whole_words(items[1:], "", out) and out else None
+
+
 def has_extra_cases(ch: str) -> bool:
     """Does re.IGNORECASE match ``ch`` to letters beyond its upper and lower case (σ, ς and Σ)? True for any
     letter beyond ASCII when the parser is unavailable (nothing can be vouched for)."""
@@ -189,6 +279,11 @@ _KNOWN = [
     (r"(?:a|an|the) (?:\w+ )?shell (?:hit|struck)", 0, {"a", "an", "the"}, {"shell hit", "shell struck"}, 11),
     (r"\b(?:ago)?", 0, None, None, 0),
 ]
+# ... the whole words every match starts with
+_FIRST_WORDS = [(r"(?<![\w-])(ab|cd)(?:s|es)?(?!\w|-rap)", 0, {"ab", "abs", "abes", "cd", "cds", "cdes"}),
+                (r"\b(u\.s\.|uk)(?:'s)?\s+(?:army)", re.I, {"u", "uk"}), (r"\bfoo[A-Z]", 0, None),
+                (r"\b(?:al|ala)\s*\b", 0, {"al", "ala"}), (r"\bfoo", 0, None),
+                (r"(?<![\w-])(w1|w2)(?!\w)", 0, {"w1", "w2"})]
 # ... and whether it reads letters case-blind anywhere
 _CASE_BLIND = [(r"(?P<a>x)(?:y)+(?>z)(?(a)u|v)", 0, False), (r"x(?i:y)", 0, True), (r"(?i)xy", 0, True),
                (r"x(?=(?i:y))", 0, True), (r"x(?>(?i:y))", 0, True), (r"(x)(?(1)(?i:y)|z)", 0, True),
@@ -209,6 +304,11 @@ def check() -> tuple[bool, str]:
                    _parse.parse(pattern, flags).getwidth()[0])
             if got != (starts, required, width):
                 return False, f"re._parser reads {pattern!r} as {got}, not {(starts, required, width)}: {FIX}"
+        for pattern, flags, words in _FIRST_WORDS:
+            out: set[str] = set()
+            got = out if _whole_words(_parsed(pattern, flags)[1:], "", out) and out else None
+            if got != words:
+                return False, f"re._parser reads the first words of {pattern!r} as {got}, not {words}: {FIX}"
         for pattern, flags, blind in _CASE_BLIND:
             parsed = _parse.parse(pattern, flags)
             if (bool(parsed.state.flags & re.IGNORECASE) or _adds_ignorecase(list(parsed))) != blind:

@@ -32,7 +32,8 @@ class TextWords:
         self.words = set(_WORD.findall(self.folded))
 
 
-def _safe_word(word: str) -> bool:
+def safe_word(word: str) -> bool:
+    """Can fold() vouch for this folded word: does the text hold it, folded, wherever re matches it?"""
     # a letter with case partners beyond its upper and lower case (σ and ς) may match a text letter that
     # fold() makes another; ı, ſ and the Kelvin sign fold() handles itself
     return word == fold(word) and not any(map(parser.has_extra_cases, word))
@@ -51,7 +52,7 @@ def first_words(words, suffixes: tuple[str, ...] = ("",)) -> Optional[frozenset[
             return None
         first = fold(run.group())
         out.update(first + s for s in suffixes) if run.end() == len(w) else out.add(first)
-    return frozenset(out) if all(map(_safe_word, out)) else None
+    return frozenset(out) if all(map(safe_word, out)) else None
 
 
 # Zero-width guards a pattern may open with, that WordGate tests apart (see _scan)
