@@ -8,9 +8,7 @@ import re
 from datetime import date
 from typing import Optional
 
-from .alternation import alternation
-from .anchored import AnchoredPattern, Scan
-from .literalgate import fold
+from .matching import AnchoredPattern, Scan, alternation, fold
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
