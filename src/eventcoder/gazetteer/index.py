@@ -46,6 +46,20 @@ def default_index_path() -> Path:
     return base / "eventcoder" / f"gazetteer-{INDEX_VERSION}.sqlite"
 
 
+def imported_index_path() -> Path:
+    """``gazetteer-<version>-imported.sqlite`` beside the default index: the bundled places plus the GeoNames
+    dumps ``eventcoder gazetteer import`` loaded (see importer.py)."""
+    return default_index_path().with_name(f"gazetteer-{INDEX_VERSION}-imported.sqlite")
+
+
+def current_index_path() -> Path:
+    """The index the geocoder reads when no path is given: the imported one when there is one, else the
+    default (a user who imported GeoNames dumps wants every command to use them; without an import nothing
+    changes)."""
+    imported = imported_index_path()
+    return imported if imported.exists() else default_index_path()
+
+
 def _read_tsv(path: Path) -> Iterable[list[str]]:
     with path.open(encoding="utf-8") as f:
         for line in f:

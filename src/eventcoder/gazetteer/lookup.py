@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from ..errors import ResourceError
-from .index import INDEX_VERSION, build, default_index_path
+from .index import INDEX_VERSION, build, current_index_path, imported_index_path
 from .names import _bare, _char_mask, _hash, fold, skeleton, spelling
 
 # ----------------------------------------------------------------------------------------- candidates
@@ -57,7 +57,7 @@ class Gazetteer:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        fix = f"Rebuild it with: eventcoder gazetteer build --out {self.path}"
+        fix = _fix(self.path)
         if not self.path.exists():
             raise ResourceError(f"gazetteer index not found at {self.path}. {fix}")
         # read-only, shareable across threads of one worker (the web app's place search)
@@ -84,8 +84,9 @@ class Gazetteer:
 
     @classmethod
     def open(cls, path: str | Path | None = None, build_if_missing: bool = True) -> "Gazetteer":
-        """Open the index at ``path`` (default: the user cache), building it first when it is missing."""
-        p = Path(path) if path else default_index_path()
+        """Open the index at ``path``, building it first when it is missing. Without a path: the imported index
+        (``eventcoder gazetteer import``) when there is one, else the default index in the user cache."""
+        p = Path(path) if path else current_index_path()
         if not p.exists() and build_if_missing:
             build(p)
         return cls(p)
@@ -288,6 +289,27 @@ class Gazetteer:
     def stats(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
 
+    def imports(self) -> list[dict]:
+        """The GeoNames dumps imported into this index (none for the bundled index): name, rows, kept,
+        names, imported (UTC), oldest first."""
+        try:
+            rows = self.con.execute("SELECT name, rows, kept, names, imported FROM import_file "
+                                    "ORDER BY imported, name").fetchall()
+        except sqlite3.OperationalError:  # the bundled index has no import tables
+            return []
+        return [dict(zip(("name", "rows", "kept", "names", "imported"), r)) for r in rows]
+
+    def describe(self) -> str:
+        """One line for people: the file, its places and the dumps it holds."""
+        text = f"gazetteer index {self.path}: {int(self.stats().get('places', 0)):,} places"
+        dumps = self.imports()
+        if not dumps:
+            return text + " (bundled: GeoNames cities500 and our own toponyms; no GeoNames dumps imported)"
+        return text + " (bundled + GeoNames dumps: " + "; ".join(
+            f"{d['name']} {d['rows']:,} rows" + (f", {d['kept']:,} kept" if d["kept"] else "")
+            + (f", {d['names']:,} names" if d["names"] else "") + f", imported {d['imported'][:10]}"
+            for d in dumps) + ")"
+
     def close(self) -> None:
         self.con.close()
 
@@ -330,10 +352,18 @@ _DEFAULT: dict[str, Gazetteer] = {}
 
 def default_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """One shared Gazetteer per index path in this process."""
-    key = str(Path(path) if path else default_index_path())
+    key = str(Path(path) if path else current_index_path())
     if key not in _DEFAULT:
         _DEFAULT[key] = Gazetteer.open(path)
     return _DEFAULT[key]
+
+
+def _fix(path: Path) -> str:
+    """How to make an index at ``path`` again: an imported one by importing, any other by building."""
+    if path.name == imported_index_path().name:
+        return (f"Import the GeoNames dumps again: eventcoder gazetteer import --clear FILES (or delete {path}: "
+                f"the geocoder then reads the bundled index)")
+    return f"Rebuild it with: eventcoder gazetteer build --out {path}"
 
 
 def search(query: str, limit: int = 10, country: Optional[str] = None) -> list[dict]:
@@ -343,19 +373,19 @@ def search(query: str, limit: int = 10, country: Optional[str] = None) -> list[d
 
 def check(path: str | Path | None = None) -> tuple[bool, str]:
     """Probe for ``eventcoder check``: is the index there, current and readable?"""
-    p = Path(path) if path else default_index_path()
+    p = Path(path) if path else current_index_path()
     if not p.exists():
         # not a failure: the geocode stage builds it on first use
         return True, (f"gazetteer index not built yet at {p}; the geocode stage builds it on first use "
                       f"(about 30 s). To build it now: eventcoder gazetteer build")
     try:
         g = Gazetteer(p)
-        n = g.stats().get("places", "?")
+        described = g.describe()
         ok = bool(g.lookup("Aleppo", "SY"))
         g.close()
     except ResourceError as e:
         return False, str(e)
     if not ok:
         return False, f"gazetteer index {p} has no Aleppo, so it is incomplete. Rebuild it: eventcoder gazetteer build"
-    return True, f"gazetteer index {p}: {n} places"
+    return True, described
 

@@ -172,3 +172,14 @@ def _hashes(values: Iterable[str]) -> array:
     """The CRC-32s of ``values``, sorted, each once (4 bytes each: 2.7 MB for the 667,000 name keys)."""
     return array("I", sorted({_hash(v) for v in values}))
 
+
+def name_keys(folded: str) -> tuple[str, str]:
+    """``(skeleton(folded), spelling(folded))`` of a folded name from one transliteration (the importer's
+    key step: both from one pass of the rules, 2x faster than the two calls, with the same values). A folded
+    name folds to itself, so it is not folded again."""
+    t = _rewrite(strip_articles(folded))
+    s = _DOUBLED.sub(r"\1", t.replace(" ", ""))
+    spell = s.translate(_VOWEL_CLASSES)
+    if len(s) <= 1:
+        return s, spell
+    return ("a" if s[0] in "aeiou" else s[0]) + s[1:].translate(_DROP_VOWELS), spell
