@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "E103": "--out cannot be written",
     "E104": "serve cannot listen on the host and port",
     "E105": "unknown export format",
+    "E106": "gazetteer import --index names the bundled index",
     "E110": "the extra actor dictionary file is missing",
     "E111": "the extra actor dictionary file is not valid JSON",
     "E120": "a query filter names an unknown field or operator, or a value of the wrong kind",
@@ -66,6 +67,8 @@ CODES: dict[str, str] = {
     # E2xx: models, data files, the store
     "E201": "a data file, model or gazetteer cannot be read",
     "E202": "the spaCy model is not installed",
+    "E203": "a GeoNames dump given to gazetteer import is missing or unreadable",
+    "E204": "the feature codes file of gazetteer import cannot be read or has a malformed line",
     "E210": "the database cannot be used",
     "E211": "--db names a file that holds other data",
     "E212": "the database's schema is newer than this eventcoder",
