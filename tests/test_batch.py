@@ -14,7 +14,7 @@ import pytest
 
 from eventcoder import Pipeline, load_settings
 from eventcoder.errors import ConfigError
-from eventcoder.extract import Extraction
+from eventcoder.extraction import Extraction
 from eventcoder.types import Article, Record
 
 from test_extract import counts, write_corpus
@@ -22,6 +22,9 @@ from test_pipeline import RegexSentences, ShellingSpotter  # noqa: F401 - regist
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
+# ray's command line, from the environment the tests run in (make test runs .venv/bin/python, not a shell
+# with the venv on PATH)
+RAY_CLI = str(Path(sys.executable).with_name("ray"))
 
 SETTINGS = load_settings(env={}, plugins=["test_pipeline"], pipeline=["test_sentences", "test_shelling", "finalize"])
 TEST_STAGES = ["--set", "plugins=[\"test_pipeline\"]",
@@ -82,37 +85,47 @@ def test_extract_with_ray_matches_in_process(local_ray):
     assert remote[-1].problems[0].code == "W390" and "RuntimeError" in remote[-1].problems[0].message
 
 
+def _corpus_folder(tmp_path):
+    """The documents' own folder: the databases beside it are no input (ingest lists them as skipped)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    return folder
+
+
 def test_ray_gives_the_events_of_one_process_in_input_order(tmp_path, on_ray):
-    write_corpus(tmp_path, n=13)
-    (tmp_path / "bad.jsonl").write_text(json.dumps({"id": "boom", "text": "BOOM. Army shelled Hama."}) + "\n")
-    one, serial = extract(tmp_path, tmp_path / "one.db")
-    many, remote = extract(tmp_path, tmp_path / "ray.db", on_ray)
+    folder = _corpus_folder(tmp_path)
+    write_corpus(folder, n=13)
+    (folder / "bad.jsonl").write_text(json.dumps({"id": "boom", "text": "BOOM. Army shelled Hama."}) + "\n")
+    one, serial = extract(folder, tmp_path / "one.db")
+    many, remote = extract(folder, tmp_path / "ray.db", on_ray)
     assert [e.model_dump() for e in remote] == [e.model_dump() for e in serial]
     assert (many.documents, many.events, many.failed) == (one.documents, one.events, one.failed) == (14, 13, 3)
     assert counts(tmp_path / "ray.db") == counts(tmp_path / "one.db") == (14, 13)
 
 
 def test_a_rerun_on_ray_adds_nothing_and_keeps_order(tmp_path, on_ray):
-    write_corpus(tmp_path, n=9)
+    folder = _corpus_folder(tmp_path)
+    write_corpus(folder, n=9)
     db = tmp_path / "ev.db"
-    _, first = extract(tmp_path, db, on_ray)
-    (tmp_path / "more.jsonl").write_text(json.dumps({"id": "new", "text": "Militants shelled Dara."}) + "\n")
-    summary, again = extract(tmp_path, db, on_ray)  # stored documents come back between computed batches
+    _, first = extract(folder, db, on_ray)
+    (folder / "more.jsonl").write_text(json.dumps({"id": "new", "text": "Militants shelled Dara."}) + "\n")
+    summary, again = extract(folder, db, on_ray)  # stored documents come back between computed batches
     assert summary.skipped == 9 and summary.documents == 10
     assert [e.event_id for e in again if e.doc_id != "new"] == [e.event_id for e in first]
     assert counts(db) == (10, 10)
 
 
 def test_a_run_stopped_with_batches_in_flight_leaves_the_dataset_usable(tmp_path, on_ray):
-    write_corpus(tmp_path, n=10)
+    folder = _corpus_folder(tmp_path)
+    write_corpus(folder, n=10)
     job = Extraction(SETTINGS, tmp_path / "killed.db", pipeline=on_ray)
-    run = job.run([tmp_path], batch_size=1)
+    run = job.run([folder], batch_size=1)
     next(run)  # the first batch stored, four more in flight: the run "dies"
     run.close()
     job.close()
     assert counts(tmp_path / "killed.db") == (1, 1)
-    _, serial = extract(tmp_path, tmp_path / "one.db")
-    _, resumed = extract(tmp_path, tmp_path / "killed.db", on_ray)
+    _, serial = extract(folder, tmp_path / "one.db")
+    _, resumed = extract(folder, tmp_path / "killed.db", on_ray)
     assert [e.event_id for e in resumed] == [e.event_id for e in serial]
 
 
@@ -158,7 +171,7 @@ def cluster_apart():
     """
     port = _free_port()
     temp = tempfile.mkdtemp(prefix="ecray", dir="/tmp")  # short: Ray's socket paths live under it
-    head = subprocess.Popen(["ray", "start", "--head", "--num-cpus", "2", "--port", str(port),
+    head = subprocess.Popen([RAY_CLI, "start", "--head", "--num-cpus", "2", "--port", str(port),
                              "--node-ip-address", "127.0.0.1", "--include-dashboard", "false", "--temp-dir",
                              temp, "--block"], env={**os.environ, **RAY_ENV}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

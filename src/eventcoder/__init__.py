@@ -3,7 +3,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import matching as _matching  # noqa: F401 - loaded first: the old names of its modules (see its end)
 from .config import Settings, load_settings
 from .pipeline import Pipeline, load_pipeline
 from .python_api import extract, extract_many

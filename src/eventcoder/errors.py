@@ -80,6 +80,8 @@ CODES: dict[str, str] = {
     "E224": "an edited value of the wrong kind",
     "E225": "a number field given something that is not a number",
     "E230": "the worker processes of --workers could not start",
+    "E231": "the Ray actors could not build the pipeline",
+    "E232": "the Ray cluster cannot be joined or started",
     # W3xx: one document's problems; the batch goes on
     "W301": "no such input path",
     "W302": "an empty document, or one with no words",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..alternation import alternation
-from ..literalgate import case_gate as _gate
-from ..literalgate import fold, inner_gate, matches_at, places_of
+from ..matching import alternation
+from ..matching import case_gate as _gate
+from ..matching import fold, inner_gate, matches_at, places_of
 from ..types import Span
 from ..vocab import SUB_EVENT_TO_EVENT
 from .resources import data_path

@@ -31,7 +31,7 @@ from .tree import alternation, flat_alternation
 from .wordgate import TextWords, WordGate, first_words
 
 __all__ = ["compile", "words", "Pattern", "PatternSet", "check", "fold",
-           # the names the stages import today, until they call compile (see below)
+           # the families' own classes, which stages with per-text state still use
            "AnchoredPattern", "Scan", "CaselessPattern", "case_gate", "caseless_gate", "fewest", "inner_gate",
            "matches_at", "places_of", "alternation", "flat_alternation", "TextWords", "WordGate", "first_words"]
 
@@ -46,13 +46,3 @@ def check() -> tuple[bool, str]:
     if ok and not parser.AVAILABLE:  # passed now, failed when this package loaded
         return False, f"{parser.PROBLEM}"
     return ok, detail or f"gates read from re._parser (Python {sys.version.split()[0]})"
-
-
-# The modules this package replaced (eventcoder.literalgate, .anchored, .alternation) answer to their old names
-# as this package, with no module of their own, until the call sites import eventcoder.matching (a rename by
-# sed once the stage packages have merged); then these lines go.
-_parent = sys.modules[__name__.rpartition(".")[0]]
-for _old in ("literalgate", "anchored", "alternation"):
-    sys.modules.setdefault(f"{_parent.__name__}.{_old}", sys.modules[__name__])
-    setattr(_parent, _old, sys.modules[__name__])
-del _parent, _old

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ...literalgate import fold as fold_case
+from ...matching import fold as fold_case
 from .toponyms import Toponym
 from .words import GeoWords
 

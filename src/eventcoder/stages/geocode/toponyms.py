@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 from ...gazetteer import Candidate, fold
-from ...literalgate import fold as fold_case
+from ...matching import fold as fold_case
 from ...types import Mention, Span
 from .words import GeoWords
 

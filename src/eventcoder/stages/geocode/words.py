@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from ...gazetteer import DATA_DIR
 from ...knowledge.actornames import currency_words
 from ...knowledge.resources import read_json, read_lines, read_tsv
-from ...literalgate import WordGate
+from ...matching import WordGate
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
@@ -109,7 +109,7 @@ class GeoWords:
                                                             | {"from", "the", "of"}, key=len, reverse=True))
                                    + r")\Z", re.I)
         # A demonym not before a currency word ("the Kenyan shilling"). Its leading \b is tested apart
-        # (literalgate.WordGate.scan): with it, re would try the alternation at every position instead of only
+        # (matching.WordGate.scan): with it, re would try the alternation at every position instead of only
         # at the demonyms' first letters (see docs/performance.md)
         self.demonym_re = re.compile(r"\b(" + _longest_first(self.demonyms) + r")\b"
                                      r"(?!\s+(?:" + "|".join(map(re.escape, sorted(self.currency_words))) + r")\b)")
