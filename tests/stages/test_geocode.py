@@ -914,3 +914,120 @@ def test_the_pipeline_refuses_geocode_before_the_events_it_places():
     before_classify = settings.model_copy(update={"pipeline": ["geocode", "classify"]})
     with pytest.raises(ConfigError, match=r"'geocode' requires \['record.events'\]"):
         Pipeline.from_settings(before_classify, provided=("record.sentences", "record.entities", "record.actors"))
+
+
+# --------------------------------------------------- whose country: places only mentioned, datelines, demonyms
+
+@pytest.mark.slow
+def test_a_time_zone_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Separatists said artillery shelled Horlivka at 23:00 Moscow time.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Ukraine" and ev.location != "Moscow"
+    moscow = next(t for t in full_geocoder.places_in(rec.text) if t.text == "Moscow")
+    assert moscow.mention == "a time zone"
+
+
+@pytest.mark.slow
+def test_a_place_naming_an_agreement_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Fighting raged in Idlib. Despite the Astana agreement, shelling went on.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Idlib"
+
+
+@pytest.mark.slow
+def test_a_venue_of_talks_abroad_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Rebels and soldiers clashed near Homs. A truce was later signed in Geneva.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source", [
+    ("Protesters gathered outside the US embassy on Friday.", ""),
+    ("Protesters gathered outside the embassy of Turkey on Friday.", "Daily Nation (Kenya)"),
+])
+def test_an_embassys_country_is_not_the_event_place(full_geocoder, text, source):
+    rec = record_with_events(text, [0], source=source)
+    full_geocoder([rec])
+    assert rec.events[0].country not in ("United States", "Turkey")
+
+
+@pytest.mark.slow
+def test_a_demonym_of_forces_does_not_place_the_event_in_their_capital(full_geocoder):
+    rec = record_with_events("Russian warplanes bombed several villages, killing five civilians.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location != "Moscow"
+    # forces abroad outweigh no named village: the village of the story's country is kept
+    rec = record_with_events("Russian warplanes struck a market in the village of Kafr Zita.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.parametrize("text, votes", [
+    ("The Kenyan interior ministry said so.", {"KE": 1.5}),
+    ("A Kenyan man said so.", {"KE": 0.8}),
+    ("Russian warplanes struck again.", {"RU": 0.4}),
+    ("Syrian villagers fled. Syrian civilians died. Syrian towns burned.", {"SY": 3.0}),
+])
+def test_a_demonym_votes_by_the_word_after_it(geocoder, text, votes):
+    assert geocoder.votes.demonym_votes(text) == votes
+
+
+@pytest.mark.slow
+def test_a_foreign_country_named_without_a_locative_is_no_event_place(full_geocoder):
+    rec = record_with_events("Clashes broke out in Juba. Peacekeepers from Rwanda were deployed to stop them.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "South Sudan"
+    rec = record_with_events("Turkey-backed factions shelled a village, killing two.", [0], source="SOHR")
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.slow
+def test_a_country_inside_an_organisations_name_is_no_event_place(full_geocoder):
+    rec = record_with_events("Clashes broke out in Juba. The UN Mission in Sudan was renamed.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "South Sudan"
+
+
+@pytest.mark.slow
+def test_a_dateline_abroad_does_not_place_the_story(full_geocoder):
+    text = "GENEVA (Newswire) - Fighting in Bentiu killed ten, the council said.\nThe mission was extended."
+    rec = record_with_events(text, [0, 1])
+    full_geocoder([rec])
+    assert [e.country for e in rec.events] == ["South Sudan", "South Sudan"]
+    geneva = next(t for t in full_geocoder.places_in(text) if t.text == "GENEVA")
+    assert geneva.dateline
+
+
+@pytest.mark.parametrize("text, name, is_dateline", [
+    ("MOSUL, March 3 (Newswire) - Shells hit the city.", "MOSUL", True),
+    ("KHARKIV (Newswire) - Shells hit the city.", "KHARKIV", True),
+    ("March 3, 2019 (BAGHDAD) - Shells hit the city.", "BAGHDAD", True),
+    ("Aleppo 25-08-2020, shells hit the city.", "Aleppo", True),
+    ("Northern Star Radio (Kismayo)\n\nShells hit the city.", "Kismayo", True),
+    ("Aleppo, the second city, was shelled.", "Aleppo", False),
+])
+def test_datelines_and_outlet_homes(geocoder, text, name, is_dateline):
+    (t,) = [t for t in geocoder.places_in(text) if t.text == name]
+    assert t.dateline == is_dateline
+
+
+@pytest.mark.slow
+def test_an_institution_named_after_a_country_votes_for_it(full_geocoder):
+    rec = record_with_events("Nepal Armed Police clashed with smugglers near Qwertypur.", [0])
+    full_geocoder([rec])
+    assert rec.annotations["geo_country"] == "NP"
+
+
+@pytest.mark.slow
+def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
+    text = "Protesters blocked roads in Lahore, Peshawar and other cities."
+    tops = {t.text: t for t in full_geocoder.places_in(text)}
+    assert tops["Lahore"].parent is None and tops["Lahore"].chosen.kind == "city"
+
+
+def test_a_bracket_opens_a_sentence(geocoder):
+    (hour,) = [t for t in geocoder.places_in("[Hour of silence on the line.]") if t.text == "Hour"]
+    assert hour.sentence_start

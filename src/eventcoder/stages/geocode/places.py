@@ -3,9 +3,11 @@
 Of the chains a stretch of text names, the first that resolves gives the place: its head, else its nearest
 resolved container (the head is a village or area the gazetteer lacks: precision at least 2). Places of the
 document's country come before foreign ones; possessives ("Logar's council", "Nairobi police"), places people
-come "from" and countries last; a province, or a river or mountain, after a town of that province named
-beside it. A road, or a building whose name is no town, lies in its container. A named town gives
-geo_precision 1, a place near or part of it 2, a district 2, a province or country alone 3.
+come "from" or go to and countries last; places only mentioned (mentions.py), datelines and foreign countries
+named without a locative ("Turkey-backed", "peacekeepers from Rwanda") never; a province, or a river or
+mountain, after a town of that province named beside it. A road, or a building whose name is no town, lies in
+its container. A named town gives geo_precision 1, a place near or part of it 2, a district 2, a province or
+country alone 3.
 """
 from __future__ import annotations
 
@@ -84,7 +86,7 @@ class PlaceReader:
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
             t = toponyms[i]
-            if t.chosen is not None and t.chosen.kind != "country":
+            if t.chosen is not None and t.chosen.kind != "country" and not (t.mention or t.dateline):
                 return t, precision(t), "named in the event's text"
         if found:
             return found[0].target, found[0].precision, found[0].note
@@ -93,9 +95,19 @@ class PlaceReader:
     def _option(self, toponyms: list[Toponym], i: int, country: Optional[str]) -> Optional[_Option]:
         """The place the chain headed by toponym ``i`` offers, if it resolves."""
         t, steps, j = toponyms[i], 0, i
+        if t.mention or t.dateline:
+            # "at 23:00 Moscow time", "the Minsk deal", "the UN Mission in Sudan"; a dateline says where the
+            # report was filed (the last resort of link.py)
+            return None
         while j is not None and toponyms[j].chosen is None and steps < 3:
             j, steps = toponyms[j].parent, steps + 1
-        if j is None or toponyms[j].chosen is None:
+        if j is None or toponyms[j].chosen is None or toponyms[j].mention:
+            return None
+        chosen = toponyms[j].chosen
+        if chosen.kind == "country" and (t.institution or country and chosen.country_code != country
+                                         and not toponyms[j].locative):
+            # "Turkey-backed factions", "peacekeepers from Rwanda": a country only mentioned; "Kenya Defence
+            # Forces" names the institution's country, not where it acts
             return None
         # "on Jinnah road in Quetta", "at the Andres Bello University in Caracas": a road, or a building
         # whose name is no town (a person's, a district's), lies in its container ("X police station"

@@ -24,6 +24,7 @@ from ...gazetteer import Candidate, Gazetteer, fold, haversine_km, skeleton
 from ...types import Record
 from .choose import Chooser, Context
 from .country import CountryVotes
+from .mentions import MentionReader
 from .toponyms import Toponym
 from .words import GeoWords
 
@@ -38,12 +39,13 @@ class Resolver:
     """Gives each toponym its candidates and its place, and the document its country."""
 
     def __init__(self, words: GeoWords, gazetteer: Gazetteer, settings: GeocodeSettings, votes: CountryVotes,
-                 chooser: Chooser):
+                 chooser: Chooser, mentions: MentionReader):
         self.words = words
         self.gazetteer = gazetteer
         self.settings = settings
         self.votes = votes
         self.chooser = chooser
+        self.mentions = mentions
 
     def resolve(self, record: Record, toponyms: list[Toponym]) -> str:
         """Resolve the document's toponyms; returns its country (ISO alpha-2, or "")."""
@@ -57,6 +59,7 @@ class Resolver:
         self._drop_far_spellings(toponyms)
         self._drop_streets(toponyms)
         _share_names(toponyms)
+        self.mentions.mark_venues(record.text, toponyms, country)
         return country or ""
 
     # -- candidates -------------------------------------------------------------------------------
