@@ -1031,3 +1031,95 @@ def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
 def test_a_bracket_opens_a_sentence(geocoder):
     (hour,) = [t for t in geocoder.places_in("[Hour of silence on the line.]") if t.text == "Hour"]
     assert hour.sentence_start
+
+
+# --------------------------------------------------- a candidate abroad needs strong evidence
+
+@pytest.fixture(scope="module")
+def abroad(tmp_path_factory) -> Geocoder:
+    """The tiny gazetteer plus made-up namesakes abroad: a town in Sudan, a border village in Turkey (a
+    neighbour of Syria), a small town in Tanzania (a neighbour of Kenya), an Egyptian city of 300,000."""
+    rows = json.loads((DATA / "tiny_gazetteer.json").read_text(encoding="utf-8"))
+    extra = {"SD": ("Sudan", 41801533, "Khartoum"), "TR": ("Turkey", 82319724, "Ankara"),
+             "TZ": ("Tanzania", 56318348, "Dodoma"), "EG": ("Egypt", 98423595, "Cairo")}
+    for gid, (cc, (name, pop, capital)) in enumerate(extra.items(), start=9100001):
+        rows["countries"][cc] = {"geonameid": gid, "name": name, "iso": cc, "isonumeric": 0, "capital": capital,
+                                 "population": pop}
+    rows["countries"]["SY"]["neighbours"] = "TR,IQ,LB,JO,IL"
+    rows["countries"]["KE"]["neighbours"] = "TZ,SO,UG,ET,SS"
+    towns = [(9000011, "Qwertaya", "SD", 13.1, 30.2, 20000), (9000012, "Zarqaya", "TR", 36.8, 37.1, 3000),
+             (9000013, "Manzara", "TZ", -6.5, 39.1, 8000), (9000014, "Qurtubiya", "EG", 30.6, 31.5, 300000)]
+    for gid, name, cc, lat, lon, pop in towns:
+        rows["cities"][str(gid)] = {"geonameid": gid, "name": name, "latitude": lat, "longitude": lon,
+                                    "countrycode": cc, "population": pop, "admin1code": "", "alternatenames": []}
+    path = gz.build(tmp_path_factory.mktemp("gaz3") / "abroad.sqlite", cities=rows["cities"],
+                    countries=rows["countries"])
+    return Geocoder(GeocodeSettings(country_fallback=False), gazetteer=Gazetteer(path))
+
+
+def _chosen(geocoder: Geocoder, text: str, name: str):
+    return next(t for t in geocoder.places_in(text) if t.text == name).chosen
+
+
+def test_a_village_of_the_story_is_no_small_town_abroad(abroad):
+    text = "Shelling hit Aleppo and Homs. Government forces stormed the village of Qwertaya."
+    assert _chosen(abroad, text, "Qwertaya") is None
+    # its country named in the sentence is the evidence a town abroad needs
+    text = "Shelling hit Aleppo and Homs. Refugees reached the Sudanese town of Qwertaya."
+    assert _chosen(abroad, text, "Qwertaya").country_code == "SD"
+
+
+def test_a_border_village_is_not_placed_across_the_border(abroad):
+    text = "Shelling hit Aleppo on Monday. Rebels later attacked Zarqaya."
+    assert _chosen(abroad, text, "Zarqaya") is None
+    assert _chosen(abroad, "Shelling hit Aleppo. Rebels shelled the Turkish village of Zarqaya.",
+                   "Zarqaya").country_code == "TR"
+    # a story that names no place of its country may be across the border itself
+    assert _chosen(abroad, "Syrian rebels shelled Zarqaya.", "Zarqaya").country_code == "TR"
+
+
+def test_a_landmark_resolves_inside_the_documents_country(abroad):
+    text = "Gunmen attacked a convoy near Kisumu. The wounded were airlifted to Manzara base."
+    assert _chosen(abroad, text, "Manzara") is None
+    rec = record_with_events(text, [1])
+    abroad([rec])
+    assert rec.events[0].country == "Kenya"
+
+
+def test_a_village_is_no_city_of_a_loose_spelling(abroad):
+    text = "Jets struck the Kurdish village of Kurtubia on Sunday."
+    assert _chosen(abroad, text, "Kurtubia") is None
+    assert abroad.places_in(text) and "EG" not in {t.chosen.country_code for t in abroad.places_in(text) if t.chosen}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    ("Protesters gathered in Tahrir Square in Baghdad on Friday.", "Baghdad"),
+    ("Thousands rallied in Martyrs Square in Tripoli.", "Tripoli"),
+])
+def test_a_square_in_a_city_is_in_the_city(full_geocoder, text, location):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == location and ev.geo_precision == 1 and ev.provenance["location"].note.startswith("'")
+
+
+# --------------------------------------------------- priors beside population: the provinces and places named
+
+@pytest.mark.slow
+@pytest.mark.parametrize("province", ["Jowzjan", "Takhar"])
+def test_a_province_named_elsewhere_picks_the_namesake_inside_it(full_geocoder, province):
+    # two villages called Khanaqah, one in each province, neither named with its container
+    text = f"The Taliban hold much of {province} province. Fighting broke out in Khanaqah on Monday."
+    (khanaqah,) = [t for t in full_geocoder.places_in(text) if t.text == "Khanaqah"]
+    assert khanaqah.chosen.admin1 == province
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("Jets struck a Kurdish village of Qwerty.", "Qwerty", "town"),
+    ("Shells hit the al-Qwerty district of Aleppo.", "Aleppo", ""),  # the district is al-Qwerty, not Aleppo
+    ("Shells hit the Qwerty district of Aleppo.", "Aleppo", ""),
+])
+def test_a_kind_word_before_a_name_is_read_past_an_adjective_only(geocoder, text, name, role):
+    (t,) = [t for t in geocoder.places_in(text) if t.text == name]
+    assert t.role == role

@@ -75,7 +75,7 @@ class MentionReader:
             c = t.chosen
             if c is None or t.mention or c.country_code == country:
                 continue
-            lo, hi = _clause(text, t.start, t.end)
+            lo, hi = sentence_around(text, t.start, t.end)
             if self.words.diplomacy_re.search(text, lo, hi):
                 t.mention = "a venue of diplomacy abroad"
 
@@ -97,7 +97,7 @@ class MentionReader:
         return t.text.isupper() or "(" in head or bool(re.search(r"\d|\(", tail))
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The stretch of ``text`` around ``start:end`` up to the nearest sentence ends."""
     lo = start
     while lo > 0 and not _SENTENCE_END.match(text, lo - 1):

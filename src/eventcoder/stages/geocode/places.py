@@ -123,7 +123,9 @@ class PlaceReader:
         if road:
             note = f"the {t.text} {toponyms[i].cue or 'road'} lies in {target.text!r}"
         elif j != i:
-            prec = max(prec, 2)
+            # a square, market or building of a town is in the town (precision 1, as the town's quarter)
+            if not (t.role in ("part", "facility") and toponyms[i].parent == j and target.chosen.kind == "city"):
+                prec = max(prec, 2)
             note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
         rank = 0
         if target.chosen.kind == "country":

@@ -6,13 +6,15 @@
 2. The document's country (country.py); toponyms with no exact namesake there get a transliterated and fuzzy
    try within it ("Majdel Aanjar" ~ "Majdal Anjar").
 3. Containers first (they come later in a chain), then what they contain (choose.py); an unresolved container
-   gives way to its own container. A name several towns of the country share takes the namesake near the
-   document's other places.
+   gives way to its own container. A name several places share, with no container, takes the namesake near
+   the document's other places and inside the provinces it names (not its datelines or places only
+   mentioned); each toponym knows the countries its sentence names, the evidence a town abroad needs.
 4. Doubtful choices are dropped: a village name several small towns of the country share, none within 100 km
    of the document's other places, is a namesake the gazetteer lacks; an inexact spelling far from every
    exactly named place is a namesake of the spelling rules; a street named after a province is not in it.
 5. A name repeated in the document is the same place, resolved where its container says which; a toponym the
    gazetteer lacks takes the place of its other name ("Nad Ali (Marja) district").
+6. A place abroad in a clause about diplomacy is a venue, only mentioned (mentions.py).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from ...gazetteer import Candidate, Gazetteer, fold, haversine_km, skeleton
 from ...types import Record
 from .choose import Chooser, Context
 from .country import CountryVotes
-from .mentions import MentionReader
+from .mentions import MentionReader, sentence_around
 from .toponyms import Toponym
 from .words import GeoWords
 
@@ -120,25 +122,54 @@ class Resolver:
     # -- choosing ---------------------------------------------------------------------------------
     def _choose_all(self, text: str, toponyms: list[Toponym], country: Optional[str]) -> None:
         """Choose each toponym's place, containers first (they come later in a chain), then what they contain;
-        then the namesakes of the country near the document's other places."""
+        then, for a name several places share, the namesake near the document's other places and in the
+        provinces it names."""
         containers = {t.parent for t in toponyms if t.parent is not None}
         # "the X district of Y", "the X neighbourhood of Y": Y holds quarters, as a city does
         quarters = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "adm2", "facility")
                     and re.fullmatch(r"\s*of\s+(?:the\s+)?", text[t.cue_end:toponyms[t.parent].start])}
+        # "Martyrs Square in Y", "a market of Y", "X mosque, Y": Y is a town
+        parts = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "facility")}
+        named = self._countries_named(text, toponyms)
+        homes = {fold(t.text) for t in toponyms if not (t.mention or t.dateline) and any(
+            c.country_code == country and c.matched == "exact" and c.kind != "country" for c in t.candidates)}
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
             self.chooser.choose(t, Context(country, _container(toponyms, t), is_container=i in containers,
-                                           children=_children(toponyms, i), quarters=i in quarters))
-        # a name several towns of the country share, with no container: the namesake near the document's
-        # other places (Mykhaylivka near the other Donetsk villages)
+                                           children=_children(toponyms, i), quarters=i in quarters,
+                                           parts=i in parts, named_near=named(t),
+                                           home_named=bool(homes - {fold(t.text)})))
+        # the provinces of the document's country it names, and its places (not countries, datelines or
+        # places only mentioned) for the namesakes of a name without a container
+        provinces = [(fold(o.text), skeleton(o.chosen.name)) for o in toponyms if o.chosen is not None
+                     and o.chosen.kind == "adm1" and o.chosen.country_code == country and not o.mention]
         for i, t in enumerate(toponyms):
-            home = {(c.latitude, c.longitude) for c in t.candidates if c.country_code == country and c.kind == "city"}
-            if t.parent is None and len(home) > 1:
+            spots = {(c.latitude, c.longitude) for c in t.candidates if c.kind in ("city", "adm2", "extra")}
+            admin1s = frozenset(sk for name, sk in provinces if name != fold(t.text))
+            if t.parent is None and len(spots) > 1 and not t.mention:
                 others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
-                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
-                if others:
+                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra")
+                               and not (o.mention or o.dateline))
+                if others or admin1s:
                     self.chooser.choose(t, Context(country, None, is_container=i in containers, neighbours=others,
-                                                   children=_children(toponyms, i), quarters=i in quarters))
+                                                   children=_children(toponyms, i), quarters=i in quarters,
+                                                   parts=i in parts, named_near=named(t), admin1s=admin1s,
+                                                   home_named=bool(homes - {fold(t.text)})))
+
+    def _countries_named(self, text: str, toponyms: list[Toponym]):
+        """A function from a toponym to the countries its sentence names by a country's name or a demonym
+        ("the Sudanese town of X", "X, across the border in Turkey")."""
+        marks = [(t.start, c.country_code) for t in toponyms for c in t.candidates[:1]
+                 if c.kind == "country" and c.matched == "exact"]
+        marks += [(m.start(), self.words.demonyms[m.group(1)]) for m in self.words.demonyms_in(text)]
+
+        def named(t: Toponym) -> frozenset[str]:
+            if not marks:
+                return frozenset()
+            lo, hi = sentence_around(text, t.start, t.end)
+            return frozenset(cc for pos, cc in marks if lo <= pos < hi)
+
+        return named
 
     # -- doubtful choices -------------------------------------------------------------------------
     @staticmethod

@@ -258,6 +258,8 @@ class ToponymFinder:
             kind = w.kind_before_re.search(before)
             if kind and not t.role:
                 t.role = w.kind_before[fold_case(kind.group(1))]
+                # "the village of X" says as much as "X village"
+                t.cue = t.cue or fold_case(kind.group(1)).split()[-2 if " of" in kind.group(1).lower() else -1]
             if w.from_re.search(before):
                 t.origin = True
             if w.title_of_re.search(before):

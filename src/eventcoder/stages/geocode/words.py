@@ -89,6 +89,8 @@ class GeoWords:
         self.title_words = frozenset(lists["title_words"])
         self.road_cues = frozenset(lists["road_cues"])
         self.feature_cues = frozenset(lists["feature_cues"])
+        self.landmark_cues = frozenset(lists["landmark_cues"])
+        self.village_cues = frozenset(lists["village_cues"])
         self.number_labels = frozenset(lists["number_labels"])
         self._publishers(publishers)
         self._cue_patterns(lists["origin_exceptions"])
@@ -116,9 +118,15 @@ class GeoWords:
         # look-behinds follow "from", so that re tries them only where "from" is, not at every position
         self.from_re = re.compile(r"\bfrom" + "".join(f"(?<!{re.escape(verb)} from)" for verb in origin_exceptions)
                                   + r"\s+(?:the\s+)?$", re.I)
-        # "the town of X", "the province of X": a kind word before the name says its kind
-        self.kind_before = {w: r for w, r in before.items() if r in ("town", "adm1", "adm2", "admin", "part")}
-        self.kind_before_re = re.compile(r"\b(" + _longest_first(self.kind_before) + r")\s+$", re.I)
+        # "the town of X", "the province of X", "a Kurdish village of X": a kind word before the name says its
+        # kind (after an article, and a lowercase adjective or a people's adjective; "the X district of Y"
+        # names X's kind)
+        self.kind_before = {re.sub(r"^the\s+", "", w): r for w, r in before.items()
+                            if r in ("town", "adm1", "adm2", "admin", "part")}
+        self.kind_before_re = re.compile(r"\b(?i:the|a|an)\s+(?:(?:" + _longest_first(self.demonyms)
+                                         + r"|[A-Z][a-z]+(?:ish|ian|ean|ese|ite|i)|[a-z]+)\s+)?(?i:("
+                                         + _longest_first(self.kind_before)
+                                         + r"))\s+$")
         # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
         self.title_of_re = re.compile(r"\b(?:" + _longest_first(w for w, r in before.items() if r == "title")
                                       + r")\s+(?:the\s+)?$", re.I)
