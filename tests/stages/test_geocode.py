@@ -930,14 +930,14 @@ def test_a_time_zone_is_not_the_event_place(full_geocoder):
 
 @pytest.mark.slow
 def test_a_place_naming_an_agreement_is_not_the_event_place(full_geocoder):
-    rec = record_with_events("Fighting raged in Idlib. Despite the Astana agreement, shelling went on.", [1])
+    rec = record_with_events("Fighting raged in Kunduz. Despite the Doha agreement, shelling went on.", [1])
     full_geocoder([rec])
-    assert rec.events[0].location == "Idlib"
+    assert rec.events[0].location == "Kunduz"
 
 
 @pytest.mark.slow
 def test_a_venue_of_talks_abroad_is_not_the_event_place(full_geocoder):
-    rec = record_with_events("Rebels and soldiers clashed near Homs. A truce was later signed in Geneva.", [1])
+    rec = record_with_events("Rebels and soldiers clashed near Latakia. A truce was later signed in Doha.", [1])
     full_geocoder([rec])
     assert rec.events[0].country == "Syria"
 
@@ -976,7 +976,7 @@ def test_a_demonym_votes_by_the_word_after_it(geocoder, text, votes):
 
 @pytest.mark.slow
 def test_a_foreign_country_named_without_a_locative_is_no_event_place(full_geocoder):
-    rec = record_with_events("Clashes broke out in Juba. Peacekeepers from Rwanda were deployed to stop them.", [1])
+    rec = record_with_events("Clashes broke out in Juba. Peacekeepers from Ghana were deployed to stop them.", [1])
     full_geocoder([rec])
     assert rec.events[0].country == "South Sudan"
     rec = record_with_events("Turkey-backed factions shelled a village, killing two.", [0], source="SOHR")
@@ -986,7 +986,7 @@ def test_a_foreign_country_named_without_a_locative_is_no_event_place(full_geoco
 
 @pytest.mark.slow
 def test_a_country_inside_an_organisations_name_is_no_event_place(full_geocoder):
-    rec = record_with_events("Clashes broke out in Juba. The UN Mission in Sudan was renamed.", [1])
+    rec = record_with_events("Clashes broke out in Juba. The UN Mission in Liberia was renamed.", [1])
     full_geocoder([rec])
     assert rec.events[0].country == "South Sudan"
 
@@ -1023,9 +1023,9 @@ def test_an_institution_named_after_a_country_votes_for_it(full_geocoder):
 
 @pytest.mark.slow
 def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
-    text = "Protesters blocked roads in Lahore, Peshawar and other cities."
+    text = "Protesters blocked roads in Multan, Quetta and other cities."
     tops = {t.text: t for t in full_geocoder.places_in(text)}
-    assert tops["Lahore"].parent is None and tops["Lahore"].chosen.kind == "city"
+    assert tops["Multan"].parent is None and tops["Multan"].chosen.kind == "city"
 
 
 def test_a_bracket_opens_a_sentence(geocoder):
@@ -1079,7 +1079,7 @@ def test_a_border_village_is_not_placed_across_the_border(abroad):
 
 
 def test_a_landmark_resolves_inside_the_documents_country(abroad):
-    text = "Gunmen attacked a convoy near Kisumu. The wounded were airlifted to Manzara base."
+    text = "Gunmen attacked a convoy near Kisumu. Soldiers at Manzara base fired back."
     assert _chosen(abroad, text, "Manzara") is None
     rec = record_with_events(text, [1])
     abroad([rec])
@@ -1094,8 +1094,8 @@ def test_a_village_is_no_city_of_a_loose_spelling(abroad):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("text, location", [
-    ("Protesters gathered in Tahrir Square in Baghdad on Friday.", "Baghdad"),
-    ("Thousands rallied in Martyrs Square in Tripoli.", "Tripoli"),
+    ("Protesters gathered in Tahrir Square in Basra on Friday.", "Basrah"),
+    ("Thousands rallied in Clock Square in Benghazi.", "Benghazi"),
 ])
 def test_a_square_in_a_city_is_in_the_city(full_geocoder, text, location):
     rec = record_with_events(text, [0])
@@ -1123,3 +1123,20 @@ def test_a_province_named_elsewhere_picks_the_namesake_inside_it(full_geocoder, 
 def test_a_kind_word_before_a_name_is_read_past_an_adjective_only(geocoder, text, name, role):
     (t,) = [t for t in geocoder.places_in(text) if t.text == name]
     assert t.role == role
+
+
+@pytest.mark.slow
+def test_a_country_in_the_lead_yields_to_the_next_sentences_place(full_geocoder):
+    text = "Two people died in a drone strike in northern Syria. The drone hit a car near Tartus."
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Tartus" and ev.geo_precision == 2 and "next sentence" in ev.provenance["location"].note
+
+
+@pytest.mark.slow
+def test_an_unknown_village_yields_to_a_town_named_in_its_container(full_geocoder):
+    # "between X and Y in Z": X is unknown, Y a town of the district Z; Y, not Z
+    rec = record_with_events("Shells fell on the road between Qwertaniyeh and Bhalwal in Sargodha.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Bhalwal" and rec.events[0].geo_precision == 1

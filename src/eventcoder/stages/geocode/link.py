@@ -3,14 +3,17 @@
 An event takes the first place its own evidence names (read as places.py reads a group of toponyms); else one
 in its sentence; else the nearest earlier sentence that names a place, read the same way. An event placed no
 finer than its own country (or not at all) takes a place another clause ties to events of its type and actors
-(ties.py), flagged ``geo_tied``; else the first later sentence that names a place (a headline before the
-body). A foreign country alone in the event's sentence ("arrested on their way to Somalia") yields to a home
-place nearby. An event whose own text names a place the gazetteer lacks ("hit the X district", "protested in
-X") and takes a place from elsewhere gets precision at least 2. "In the capital" is the document country's
-capital (precision 1). With no place named, the dateline's town if it lies in the document's country, else the
-capital of the document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns
-both off), else ``location`` stays empty and the event is flagged ``geo_unresolved``. A place outside the
-document's country is flagged ``geo_outside_document_country``.
+(ties.py), flagged ``geo_tied``; an event whose own text names only the document's country takes, failing
+that, the place the next sentence names in that country (a lead, then its detail: "... in southern X. The
+drone hit a car near Y."); else the first later sentence that names a place (a headline before the body). A
+foreign country alone in the event's sentence ("arrested on their way to Somalia") yields to a home place
+nearby; one named without a locative is no place at all (places.py), but sends the event to the ties first. An
+event whose own text names a place the gazetteer lacks ("hit the X district", "protested in X") and takes a
+place from elsewhere gets precision at least 2. "In the capital" is the document country's capital (precision
+1). With no place named, the dateline's town if it lies in the document's country, else the capital of the
+document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns both off),
+else ``location`` stays empty and the event is flagged ``geo_unresolved``. A place outside the document's
+country is flagged ``geo_outside_document_country``.
 
 Every location field is set with ``event.set(..., evidence=<the toponym's span>, note=<why>)``.
 """
@@ -63,8 +66,10 @@ class Linker:
                 # destination or origin more often than the place; a place of the document's country named
                 # nearby comes first
                 abroad, found = found, None
-            # no place finer than a country: one the document ties to events of this type and actors
-            found = self.ties.place(record, ev, toponyms, country) or found
+            # no place finer than a country: one the document ties to events of this type and actors, else
+            # the next sentence's own ("... in southern Lebanon. The drone hit a car near Qana in Tyre.")
+            found = self.ties.place(record, ev, toponyms, country) or (
+                found if abroad else self._next_sentence_place(record, span, toponyms, starts, country) or found)
         elif found is None and country and any(_country_abroad(toponyms[i], country) for i in inside):
             # "commanders brought from Iraq": a foreign country only mentioned is no place (places.py), but
             # says the event's place lies elsewhere in the document, as a foreign country alone does
@@ -122,6 +127,20 @@ class Linker:
         if hit is not None and not (abroad and hit[0].chosen.country_code != country):
             return hit[0], hit[1], "nearest later place in the document"
         return None
+
+    def _next_sentence_place(self, record: Record, span: Span, toponyms: list[Toponym], starts: list[int],
+                             country: Optional[str]) -> Optional[Found]:
+        """The place of the document's country that the sentence after the event's names, finer than the
+        country: a lead naming only the country, then its detail."""
+        sent = record.sentence_of(span)
+        end = sent.end if sent is not None else span.end
+        after = next((s for s in record.sentences if s.start >= end), None)
+        if after is None:
+            return None
+        hit = self.places.event_place(toponyms, within(toponyms, starts, after.start, after.end), country)
+        if hit is None or hit[0].chosen.kind == "country" or hit[0].chosen.country_code != country:
+            return None
+        return hit[0], max(hit[1], 2), "the next sentence's place, finer than the country the event names"
 
     def _set_place(self, record: Record, ev: Event, found: Found, toponyms: list[Toponym], inside: list[int],
                    country: Optional[str]) -> None:

@@ -5,9 +5,10 @@ resolved container (the head is a village or area the gazetteer lacks: precision
 document's country come before foreign ones; possessives ("Logar's council", "Nairobi police"), places people
 come "from" or go to and countries last; places only mentioned (mentions.py), datelines and foreign countries
 named without a locative ("Turkey-backed", "peacekeepers from Rwanda") never; a province, or a river or
-mountain, after a town of that province named beside it. A road, or a building whose name is no town, lies in
-its container. A named town gives geo_precision 1, a place near or part of it 2, a district 2, a province or
-country alone 3.
+mountain, after a town of that province named beside it; a container reached through an unknown village after
+a town named in that same container ("between Unknownville and Y in Z": Y). A road, or a building whose name
+is no town, lies in its container. A named town gives geo_precision 1, a place near or part of it 2, a
+district 2, a province or country alone 3.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class _Option(NamedTuple):
     precision: int
     note: str
     vague: bool     # a province, river or mountain: after a town of its province
+    sibling_of: Optional[Toponym] = None  # reached through an unknown village: after a town in the same container
+    head_parent: Optional[Toponym] = None  # the container the chain's head names
 
 
 def precision(t: Toponym) -> int:
@@ -78,9 +81,11 @@ class PlaceReader:
         found = [o for o in (self._option(toponyms, i, country) for i in idx if i not in contained) if o is not None]
         if found and min(f.rank for f in found) < 3:
             best = min(found, key=lambda f: f.rank)
-            if best.vague:
+            if best.vague or best.sibling_of is not None:
                 for f in found:
-                    if f.rank == best.rank and not f.vague and same_province(f.target.chosen, best.target.chosen):
+                    if f.rank == best.rank and not f.vague and f.sibling_of is None and (
+                            f.head_parent is best.sibling_of if best.sibling_of is not None
+                            else same_province(f.target.chosen, best.target.chosen)):
                         return f.target, f.precision, f.note
             return best.target, best.precision, best.note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
@@ -137,6 +142,9 @@ class PlaceReader:
         # a province (named, or reached through an unknown village) comes after a town of that province
         # named beside it ("between Unknownville and Tabqa in the countryside of Raqqa": Tabqa is nearer
         # than the province's seat); so does a river or mountain range beside a town of its province
-        # ("patrolling the Evros river near the village of X": X)
+        # ("patrolling the Evros river near the village of X": X); a container reached through an unknown
+        # village comes after a town named in that same container ("the road between Unknownville and Qana in
+        # Tyre": Qana)
         vague = (prec >= 3 and target.chosen.kind != "country") or t.cue in self.words.feature_cues
-        return _Option(rank, target, prec, note, vague)
+        parent = toponyms[t.parent] if t.parent is not None else None
+        return _Option(rank, target, prec, note, vague, target if j != i and not road else None, parent)
