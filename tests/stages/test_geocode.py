@@ -1140,3 +1140,31 @@ def test_an_unknown_village_yields_to_a_town_named_in_its_container(full_geocode
     rec = record_with_events("Shells fell on the road between Qwertaniyeh and Bhalwal in Sargodha.", [0])
     full_geocoder([rec])
     assert rec.events[0].location == "Bhalwal" and rec.events[0].geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_loose_spelling_of_a_big_city_far_from_the_other_places_is_kept(full_geocoder):
+    text = "Protesters marched in Mosul. Police later fired on crowds in Diwaaniya."
+    (diwaniya,) = [t for t in full_geocoder.places_in(text) if t.text == "Diwaaniya"]
+    assert diwaniya.chosen is not None and diwaniya.chosen.name == "Al Diwaniyah"
+
+
+@pytest.mark.slow
+def test_a_loose_spelling_outside_the_provinces_named_is_dropped(full_geocoder):
+    # Mtito Andei lies in Makueni, not in Kitui: a loose spelling there is a village the gazetteer lacks
+    def village(county):
+        text = f"Raiders attacked herders in {county} County. Police said the raiders struck Mtito Andey village."
+        return next(t for t in full_geocoder.places_in(text) if t.text == "Mtito Andey").chosen
+
+    assert village("Kitui") is None
+    assert village("Makueni").name == "Mtito Andei"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, country", [
+    ("Gunmen attacked a bus near Garissa. Upper Nile police said the attackers fled.", None),
+    ("Gunmen attacked a bus near Garissa. The attackers came from the South Sudanese region of Upper Nile.", "SS"),
+])
+def test_a_province_abroad_needs_its_country_named(full_geocoder, text, country):
+    (upper_nile,) = [t for t in full_geocoder.places_in(text) if t.text == "Upper Nile"]
+    assert (upper_nile.chosen and upper_nile.chosen.country_code) == country

@@ -16,8 +16,9 @@ place outside its container (unless it is a city of 100,000 in a province or cou
 the document's country, a person's name. Abroad a place needs strong evidence: a landmark (a square, a
 base, a police station: cues ``part``, ``facility`` and ``words.json`` "landmark_cues") resolves only inside
 the document's country or its container; a town under 100,000 across the border of a story that names
-places of its own country needs its container or its country named in its sentence (a name or a demonym);
-farther abroad, a town under 100,000 needs its country named in its sentence.
+places of its own country needs its container or its country named in its sentence (a name or a demonym),
+and so does a province abroad that contains nothing the text names; farther abroad, a town under 100,000
+needs its country named in its sentence.
 """
 from __future__ import annotations
 
@@ -147,6 +148,10 @@ class Chooser:
         if country and not home and best.kind in ("adm2", "extra") and not supported and not (
                 best.kind == "extra" and neighbour):  # our own conflict toponyms: across a border too
             return f"{best.name} is a district outside the document's country"
+        if country and not home and best.kind == "adm1" and ctx.home_named and not (
+                supported or named or ctx.is_container):  # ("El Callao, Bolivar state": the container decides)
+            # "Coast regional police" in a report set among Kenyan places is no Tanzanian region of that name
+            return f"{best.name} is a province outside the document's country, and the text names no {best.country}"
         if t.entity == "PERSON" and not (home or supported or t.role):
             return "a person's name"
         if country and not home and not supported and best.kind != "country" and (

@@ -10,8 +10,9 @@
    the document's other places and inside the provinces it names (not its datelines or places only
    mentioned); each toponym knows the countries its sentence names, the evidence a town abroad needs.
 4. Doubtful choices are dropped: a village name several small towns of the country share, none within 100 km
-   of the document's other places, is a namesake the gazetteer lacks; an inexact spelling far from every
-   exactly named place is a namesake of the spelling rules; a street named after a province is not in it.
+   of the document's other places, is a namesake the gazetteer lacks; an inexact spelling of a town under
+   100,000 far from every exactly named place, or outside every province of its country the document
+   names, is a namesake of the spelling rules; a street named after a province is not in it.
 5. A name repeated in the document is the same place, resolved where its container says which; a toponym the
    gazetteer lacks takes the place of its other name ("Nad Ali (Marja) district").
 6. A place abroad in a clause about diplomacy is a venue, only mentioned (mentions.py).
@@ -24,7 +25,7 @@ from typing import Optional
 from ...config import GeocodeSettings
 from ...gazetteer import Candidate, Gazetteer, fold, haversine_km, skeleton
 from ...types import Record
-from .choose import Chooser, Context
+from .choose import Chooser, Context, same_province
 from .country import CountryVotes
 from .mentions import MentionReader, sentence_around
 from .toponyms import Toponym
@@ -191,17 +192,24 @@ class Resolver:
 
     @staticmethod
     def _drop_far_spellings(toponyms: list[Toponym]) -> None:
-        """An inexact spelling with no container, far from every exactly named place of the document, is a
-        namesake found by the spelling rules, not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura in
-        Haryana)."""
+        """An inexact spelling with no container, far from every exactly named place of the document, or
+        outside every province of its country the document names, is a namesake found by the spelling rules,
+        not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura in Haryana; "in X County ... at Qwertani
+        village" is no Qwertany of another county); a city of 100,000 is spelled many ways ("Diwaaniya" is Al
+        Diwaniyah, however far)."""
         anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
-                   and o.chosen.kind != "country"]
+                   and o.chosen.kind != "country" and not (o.mention or o.dateline)]
+        provinces = [a for a in anchors if a.kind == "adm1"]
         for t in toponyms:
             c = t.chosen
-            if c is not None and c.matched in ("fuzzy", "skeleton") and c.kind in ("city", "extra") \
-                    and t.parent is None and anchors and all(
-                    haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
+            if c is None or c.matched not in ("fuzzy", "skeleton") or c.kind not in ("city", "extra") \
+                    or c.population >= 100_000 or t.parent is not None or not anchors:
+                continue
+            if all(haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
                 t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
+            elif c.admin1 and any(p.country_code == c.country_code for p in provinces) and not any(
+                    same_province(c, p) for p in provinces if p.country_code == c.country_code):
+                t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, outside the provinces named"
 
     @staticmethod
     def _drop_streets(toponyms: list[Toponym]) -> None:
