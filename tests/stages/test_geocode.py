@@ -1168,3 +1168,27 @@ def test_a_loose_spelling_outside_the_provinces_named_is_dropped(full_geocoder):
 def test_a_province_abroad_needs_its_country_named(full_geocoder, text, country):
     (upper_nile,) = [t for t in full_geocoder.places_in(text) if t.text == "Upper Nile"]
     assert (upper_nile.chosen and upper_nile.chosen.country_code) == country
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    # a province named first yields to the town an unknown district lies in
+    ("Members of a Banten youth group clashed with rivals in Qwertyapos district, Depok city, West Java "
+     "province.", "Depok"),
+    # "the villages of X and Y": Y is a village too, no city by a loose spelling
+    ("Shells fell between the villages of Qwertah and Mosil near Zakho.", "Zaxo"),
+    # an institution headed by a place is no event place
+    ("Clashes erupted in Kunduz. Officials of the Kabul Union said five died.", "Kunduz"),
+    # a loosely spelled container still keeps its village's namesakes abroad out
+    ("Traders protested in Kotara village (Bossaso, Bari).", "Bosaso"),
+    # "Northern Iraq" is the country, as "in northern Iraq" is
+    ("Turkish jets struck targets in Qwerty region of Dahuk, Northern Iraq.", "Dahuk"),
+    # forces on the ground are a last hint of their country
+    ("Somali military forces repelled an attack in Qwertyle district.", "Mogadishu"),
+    # a court is a building of its town
+    ("Lawyers protested outside the Multan High Court, police in Pakistan said.", "Multan"),
+])
+def test_the_place_of_an_event_among_its_words(full_geocoder, text, location):
+    rec = record_with_events(text, [len(re.findall(r"[^.]+\.", text)) - 1])
+    full_geocoder([rec])
+    assert rec.events[0].location == location

@@ -5,7 +5,7 @@ Y the container of X and Z of Y (``Toponym.parent``); what may stand between a p
 ``GeoWords.gap_parent``. Not chains: a list of places ("Garissa, Ijara and Lagdera", "Islamabad, Peshawar and
 other cities"), a list of groups ("A (A, Hajjah), B (B, Saada)"), and names inside an organisation's name. "X
 (Y) district" makes Y another name of X (``Toponym.alias_of``), and the alias's own container becomes X's. "X
-and Y areas of Z" gives X the container (and the kind) of Y.
+and Y areas of Z" gives X the container (and the kind) of Y, "the villages of X and Y" Y the kind of X.
 """
 from __future__ import annotations
 
@@ -56,8 +56,14 @@ class ChainLinker:
             a.parent = i + 1
 
     def _share_container(self, text: str, toponyms: list[Toponym], i: int) -> None:
-        """An alias's container belongs to the name it stands for; "X and Y areas of Z": X lies in Z too."""
+        """An alias's container belongs to the name it stands for; "X and Y areas of Z": X lies in Z too;
+        "the villages of X and Y": Y is a village too."""
         a = toponyms[i]
+        if i > 0 and not a.role:
+            prev = toponyms[i - 1]
+            if prev.cue.endswith("s") and prev.role and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*",
+                                                                     text[prev.cue_end:a.start]):
+                a.role, a.cue = prev.role, prev.cue
         if a.alias_of is not None and i + 1 < len(toponyms) and toponyms[a.alias_of].parent is None:
             gap = text[a.end + 1:toponyms[i + 1].start]
             cue = self.words.after_re.match(text, a.end + 1)

@@ -2,19 +2,20 @@
 institutions and actors as votes.
 
 Each toponym votes for the countries of its candidates, weighed by match and size (countries, provinces and
-districts more), its votes spread over the countries it may be in, and a toponym inside a container votes
-only where the container has an exact namesake. A country's name votes fully after a locative ("in Syria",
-"northern Syria"), half as much otherwise (an actor, a sponsor: "Turkey-backed"); places only mentioned (a
-time zone, an embassy, an agreement: mentions.py), origins and destinations of countries, and cities named
-in a natural feature ("the Mau forest") cast no vote. Inexact spellings vote only for provinces and cities of
-100,000 or more (a village's would vouch for itself), and a spelling that differs only in articles, hyphens,
-doubled letters or vowel shades counts as exact (a village's at half weight). Extra votes: the publisher's
-home country (``publishers.tsv``, or a country named in the source), a dateline or an outlet's home ("CAIRO
-(Newswire) -", a regional bureau as often as not: 0.6), an institution headed by a country's name ("Nepal
-Armed Police": 1.5), demonyms by the word after them ("the Kenyan interior ministry" 1.5, "the Kenyan
-border" 0.8, "Russian warplanes" 0.4), and the home countries of the dictionary's actors (a local group 1.5,
-a group fighting abroad 0.8 at home and 0.4 where it fights, a state's forces 0.4). Outside that country
-only exact names of large places, or of towns in a neighbouring country, are accepted (see choose.py).
+districts more), its votes spread over the countries it may be in, and a toponym inside a container votes only
+where the container has a namesake (a loosely spelled container does not veto a city of 100,000). A country's
+name votes fully after a locative ("in Syria", "northern Syria"), half as much otherwise (an actor, a sponsor:
+"Turkey-backed"); places only mentioned (a time zone, an embassy, an agreement: mentions.py), origins and
+destinations of countries, and cities named in a natural feature ("the Mau forest") cast no vote. Inexact
+spellings vote only for provinces and cities of 100,000 or more (a village's would vouch for itself), and a
+spelling that differs only in articles, hyphens, doubled letters or vowel shades counts as exact (a village's
+at half weight). Extra votes: the publisher's home country (``publishers.tsv``, or a country named in the
+source), a dateline or an outlet's home ("CAIRO (Newswire) -", a regional bureau as often as not: 0.6), an
+institution headed by a country's name ("Nepal Armed Police": 1.5), demonyms by the word after them ("the
+Kenyan interior ministry" 1.5, "the Kenyan border" 0.8, "Russian warplanes" 0.4), and the home countries of
+the dictionary's actors (a local group 1.5, a group fighting abroad 0.8 at home and 0.4 where it fights, a
+state's forces 0.4). Outside that country only exact names of large places, or of towns in a neighbouring
+country, are accepted (see choose.py).
 
 With no place resolved, an event falls back to the country the document points at most: the places placed,
 else the publisher, else demonyms (not of forces or people abroad), else the actors' home countries (not a
@@ -84,15 +85,18 @@ class CountryVotes:
     def fallback_country(self, record: Record, toponyms: list[Toponym]) -> Optional[str]:
         """The country a document with no place for an event points at: where most of its places are, else
         the publisher's, else its demonyms' (not those of forces or people abroad: "Russian warplanes"),
-        else its actors' (not a foreign state's forces); never a country whose embassy the text names."""
+        else its actors' (not a state's forces named by their country), else the demonyms of forces on the
+        ground ("Somali military forces"), never those of aircraft or people abroad ("Russian warplanes"),
+        never a country whose embassy the text names."""
         sources = self.source_countries(record.article.source)
         placed = _placed_country(toponyms)
         if placed:
             return placed
         # "protesters outside the US embassy": an embassy's country is where the protest is not
         envoys = self.embassy_countries(record.text)
-        for hint in (sources, self.demonym_votes(record.text, people=0),
-                     self.actor_countries(record, inferred=True, named_forces=False)):
+        for hint in (sources, self.demonym_votes(record.text, people=0, forces=0),
+                     self.actor_countries(record, inferred=True, named_forces=False),
+                     self.demonym_votes(record.text, people=0)):
             hint = {cc: n for cc, n in hint.items() if cc not in envoys}
             if hint:
                 return _most(hint)
@@ -107,11 +111,12 @@ class CountryVotes:
             found.add(words[name])
         return found
 
-    def demonym_votes(self, text: str, people: float = 0.4) -> dict[str, float]:
+    def demonym_votes(self, text: str, people: float = 0.4, forces: float = 0.4) -> dict[str, float]:
         """Each country's votes from the demonyms of ``text``: 0.8 a mention ("the Kenyan border"), 1.5 before
         the country's territory or domestic institutions ("the Kenyan interior ministry", "the Syrian
-        capital"), ``people`` before forces or people who act abroad as often as at home ("Russian
-        warplanes", "Indian nationals"), at most 3 a country."""
+        capital"), ``forces`` before its forces on the ground ("Somali military forces", "Turkish troops"),
+        ``people`` before its aircraft, sponsors or people abroad ("Russian warplanes", "Saudi-led", "Indian
+        nationals"), at most 3 a country."""
         w = self.words
         votes: dict[str, float] = {}
         for m in w.demonyms_in(text):
@@ -120,10 +125,12 @@ class CountryVotes:
                 weight = 1.5
             elif w.demonym_people_re.match(text, end):
                 weight = people
-                if not weight:
-                    continue
+            elif w.demonym_forces_re.match(text, end):
+                weight = forces
             else:
                 weight = 0.8
+            if not weight:
+                continue
             cc = w.demonyms[m.group(1)]
             votes[cc] = min(3.0, votes.get(cc, 0.0) + weight)
         return votes
@@ -236,11 +243,14 @@ class CountryVotes:
             return {}  # a transliteration that fits towns in several countries says nothing
         spread = 1.0 / math.sqrt(len(best))
         parent = toponyms[t.parent] if t.parent is not None else None
-        if parent is not None and any(c.matched == "exact" for c in parent.candidates):
+        if parent is not None and parent.candidates and not (
+                not any(c.matched == "exact" for c in parent.candidates)
+                and any(c.matched == "exact" and c.population >= 100_000 for c in t.candidates)):
             # in "X area of Y" / "X, Y" both lie in one country: X's namesakes vote only in the countries
             # where Y has one ("the Congo area of Kibera" says nothing for Brazil's Congo); a container the
-            # gazetteer knows only by a loose spelling says nothing ("Damascus suburb of Ghouta" ~ Gautier)
-            where = {c.country_code for c in parent.candidates if c.matched == "exact"}
+            # gazetteer knows only by a loose spelling does not veto a city of 100,000 ("the Damascus suburb
+            # of Ghouta" ~ Gautier, a US town)
+            where = {c.country_code for c in parent.candidates}
             best = {cc: w for cc, w in best.items() if cc in where}
         return {cc: w * spread for cc, w in best.items()}
 

@@ -83,15 +83,15 @@ class PlaceReader:
             best = min(found, key=lambda f: f.rank)
             if best.vague or best.sibling_of is not None:
                 for f in found:
-                    if f.rank == best.rank and not f.vague and f.sibling_of is None and (
-                            f.head_parent is best.sibling_of if best.sibling_of is not None
+                    if f.rank == best.rank and not f.vague and (
+                            f.sibling_of is None and f.head_parent is best.sibling_of if best.sibling_of is not None
                             else same_province(f.target.chosen, best.target.chosen)):
                         return f.target, f.precision, f.note
             return best.target, best.precision, best.note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
             t = toponyms[i]
-            if t.chosen is not None and t.chosen.kind != "country" and not (t.mention or t.dateline):
+            if t.chosen is not None and t.chosen.kind != "country" and not (t.mention or t.dateline or t.institution):
                 return t, precision(t), "named in the event's text"
         if found:
             return found[0].target, found[0].precision, found[0].note
@@ -100,20 +100,17 @@ class PlaceReader:
     def _option(self, toponyms: list[Toponym], i: int, country: Optional[str]) -> Optional[_Option]:
         """The place the chain headed by toponym ``i`` offers, if it resolves."""
         t, steps, j = toponyms[i], 0, i
-        if t.mention or t.dateline:
+        if t.mention or t.dateline or t.institution:
             # "at 23:00 Moscow time", "the Minsk deal", "the UN Mission in Sudan"; a dateline says where the
-            # report was filed (the last resort of link.py)
+            # report was filed (the last resort of link.py); "Kenya Defence Forces", "X Union" name institutions
             return None
         while j is not None and toponyms[j].chosen is None and steps < 3:
             j, steps = toponyms[j].parent, steps + 1
         if j is None or toponyms[j].chosen is None or toponyms[j].mention:
             return None
         chosen = toponyms[j].chosen
-        if chosen.kind == "country" and (t.institution or country and chosen.country_code != country
-                                         and not toponyms[j].locative):
-            # "Turkey-backed factions", "peacekeepers from Rwanda": a country only mentioned; "Kenya Defence
-            # Forces" names the institution's country, not where it acts
-            return None
+        if chosen.kind == "country" and country and chosen.country_code != country and not toponyms[j].locative:
+            return None  # "Turkey-backed factions", "peacekeepers from Rwanda": a country only mentioned
         # "on Jinnah road in Quetta", "at the Andres Bello University in Caracas": a road, or a building
         # whose name is no town (a person's, a district's), lies in its container ("X police station"
         # named for town X is at X)

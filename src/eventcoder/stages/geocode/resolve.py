@@ -94,7 +94,8 @@ class Resolver:
 
     def _part_lookup(self, t: Toponym, country: Optional[str]) -> list[Candidate]:
         """"Hodeidah Red Sea", "North Darfur", "Mogadishu-Bondhere": the longest part that is a place name,
-        leftmost first; such matches count only inside the document's country (see choose.py)."""
+        leftmost first; such matches count only inside the document's country (see choose.py). A country
+        with direction words ("Northern Iraq") is the country, named as a locative is."""
         words = re.split(r"[\s-]+", t.text)
         for n in range(len(words) - 1, 0, -1):
             for i in range(0, len(words) - n + 1):
@@ -103,6 +104,10 @@ class Resolver:
                     continue
                 found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=self.settings.max_candidates,
                                               exact_only=True)
+                rest = words[:i] + words[i + n:]
+                if found and found[0].kind == "country" and all(fold(w) in self.words.directions for w in rest):
+                    t.locative = True  # "Northern Iraq" is the country, as "in northern Iraq" is
+                    return [c for c in found if c.kind == "country"]
                 if found:
                     return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
         return []

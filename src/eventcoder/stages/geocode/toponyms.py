@@ -154,8 +154,8 @@ class ToponymFinder:
 
     def _institution(self, text: str, words: list[tuple[int, int]], folded: list[str]) -> Optional[Toponym]:
         """The name heading an institution's name ("Nepal" of "Nepal Armed Police", "Islamabad" of "Islamabad
-        High Court"): one or two words, none a non-place. It votes only for a country (country.py) and places
-        an event as a possessive does, unless it is a country (places.py)."""
+        High Court"): one or two words, none a non-place. It votes only for a country (country.py) and is no
+        event's place (places.py)."""
         if not 1 <= len(words) <= 2 or any(w in self.words.nonplaces for w in folded):
             return None
         s, e = words[0][0], words[-1][1]

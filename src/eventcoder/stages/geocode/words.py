@@ -180,6 +180,7 @@ class GeoWords:
         self.diplomacy_re = re.compile(r"\b(?:" + _phrases(lists["diplomacy_words"]) + r")\b", re.I)
         self.demonym_people_re = re.compile(r"\s+(?:[a-z]+\s+)?(?:" + _phrases(lists["demonym_people"])
                                             + r")\b|-(?:" + _phrases(lists["demonym_people"]) + r")\b")
+        self.demonym_forces_re = re.compile(r"\s+(?:[a-z]+\s+)?(?:" + _phrases(lists["demonym_forces"]) + r")\b")
         self.demonym_place_re = re.compile(r"\s+(?:" + _phrases(lists["demonym_places"]) + r")\b", re.I)
 
     def demonyms_in(self, text: str) -> Iterator[re.Match]:
