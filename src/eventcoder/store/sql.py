@@ -18,6 +18,7 @@ from ..types import Article, Event, Problem, Record, StoredEvent
 from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, Filter, QueryError
 from .db import Database, connect, utcnow
 from .db import chunks as _chunks
+from .history import document_versions, keep_document_version
 from .incidents import IncidentMixin
 from .review import ReviewMixin
 from .rows import event_to_row, row_to_article, row_to_stored
@@ -101,12 +102,16 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         return row is not None and row["content_hash"] == content_hash
 
     def add_records(self, records: Iterable[Record], run_id: Optional[str] = None,
-                    username: str = "") -> AddStats:
+                    username: str = "", replace: bool = True) -> AddStats:
         """Store a batch of processed records in one transaction, and bring their incidents up to date.
 
         The same document twice changes nothing; an edited document replaces its earlier events, and an
         event whose id survives the edit keeps its review decision (and the reviewers' split/merge
-        decisions that name it).
+        decisions that name it). The replaced version is kept first, with its events (history.py).
+
+        Args:
+            replace: False refuses to replace a stored document with other content under the same id
+                (counted in ``documents_refused``; the app's reviewers upload with False).
         """
         stats = AddStats()
         now, ts = utcnow(), int(time.time())
@@ -127,6 +132,12 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
                 if old and old["content_hash"] == h:
                     stats.documents_unchanged += 1
                     continue
+                if old and not replace:
+                    stats.documents_refused += 1
+                    continue
+                if old is not None:
+                    unwritten.write(self.db)  # its stored events are read and deleted: all must be there
+                    keep_document_version(self.db, art.doc_id, username, now, ts)
                 stored[art.doc_id] = {"content_hash": h}
                 doc_row = (art.doc_id, h, art.title, art.published.isoformat() if art.published else None,
                            art.published_from, art.source, art.url, art.author, art.language, art.path, art.text)
@@ -142,8 +153,6 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
                         " url=?, author=?, language=?, path=?, body=?, updated_at=?, timestamp=? WHERE doc_id=?",
                         doc_row[1:] + (now, ts, art.doc_id))
                     stats.documents_updated += 1
-                if old is not None:
-                    unwritten.write(self.db)  # its stored events are read and deleted: all must be there
                 stats += self._replace_events(art.doc_id, record.events, run_id, ts, now, username, touched, stale,
                                               fresh, unwritten, new_document=old is None)
                 written.update((ev.event_id, ev) for ev in record.events)
@@ -220,6 +229,10 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
     def get_document(self, doc_id: str) -> Optional[Article]:
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
         return row_to_article(row) if row else None
+
+    def document_versions(self, doc_id: str) -> list[dict[str, Any]]:
+        """Earlier versions of a replaced document with their events, newest first (history.py)."""
+        return document_versions(self.db, doc_id)
 
     def get_event_row(self, event_id: str) -> Optional[dict[str, Any]]:
         return self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
@@ -329,6 +342,11 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         """What was deleted at or after ``since`` (unix seconds): entity, entity_id, timestamp."""
         return self.db.query("SELECT entity, entity_id, timestamp FROM deletions WHERE timestamp >= ? "
                              "ORDER BY deletion_id", (since,))
+
+    def reopen_target(self) -> Optional[str]:
+        """What ``open_store`` takes to open this store from another process (the app's extraction
+        process), or None for an in-memory one."""
+        return self.db.reopen_target()
 
     def close(self) -> None:
         self.db.close()

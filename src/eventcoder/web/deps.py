@@ -41,8 +41,14 @@ def store_of(request: Request) -> EventStore:
     return request.app.state.store
 
 
-def render(request: Request, name: str, user, **ctx) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, "statuses": STATUSES, **ctx})
+def render(request: Request, name: str, user, status_code: int = 200, **ctx) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "statuses": STATUSES, **ctx},
+                                      status_code=status_code)
+
+
+def web_settings(app):
+    """The app's ``web`` settings section (queue and password-guard bounds)."""
+    return app.state.settings.web
 
 
 def secure_cookies(request: Request) -> bool:
