@@ -20,6 +20,7 @@ from ..errors import EvxError
 from ..store.base import Conflict, EventStore, NotFound
 from . import admin, api, api_docs, auth, pages, review, upload
 from .deps import HERE, TEMPLATES, LoginRequired
+from .guard import PasswordGuard
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -41,6 +42,7 @@ def create_app(store: EventStore, settings=None) -> FastAPI:
     app.state.settings = settings
     app.state.extraction = None  # built on the first upload, on the upload worker (upload.extraction)
     app.state.uploads = None  # the upload queue and its worker thread, started by the first upload
+    app.state.guard = PasswordGuard(settings.web)  # brute-force limits and argon2 slots (guard.py)
     app.state.points_cache = {}  # (filter, data version) -> gzipped points JSON
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..store.base import STATUSES, EventStore
 from ..store.users import User
+from .guard import Busy, TooMany
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -87,7 +88,28 @@ def basic_auth_user(request: Request) -> Optional[User]:
         username, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
-    return store_of(request).verify_user(username, password) if username else None
+    if not username or len(password) > 1024:
+        return None
+    return guarded(request, lambda guard: guard.verify(store_of(request), username, password,
+                                                       client_address(request), remember=True))
+
+
+def client_address(request: Request) -> str:
+    """The TCP peer's address (behind a reverse proxy: the proxy's; see guard.py)."""
+    return request.client.host if request.client else "unknown"
+
+
+def guarded(request: Request, check):
+    """``check(guard)`` with the app's password guard; too many tries -> 429 with Retry-After, every hash
+    slot taken -> 503."""
+    guard = request.app.state.guard
+    try:
+        return check(guard)
+    except TooMany as e:
+        raise HTTPException(429, f"{e}. Wait, or ask an admin", headers={"Retry-After": str(e.retry_after)}) from None
+    except Busy:
+        raise HTTPException(503, "the server is checking many passwords at once: try again in a few seconds",
+                            headers={"Retry-After": "5"}) from None
 
 
 def read_user(request: Request) -> User:
