@@ -276,6 +276,7 @@ def _is_event_file(path: Path) -> bool:
 def _mount_sub_apps() -> None:
     from .gazetteer import cli_app as gazetteer_app
     from .store.commands import incidents_app
+    from .store import tokens  # noqa: F401 - registers `eventcoder user token` on the users' sub-app
     from .store.users import cli_app as users_app
 
     if gazetteer_app is not None:

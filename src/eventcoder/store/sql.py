@@ -22,6 +22,7 @@ from .history import document_versions, keep_document_version
 from .incidents import IncidentMixin
 from .review import ReviewMixin
 from .rows import event_to_row, row_to_article, row_to_stored
+from .tokens import TokenMixin
 from .users import UserMixin
 
 _LOG_INSERT = ("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"
@@ -65,11 +66,11 @@ def filter_clause(f: Filter) -> tuple[str, list[Any]]:
     return f"{col} {f.op} ?", list(f.values)
 
 
-class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
+class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin):
     """Documents, events, incidents and their review state in one database; every write is one transaction.
 
     Incident upkeep is IncidentMixin's (incidents.py), the review app's reads and writes ReviewMixin's
-    (review.py), its users and sessions UserMixin's (users.py): the EventStore Protocol of base.py names them."""
+    (review.py), its users and sessions UserMixin's (users.py), API tokens TokenMixin's (tokens.py): the EventStore Protocol of base.py names them."""
 
     def __init__(self, db: Database, migrate: bool = True):
         self.db = db

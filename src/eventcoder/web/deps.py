@@ -112,12 +112,32 @@ def guarded(request: Request, check):
                             headers={"Retry-After": "5"}) from None
 
 
+def bearer_user(request: Request) -> Optional[User]:
+    """The user of an ``Authorization: Bearer TOKEN`` header (an API token: eventcoder user token NAME).
+
+    Reads only, like HTTP Basic. A wrong token counts against the address's wrong tries (guard.py)."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer ") or len(header) > 1024:
+        return None
+    address = client_address(request)
+
+    def check(guard):
+        guard.refuse_if_locked(None, address)
+        user = store_of(request).token_user(header[7:].strip())
+        if user is None:
+            guard.failed(None, address)
+        return user
+
+    return guarded(request, check)
+
+
 def read_user(request: Request) -> User:
-    """The user of a JSON read: a session, or HTTP Basic credentials (anonymous -> 401)."""
-    user = current_user(request) or basic_auth_user(request)
+    """The user of a JSON read: a session, an API token or HTTP Basic credentials (anonymous -> 401)."""
+    user = current_user(request) or bearer_user(request) or basic_auth_user(request)
     if user is None:
-        raise HTTPException(401, "log in first (a browser session, or HTTP Basic: curl -u USER:PASSWORD)",
-                            headers={"WWW-Authenticate": 'Basic realm="eventcoder"'})
+        raise HTTPException(401, "log in first (a browser session; an API token: curl -H 'Authorization: Bearer "
+                                 "TOKEN', made with eventcoder user token NAME; or HTTP Basic: curl -u USER:PASSWORD)",
+                            headers={"WWW-Authenticate": 'Basic realm="eventcoder", Bearer realm="eventcoder"'})
     return user
 
 
