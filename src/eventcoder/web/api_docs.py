@@ -1,5 +1,6 @@
-"""The API's docs pages, self-hosted: swagger-ui-dist is vendored under static/docs (no CDN). Public, like
-``/openapi.json``: they show the API's shape, not its data."""
+"""The API's docs pages, self-hosted: swagger-ui-dist is vendored under static/docs (no CDN), started by
+static/api-docs.js (no inline script: the app's CSP refuses them). Public, like ``/openapi.json``: they
+show the API's shape, not its data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,7 @@ DOCS_PAGE = """<!doctype html>
 <link rel="icon" href="/api/docs/static/favicon-32x32.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});</script>
+<script src="/static/api-docs.js"></script>
 </body></html>
 """
 
