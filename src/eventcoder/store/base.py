@@ -46,8 +46,11 @@ FILTER_FIELDS: dict[str, str] = {
     "admin1": TEXT, "admin2": TEXT, "location": TEXT, "latitude": REAL, "longitude": REAL,
     "geo_precision": INT, "fatalities": INT, "source": TEXT, "notes": TEXT, "certainty": TEXT,
     "confidence": REAL, "geonameid": INT, "doc_id": TEXT, "timestamp": INT,
+    # ACLED's: the region of the country (store/filters.py) and ACLED's event id
+    "region": TEXT, "event_id_cnty": TEXT,
 }
-EVENT_ONLY_FIELDS = {"event_id": TEXT, "incident_id": TEXT, "review_status": TEXT}
+# a report's interaction is computed from inter1/inter2 (store/filters.py); an incident stores it
+EVENT_ONLY_FIELDS = {"event_id": TEXT, "incident_id": TEXT, "review_status": TEXT, "interaction": INT}
 INCIDENT_ONLY_FIELDS = {"incident_id": TEXT, "interaction": INT, "n_reports": INT, "n_documents": INT}
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "LIKE", "BETWEEN")
 EVENT_FIELDS = {**FILTER_FIELDS, **EVENT_ONLY_FIELDS}
@@ -211,6 +214,8 @@ class EventStore(Protocol):
     def merge_incidents(self, incident_ids: list[str], username: str = "") -> Optional[str]: ...
     def split_incident(self, incident_id: str, event_ids: list[str], username: str = "") -> list[str]: ...
     def deletions_since(self, since: int) -> list[dict[str, Any]]: ...
+    def deleted_acled_ids(self, since: int, level: str = "incidents", limit: int = 5000,
+                          offset: int = 0) -> list[dict[str, Any]]: ...
     # raw rows, for the API and exports that need no Event objects
     def get_event_row(self, event_id: str) -> Optional[dict[str, Any]]: ...
     def query_event_rows(self, q: EventQuery) -> list[dict[str, Any]]: ...

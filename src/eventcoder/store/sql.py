@@ -15,9 +15,11 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, StoredEvent
-from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, Filter, QueryError
+from .acled import AcledMixin, assign_event_ids, backfill, fill_incident_ids, seed_countries
+from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, QueryError
 from .db import Database, connect, utcnow
 from .db import chunks as _chunks
+from .filters import filter_clause
 from .history import document_versions, keep_document_version
 from .incidents import IncidentMixin
 from .review import ReviewMixin
@@ -31,42 +33,7 @@ QUERY_PAGE_MAX = 10_000
 ITER_PAGE = 2_000
 
 
-def _year_clause(f: Filter) -> tuple[str, list[Any]]:
-    """``year`` filters as event_date ranges, so the date index serves them."""
-    lo = [f"{y:04d}-01-01" for y in f.values]
-    hi = [f"{y:04d}-12-31" for y in f.values]
-    if f.op == "=":
-        return "(" + " OR ".join("event_date BETWEEN ? AND ?" for _ in f.values) + ")", \
-            [x for pair in zip(lo, hi) for x in pair]
-    if f.op == "!=":
-        return "(" + " AND ".join("event_date NOT BETWEEN ? AND ?" for _ in f.values) + ")", \
-            [x for pair in zip(lo, hi) for x in pair]
-    if f.op == "BETWEEN":
-        return "event_date BETWEEN ? AND ?", [lo[0], hi[1]]
-    bound = {"<": lo, "<=": hi, ">": hi, ">=": lo}[f.op][0]
-    return f"event_date {f.op} ?", [bound]
-
-
-def filter_clause(f: Filter) -> tuple[str, list[Any]]:
-    """SQL for one checked filter (the field name comes from a fixed list, values are parameters)."""
-    if f.field == "year":
-        return _year_clause(f)
-    col = f.field
-    if f.op == "=":
-        if len(f.values) == 1:
-            return f"{col} = ?", list(f.values)
-        return f"{col} IN ({', '.join('?' * len(f.values))})", list(f.values)
-    if f.op == "!=":
-        return f"{col} NOT IN ({', '.join('?' * len(f.values))})", list(f.values)
-    if f.op == "BETWEEN":
-        return f"{col} BETWEEN ? AND ?", list(f.values)
-    if f.op == "LIKE":
-        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        return f"LOWER({col}) LIKE LOWER(?)", list(f.values)
-    return f"{col} {f.op} ?", list(f.values)
-
-
-class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin):
+class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin, AcledMixin):
     """Documents, events, incidents and their review state in one database; every write is one transaction.
 
     Incident upkeep is IncidentMixin's (incidents.py), the review app's reads and writes ReviewMixin's
@@ -79,6 +46,9 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin):
         if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
             # A database from before incidents: group its stored reports now, once.
             self.rebuild_incidents()
+        if "062_acled_ids.sql" in applied:
+            seed_countries(self.db)
+            backfill(self.db)  # a database from before ACLED ids: number its reports and incidents, once
 
     @property
     def dialect(self) -> str:
@@ -161,6 +131,8 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin):
             if touched or stale:
                 self._refresh_incidents(touched, stale, ts, written, fresh, unwritten.rows)
             unwritten.write(self.db)
+            if touched or stale:
+                fill_incident_ids(self.db)  # the new incidents' smallest reports are all written now
         return stats
 
     def _content_hashes(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -281,7 +253,7 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin):
         for f in q.filters:
             if f.field not in fields:
                 raise QueryError(f"unknown filter field {f.field!r}. Filter on one of: {', '.join(sorted(fields))}")
-            sql, p = filter_clause(f)
+            sql, p = filter_clause(f, computed=() if fields is INCIDENT_FIELDS else ("interaction",))
             clauses.append(sql)
             params.extend(p)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -372,6 +344,7 @@ class _UnwrittenEvents:
 
     def write(self, db: Database) -> None:
         if self._inserts:
+            assign_event_ids(db, self._inserts)  # ACLED's id (acled.py), in the row before it is written
             cols = list(self._inserts[0])  # every row has the same columns, in the same order
             db.executemany(f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                            [list(r.values()) for r in self._inserts])
