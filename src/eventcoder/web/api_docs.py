@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from ..store.metadata import datasette_metadata
 
 DOCS_DIR = Path(__file__).parent / "static" / "docs"
 DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
@@ -30,6 +32,14 @@ DOCS_PAGE = """<!doctype html>
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
 def docs_page():
     return HTMLResponse(DOCS_PAGE)
+
+
+@router.get("/api/metadata.json", summary="Datasette metadata: what each table, view and column holds",
+            tags=["docs"])
+def metadata(database: str = Query("eventcoder", pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+                                   description="the database's name in datasette (its file name without .db)")):
+    """The ``-m metadata.json`` of ``datasette DB``: descriptions, and the credential tables denied to all."""
+    return JSONResponse(datasette_metadata(database))
 
 
 @router.get("/api/docs/static/{name}", include_in_schema=False)
