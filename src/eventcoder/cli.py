@@ -277,9 +277,32 @@ def _is_event_file(path: Path) -> bool:
     return False
 
 
+@app.command("datasette-metadata")
+def datasette_metadata_cmd(db: str = DbOption, out: Optional[Path] = typer.Option(
+        None, "--out", help="where to write it (default: beside the database, DB.metadata.json)")) -> None:
+    """Write datasette's metadata.json for the database: descriptions, credential tables denied to all.
+
+    Publish with: datasette DB -m DB.metadata.json
+    """
+    from .store.metadata import datasette_metadata
+
+    if "://" in db and out is None:
+        typer.echo("[E103] a PostgreSQL database has no folder to write beside: give --out FILE", err=True)
+        raise typer.Exit(2)
+    target = out or Path(db).with_suffix(".metadata.json")
+    try:
+        target.write_text(json.dumps(datasette_metadata(Path(db).stem if "://" not in db else "eventcoder"),
+                                     indent=2) + "\n", encoding="utf-8")
+    except OSError as e:
+        typer.echo(f"[E103] cannot write {target}: {e.strerror}. Choose another --out", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"wrote {target}; publish with: datasette {db} -m {target}")
+
+
 def _mount_sub_apps() -> None:
     from .gazetteer import cli_app as gazetteer_app
     from .store.commands import incidents_app
+    from .store import tokens  # noqa: F401 - registers `eventcoder user token` on the users' sub-app
     from .store.users import cli_app as users_app
 
     if gazetteer_app is not None:

@@ -85,6 +85,22 @@ class StoreSettings(_Section):
     path: str = Field("data/eventcoder.db", description="SQLite file, or a postgresql:// URL")
 
 
+class WebSettings(_Section):
+    """The review app's bounds: the upload queue and the password guard (web/jobs.py, web/guard.py)."""
+
+    upload_queue: int = Field(4, ge=1, le=100, description="uploads waiting for extraction at most; one more gets 503")
+    upload_batch: int = Field(8, ge=1, description="documents extracted per step of an upload (its progress counts)")
+    upload_process: bool = Field(True, description="extract uploads in a child process (True), or on the app's "
+                                 "worker thread: spaCy and JSON loading hold the GIL for up to a second at a time")
+    failures_per_user: int = Field(10, ge=1, description="wrong passwords for one user name before it is refused for a while")
+    failures_per_address: int = Field(10, ge=1, description="wrong passwords or tokens from one address before it is refused")
+    failure_window_s: int = Field(900, ge=1, description="seconds a wrong password counts (and a refusal lasts at most)")
+    attempts_per_address: int = Field(60, ge=1, description="password checks from one address per minute, right or wrong")
+    concurrent_hashes: int = Field(2, ge=1, description="argon2 checks at once (64 MiB each); the rest wait")
+    hash_wait_s: float = Field(10.0, gt=0, description="seconds a password check waits for a free slot before 503")
+    basic_cache_s: int = Field(300, ge=0, description="seconds a right HTTP Basic password is remembered (no argon2 per request)")
+
+
 ENV_PREFIX = "EVENTCODER_"
 # What load_settings hands the sources below for one call (a TOML tree, an environment), without globals.
 _TOML_TREE: ContextVar[dict] = ContextVar("eventcoder_toml_tree", default={})
@@ -127,6 +143,7 @@ class Settings(BaseSettings):
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     finalize: FinalizeSettings = Field(default_factory=FinalizeSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     def section(self, name: str) -> BaseModel:
         try:

@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "E153": "the user exists already",
     "E154": "no such user",
     "E155": "an admin cannot disable their own account",
+    "E156": "no such API token of that user",
     # E2xx: models, data files, the store
     "E201": "a data file, model or gazetteer cannot be read",
     "E202": "the spaCy model is not installed",

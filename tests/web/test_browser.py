@@ -220,3 +220,31 @@ def test_article_payloads_render_as_text(reviewer, server):
     page.wait_for_selector("#card:not([hidden])")
     assert "<img src=x" in page.text_content("#c-doc")
     assert page.evaluate("window.__pwned === undefined")
+
+
+def test_api_docs_render_the_operations_list(chromium, server):
+    """Before: a blank page, the app's CSP refusing the docs' inline script. Anonymous, like /openapi.json."""
+    context = chromium.new_context()
+    outside, problems = [], []
+
+    def gate(route):
+        u = urlparse(route.request.url)
+        if u.scheme in ("data", "blob") or (u.hostname == "127.0.0.1" and u.port == urlparse(server.url).port):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    page = context.new_page()
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(server.url + "/api/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+        paths = page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.getAttribute('data-path'))")
+        assert {"/api/events", "/api/incidents", "/api/events/{event_id}"} <= set(paths)
+        assert page.locator(".opblock-tag").count() >= 1
+    finally:
+        context.close()
+    assert outside == [] and problems == [], (outside, problems)

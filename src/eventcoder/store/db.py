@@ -63,6 +63,7 @@ class Database:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self._target = None if self.path == ":memory:" else str(Path(self.path).resolve())
         refuse_foreign_file(self.path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +199,10 @@ class Database:
                     applied.append(name)
             return applied
 
+    def reopen_target(self) -> str | None:
+        """What ``connect`` takes to open this database again from another process (None: in memory)."""
+        return self._target
+
     def schema_version(self) -> int:
         row = self.query_one("SELECT MAX(version) AS v FROM schema_migrations")
         return int(row["v"] or 0) if row else 0
@@ -224,6 +229,7 @@ class PostgresDatabase(Database):
         except ImportError as e:  # pragma: no cover - psycopg is a dev/postgres extra
             raise StoreError("PostgreSQL needs psycopg. Install it: pip install 'eventcoder[postgres]'") from e
         self.path = re.sub(r"://[^@/]*@", "://***@", url)  # never echo a password in messages
+        self._target = url  # for another process to connect (never shown: it may hold a password)
         try:
             self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
         except psycopg.Error as e:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator, Optional
 from ..dedup import Decision, Incident, dedup, matching
 from ..types import Event
 from .base import EVENT_COLUMNS, QueryError
+from .acled import fill_incident_ids
 from .db import Database, utcnow
 from .db import chunks as _chunks
 from .rows import INCIDENT_ROW_COLUMNS, incident_row_values, row_to_event
@@ -246,17 +247,18 @@ class IncidentMixin:
         new_ids = {inc.incident_id for inc in incidents}
         for gone in sorted(old_ids - new_ids):
             if self.db.query_one("SELECT incident_id FROM incidents WHERE incident_id = ?", (gone,)):
+                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp, event_id_cnty) SELECT"
+                                " 'incident', incident_id, ?, event_id_cnty FROM incidents WHERE incident_id = ?",
+                                (ts, gone))
                 self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (gone,))
-                self.db.execute("INSERT INTO deletions (entity, entity_id, timestamp) VALUES (?, ?, ?)",
-                                ("incident", gone, ts))
         existing_rows: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(new_ids), 500):
             for r in self.db.query(f"SELECT * FROM incidents WHERE incident_id IN ({', '.join('?' * len(chunk))})",
                                    chunk):
                 existing_rows[r["incident_id"]] = r
         # Two statements for the whole batch, not two per incident (one batch of 64 documents writes about
-        # 270 incidents): the same rows in the same order. The events table holds no reference to incidents,
-        # so setting the reports' incident after writing all incidents changes nothing.
+        # 270 incidents): the same rows in the same order. The reports' reference to their incident is
+        # checked at commit, so setting it after writing all incidents changes nothing.
         upserts: list[tuple[Any, ...]] = []
         moves: list[tuple[str, int, str]] = []
         for inc in incidents:
@@ -275,6 +277,8 @@ class IncidentMixin:
             self.db.executemany(_INCIDENT_UPSERT, upserts)
         if moves:
             self.db.executemany("UPDATE events SET incident_id = ?, timestamp = ? WHERE event_id = ?", moves)
+        if not unwritten:  # else add_records numbers them once its new reports are written (acled.py)
+            fill_incident_ids(self.db)
 
     def rebuild_incidents(self) -> int:
         """Recluster every stored report, block by block (disorder type and country); returns incidents."""

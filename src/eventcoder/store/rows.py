@@ -95,7 +95,8 @@ def row_to_event(row: dict[str, Any], with_provenance: bool = True) -> Event:
 
 def row_to_stored(row: dict[str, Any]) -> StoredEvent:
     return StoredEvent(event=row_to_event(row), review_status=row["review_status"], version=row["version"],
-                       timestamp=row["timestamp"], incident_id=row.get("incident_id"))
+                       timestamp=row["timestamp"], incident_id=row.get("incident_id"),
+                       event_id_cnty=row.get("event_id_cnty"))
 
 
 def incident_row_values(inc: Incident) -> tuple[Any, ...]:

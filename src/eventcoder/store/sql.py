@@ -15,12 +15,16 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ..dedup import DEFAULT_SETTINGS as DEDUP_SETTINGS
 from ..types import Article, Event, Problem, Record, StoredEvent
-from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, Filter, QueryError
+from .acled import AcledMixin, assign_event_ids, backfill, fill_incident_ids, seed_countries
+from .base import EVENT_FIELDS, INCIDENT_FIELDS, AddStats, EventQuery, QueryError
 from .db import Database, connect, utcnow
 from .db import chunks as _chunks
+from .filters import filter_clause
+from .history import document_versions, keep_document_version
 from .incidents import IncidentMixin
 from .review import ReviewMixin
 from .rows import event_to_row, row_to_article, row_to_stored
+from .tokens import TokenMixin
 from .users import UserMixin
 
 _LOG_INSERT = ("INSERT INTO change_log (entity, entity_id, action, username, at, before_json, after_json)"
@@ -29,46 +33,11 @@ QUERY_PAGE_MAX = 10_000
 ITER_PAGE = 2_000
 
 
-def _year_clause(f: Filter) -> tuple[str, list[Any]]:
-    """``year`` filters as event_date ranges, so the date index serves them."""
-    lo = [f"{y:04d}-01-01" for y in f.values]
-    hi = [f"{y:04d}-12-31" for y in f.values]
-    if f.op == "=":
-        return "(" + " OR ".join("event_date BETWEEN ? AND ?" for _ in f.values) + ")", \
-            [x for pair in zip(lo, hi) for x in pair]
-    if f.op == "!=":
-        return "(" + " AND ".join("event_date NOT BETWEEN ? AND ?" for _ in f.values) + ")", \
-            [x for pair in zip(lo, hi) for x in pair]
-    if f.op == "BETWEEN":
-        return "event_date BETWEEN ? AND ?", [lo[0], hi[1]]
-    bound = {"<": lo, "<=": hi, ">": hi, ">=": lo}[f.op][0]
-    return f"event_date {f.op} ?", [bound]
-
-
-def filter_clause(f: Filter) -> tuple[str, list[Any]]:
-    """SQL for one checked filter (the field name comes from a fixed list, values are parameters)."""
-    if f.field == "year":
-        return _year_clause(f)
-    col = f.field
-    if f.op == "=":
-        if len(f.values) == 1:
-            return f"{col} = ?", list(f.values)
-        return f"{col} IN ({', '.join('?' * len(f.values))})", list(f.values)
-    if f.op == "!=":
-        return f"{col} NOT IN ({', '.join('?' * len(f.values))})", list(f.values)
-    if f.op == "BETWEEN":
-        return f"{col} BETWEEN ? AND ?", list(f.values)
-    if f.op == "LIKE":
-        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        return f"LOWER({col}) LIKE LOWER(?)", list(f.values)
-    return f"{col} {f.op} ?", list(f.values)
-
-
-class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
+class SQLStore(IncidentMixin, ReviewMixin, UserMixin, TokenMixin, AcledMixin):
     """Documents, events, incidents and their review state in one database; every write is one transaction.
 
     Incident upkeep is IncidentMixin's (incidents.py), the review app's reads and writes ReviewMixin's
-    (review.py), its users and sessions UserMixin's (users.py): the EventStore Protocol of base.py names them."""
+    (review.py), its users and sessions UserMixin's (users.py), API tokens TokenMixin's (tokens.py): the EventStore Protocol of base.py names them."""
 
     def __init__(self, db: Database, migrate: bool = True):
         self.db = db
@@ -77,6 +46,9 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         if "002_incidents.sql" in applied and self.db.query_one("SELECT event_id FROM events LIMIT 1"):
             # A database from before incidents: group its stored reports now, once.
             self.rebuild_incidents()
+        if "062_acled_ids.sql" in applied:
+            seed_countries(self.db)
+            backfill(self.db)  # a database from before ACLED ids: number its reports and incidents, once
 
     @property
     def dialect(self) -> str:
@@ -101,12 +73,16 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         return row is not None and row["content_hash"] == content_hash
 
     def add_records(self, records: Iterable[Record], run_id: Optional[str] = None,
-                    username: str = "") -> AddStats:
+                    username: str = "", replace: bool = True) -> AddStats:
         """Store a batch of processed records in one transaction, and bring their incidents up to date.
 
         The same document twice changes nothing; an edited document replaces its earlier events, and an
         event whose id survives the edit keeps its review decision (and the reviewers' split/merge
-        decisions that name it).
+        decisions that name it). The replaced version is kept first, with its events (history.py).
+
+        Args:
+            replace: False refuses to replace a stored document with other content under the same id
+                (counted in ``documents_refused``; the app's reviewers upload with False).
         """
         stats = AddStats()
         now, ts = utcnow(), int(time.time())
@@ -127,6 +103,12 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
                 if old and old["content_hash"] == h:
                     stats.documents_unchanged += 1
                     continue
+                if old and not replace:
+                    stats.documents_refused += 1
+                    continue
+                if old is not None:
+                    unwritten.write(self.db)  # its stored events are read and deleted: all must be there
+                    keep_document_version(self.db, art.doc_id, username, now, ts)
                 stored[art.doc_id] = {"content_hash": h}
                 doc_row = (art.doc_id, h, art.title, art.published.isoformat() if art.published else None,
                            art.published_from, art.source, art.url, art.author, art.language, art.path, art.text)
@@ -142,8 +124,6 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
                         " url=?, author=?, language=?, path=?, body=?, updated_at=?, timestamp=? WHERE doc_id=?",
                         doc_row[1:] + (now, ts, art.doc_id))
                     stats.documents_updated += 1
-                if old is not None:
-                    unwritten.write(self.db)  # its stored events are read and deleted: all must be there
                 stats += self._replace_events(art.doc_id, record.events, run_id, ts, now, username, touched, stale,
                                               fresh, unwritten, new_document=old is None)
                 written.update((ev.event_id, ev) for ev in record.events)
@@ -151,6 +131,8 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
             if touched or stale:
                 self._refresh_incidents(touched, stale, ts, written, fresh, unwritten.rows)
             unwritten.write(self.db)
+            if touched or stale:
+                fill_incident_ids(self.db)  # the new incidents' smallest reports are all written now
         return stats
 
     def _content_hashes(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -221,6 +203,10 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         row = self.db.query_one("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
         return row_to_article(row) if row else None
 
+    def document_versions(self, doc_id: str) -> list[dict[str, Any]]:
+        """Earlier versions of a replaced document with their events, newest first (history.py)."""
+        return document_versions(self.db, doc_id)
+
     def get_event_row(self, event_id: str) -> Optional[dict[str, Any]]:
         return self.db.query_one("SELECT * FROM events WHERE event_id=?", (event_id,))
 
@@ -267,7 +253,7 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         for f in q.filters:
             if f.field not in fields:
                 raise QueryError(f"unknown filter field {f.field!r}. Filter on one of: {', '.join(sorted(fields))}")
-            sql, p = filter_clause(f)
+            sql, p = filter_clause(f, computed=() if fields is INCIDENT_FIELDS else ("interaction",))
             clauses.append(sql)
             params.extend(p)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -330,6 +316,11 @@ class SQLStore(IncidentMixin, ReviewMixin, UserMixin):
         return self.db.query("SELECT entity, entity_id, timestamp FROM deletions WHERE timestamp >= ? "
                              "ORDER BY deletion_id", (since,))
 
+    def reopen_target(self) -> Optional[str]:
+        """What ``open_store`` takes to open this store from another process (the app's extraction
+        process), or None for an in-memory one."""
+        return self.db.reopen_target()
+
     def close(self) -> None:
         self.db.close()
 
@@ -353,6 +344,7 @@ class _UnwrittenEvents:
 
     def write(self, db: Database) -> None:
         if self._inserts:
+            assign_event_ids(db, self._inserts)  # ACLED's id (acled.py), in the row before it is written
             cols = list(self._inserts[0])  # every row has the same columns, in the same order
             db.executemany(f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                            [list(r.values()) for r in self._inserts])

@@ -6,11 +6,16 @@ Passwords are hashed with argon2id (argon2-cffi's defaults: 64 MiB, 3 passes); s
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import ContextManager, Optional
 
 import typer
 from argon2 import PasswordHasher
@@ -111,23 +116,74 @@ def set_disabled(db: Database, username: str, disabled: bool, by: str = "") -> N
         _log(db, username, "user-disable" if disabled else "user-enable", by=by)
 
 
-def verify(db: Database, username: str, password: str) -> Optional[User]:
-    """The user when the password matches and the account is enabled, else None."""
+# Right passwords remembered for a while (``remember_s``): HMAC digests of the stored hash and the password
+# under a key of this process, never the password itself, and keyed on the stored hash, so that a new
+# password forgets the old one at once.
+_MEMO_KEY = secrets.token_bytes(32)
+_MEMO_MAX = 4096
+_memo: OrderedDict[bytes, float] = OrderedDict()
+_memo_lock = threading.Lock()
+# How long an argon2 check takes here (a running mean), for the unknown-user path to take as long.
+_check_seconds = 0.1
+
+
+def _memo_digest(password_hash: str, password: str) -> bytes:
+    return hmac.new(_MEMO_KEY, f"{password_hash}\x00{password}".encode("utf-8"), hashlib.sha256).digest()
+
+
+def _remembered(digest: bytes) -> bool:
+    with _memo_lock:
+        expiry = _memo.get(digest)
+        if expiry is None or expiry < time.monotonic():
+            _memo.pop(digest, None)
+            return False
+        return True
+
+
+def _remember(digest: bytes, seconds: int) -> None:
+    with _memo_lock:
+        _memo[digest] = time.monotonic() + seconds
+        _memo.move_to_end(digest)
+        while len(_memo) > _MEMO_MAX:
+            _memo.popitem(last=False)
+
+
+def verify(db: Database, username: str, password: str, slot: Optional[ContextManager] = None,
+           remember_s: int = 0) -> Optional[User]:
+    """The user when the password matches and the account is enabled, else None.
+
+    Args:
+        slot: entered around the argon2 check (the web's guard: a bounded number of checks at once).
+        remember_s: remember a right password this long (HTTP Basic), so the next calls skip argon2.
+    """
+    global _check_seconds
+    slot = slot if slot is not None else nullcontext()
     row = db.query_one("SELECT user_id, username, role, disabled, password_hash FROM users WHERE username=?",
                        (username,))
     if row is None:
-        # Spend the same time as a real check so a wrong name and a wrong password look alike.
-        _hasher.hash(password or "x")
+        # As long as a real check, in a slot like one, so a wrong name and a wrong password look alike; but
+        # no argon2: a flood of made-up names costs neither its 64 MiB nor a core.
+        with slot:
+            time.sleep(_check_seconds)
         return None
-    try:
-        _hasher.verify(row["password_hash"], password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    if row["disabled"]:
-        return None
-    if _hasher.check_needs_rehash(row["password_hash"]):
-        with db.transaction():
-            db.execute("UPDATE users SET password_hash=? WHERE user_id=?", (hash_password(password), row["user_id"]))
+    digest = _memo_digest(row["password_hash"], password or "") if remember_s else None
+    if digest is not None and _remembered(digest):
+        return None if row["disabled"] else _user(row)
+    with slot:
+        started = time.perf_counter()
+        try:
+            _hasher.verify(row["password_hash"], password or "")
+            matched = True
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            matched = False
+        _check_seconds = 0.8 * _check_seconds + 0.2 * (time.perf_counter() - started)
+        if not matched or row["disabled"]:
+            return None
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            with db.transaction():
+                db.execute("UPDATE users SET password_hash=? WHERE user_id=?", (hash_password(password), row["user_id"]))
+    if digest is not None:
+        _remember(digest, remember_s)
     return _user(row)
 
 
@@ -208,8 +264,9 @@ class UserMixin:
     def set_password(self, username: str, password: str) -> None:
         set_password(self.db, username, password)
 
-    def verify_user(self, username: str, password: str) -> Optional[User]:
-        return verify(self.db, username, password)
+    def verify_user(self, username: str, password: str, slot: Optional[ContextManager] = None,
+                    remember_s: int = 0) -> Optional[User]:
+        return verify(self.db, username, password, slot, remember_s)
 
     def create_session(self, user: User, hours: int = SESSION_HOURS) -> str:
         return create_session(self.db, user, hours)

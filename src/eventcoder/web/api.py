@@ -67,16 +67,19 @@ def _page(request: Request, kind: str, fmt: str):
                          "limit": q.limit, "pages": pages, "next": nxt, "data": data})
 
 
-_FILTER_DOC = ("ACLED-style filters: any field (event_date, country, event_type, sub_event_type, actor1, "
-               "actor2, admin1, location, fatalities, ...) as FIELD=value, several values joined by '|', "
-               "operator in FIELD_where (=, !=, <, <=, >, >=, LIKE, BETWEEN).")
+_FILTER_DOC = ("ACLED-style filters: any field (event_date, country, region, interaction, event_type, "
+               "sub_event_type, actor1, actor2, admin1, location, fatalities, event_id_cnty, ...) as FIELD=value, "
+               "several values joined by '|', operator in FIELD_where (=, !=, <, <=, >, >=, LIKE, BETWEEN). "
+               "Country names match in any case, as in ACLED's API.")
 
 
 def _route(path: str, kind: str, fmt: str, summary: str):
     # The common parameters are declared (as text) for the OpenAPI page; parse_query reads and checks every
     # parameter itself, so a bad value gets our 400 with a fix rather than a bare validation error.
     def endpoint(request: Request,
-                 country: Optional[str] = Query(None, description="e.g. Syria, or Syria|Iraq"),
+                 country: Optional[str] = Query(None, description="e.g. Syria, or syria|Iraq (any case)"),
+                 region: Optional[str] = Query(None, description="ACLED's region, e.g. Middle East"),
+                 interaction: Optional[str] = Query(None, description="ACLED's interaction code, e.g. 12"),
                  event_type: Optional[str] = Query(None, description="e.g. Battles"),
                  actor1: Optional[str] = Query(None, description="canonical name; with actor1_where=LIKE, % wildcards"),
                  event_date: Optional[str] = Query(None, description="YYYY-MM-DD, or a|b with event_date_where=BETWEEN"),
@@ -98,6 +101,34 @@ for _kind, _what in (("events", "reports (one per document that tells of an even
     _route(f"/api/{_kind}", _kind, "json", f"A page of {_what}, with count and paging")
     _route(f"/api/{_kind}.csv", _kind, "csv", f"A page of {_what} as ACLED CSV")
     _route(f"/api/{_kind}.geojson", _kind, "geojson", f"A page of {_what} as a GeoJSON FeatureCollection")
+
+
+@router.get("/api/deleted", summary="ACLED ids deleted since a time (ACLED's deleted endpoint)",
+            dependencies=LOGGED_IN)
+def deleted(request: Request,
+            timestamp: Optional[str] = Query(None, description="unix seconds: what was deleted at or after"),
+            level: Optional[str] = Query(None, description="incidents (ACLED's events; default) or reports"),
+            limit: Optional[str] = Query(None, description=f"rows per page, 1 to {MAX_LIMIT}"),
+            page: Optional[str] = Query(None, description="page number, from 1")):
+    """``event_id_cnty`` and ``deleted_timestamp`` of every ACLED id deleted since ``timestamp`` and not in
+    use again: what a copy made earlier must drop (ACLED's ``/deleted/read``)."""
+    params = request.query_params
+    unknown = sorted(set(params) - {"timestamp", "level", "limit", "page"})
+    if unknown:
+        raise bad_request(f"unknown parameter {unknown[0]!r}. Use timestamp, level, limit, page")
+    try:
+        since = int(params.get("timestamp", ""))
+        limit_n, page_n = int(params.get("limit", MAX_LIMIT)), int(params.get("page", 1))
+    except ValueError:
+        raise bad_request("timestamp (unix seconds), limit and page must be whole numbers, e.g. "
+                          "/api/deleted?timestamp=1700000000") from None
+    level = params.get("level", "incidents")
+    if level not in ("incidents", "reports"):
+        raise bad_request(f"level={level!r} is unknown. Use incidents (ACLED's events) or reports")
+    if not 1 <= limit_n <= MAX_LIMIT or page_n < 1:
+        raise bad_request(f"limit is 1 to {MAX_LIMIT} and page starts at 1")
+    data = store_of(request).deleted_acled_ids(since, level, limit_n, (page_n - 1) * limit_n)
+    return JSONResponse({"success": True, "count": len(data), "page": page_n, "limit": limit_n, "data": data})
 
 
 @router.get("/api/events/{event_id}", summary="One report with its review state and incident",

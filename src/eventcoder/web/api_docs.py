@@ -1,11 +1,14 @@
-"""The API's docs pages, self-hosted: swagger-ui-dist is vendored under static/docs (no CDN). Public, like
-``/openapi.json``: they show the API's shape, not its data."""
+"""The API's docs pages, self-hosted: swagger-ui-dist is vendored under static/docs (no CDN), started by
+static/api-docs.js (no inline script: the app's CSP refuses them). Public, like ``/openapi.json``: they
+show the API's shape, not its data."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from ..store.metadata import datasette_metadata
 
 DOCS_DIR = Path(__file__).parent / "static" / "docs"
 DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
@@ -20,7 +23,7 @@ DOCS_PAGE = """<!doctype html>
 <link rel="icon" href="/api/docs/static/favicon-32x32.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});</script>
+<script src="/static/api-docs.js"></script>
 </body></html>
 """
 
@@ -29,6 +32,14 @@ DOCS_PAGE = """<!doctype html>
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
 def docs_page():
     return HTMLResponse(DOCS_PAGE)
+
+
+@router.get("/api/metadata.json", summary="Datasette metadata: what each table, view and column holds",
+            tags=["docs"])
+def metadata(database: str = Query("eventcoder", pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+                                   description="the database's name in datasette (its file name without .db)")):
+    """The ``-m metadata.json`` of ``datasette DB``: descriptions, and the credential tables denied to all."""
+    return JSONResponse(datasette_metadata(database))
 
 
 @router.get("/api/docs/static/{name}", include_in_schema=False)

@@ -8,6 +8,7 @@ are vendored under ``static/vendor``.
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from ..errors import EvxError
 from ..store.base import Conflict, EventStore, NotFound
 from . import admin, api, api_docs, auth, pages, review, upload
 from .deps import HERE, TEMPLATES, LoginRequired
+from .guard import PasswordGuard
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -28,11 +30,19 @@ ROUTERS = (auth.router, api.router, api_docs.router, pages.router, upload.router
 
 
 def create_app(store: EventStore, settings=None) -> FastAPI:
-    """The FastAPI app over ``store``; ``settings`` configure the extraction of uploads (default: load_settings)."""
-    app = FastAPI(title="eventcoder", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    """The FastAPI app over ``store``; ``settings`` configure the extraction of uploads and the app's bounds
+    (its ``web`` section; default: load_settings, i.e. eventcoder.toml and the environment)."""
+    if settings is None:
+        from ..config import load_settings
+
+        settings = load_settings(None, [])
+    app = FastAPI(title="eventcoder", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+                  lifespan=_lifespan)
     app.state.store = store
     app.state.settings = settings
-    app.state.extraction = None  # built on the first upload (upload.extraction)
+    app.state.extraction = None  # built on the first upload, on the upload worker (upload.extraction)
+    app.state.uploads = None  # the upload queue and its worker thread, started by the first upload
+    app.state.guard = PasswordGuard(settings.web)  # brute-force limits and argon2 slots (guard.py)
     app.state.points_cache = {}  # (filter, data version) -> gzipped points JSON
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -41,6 +51,15 @@ def create_app(store: EventStore, settings=None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    if app.state.uploads is not None:  # let the running upload finish its batch, drop the queued ones
+        app.state.uploads.close()
+    if app.state.extraction is not None:  # the extraction process, when there is one
+        app.state.extraction.close()
 
 
 async def to_login(request: Request, exc: LoginRequired):

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..store.users import SESSION_HOURS
-from .deps import SESSION_COOKIE, TEMPLATES, safe_next, secure_cookies, store_of, write_user
+from .deps import (SESSION_COOKIE, TEMPLATES, client_address, guarded, safe_next, secure_cookies, store_of,
+                   write_user)
 
 LOGIN_CSRF_COOKIE = "evx_login_csrf"
 router = APIRouter()
@@ -33,7 +34,15 @@ def login(request: Request, username: str = Form(..., max_length=64), password: 
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise HTTPException(403, "the login form expired or was not sent from this site: reload it and try again")
     store = store_of(request)
-    user = store.verify_user(username, password)
+    try:
+        user = guarded(request, lambda guard: guard.verify(store, username, password, client_address(request)))
+    except HTTPException as e:
+        if e.status_code not in (429, 503):
+            raise
+        resp = TEMPLATES.TemplateResponse(request, "login.html", {"csrf": cookie, "next": safe_next(next),
+                                                                  "error": str(e.detail), "user": None},
+                                          status_code=e.status_code, headers=e.headers)
+        return resp
     if user is None:
         return RedirectResponse(f"/login?error={quote('wrong user name or password')}&next={quote(safe_next(next))}",
                                 status_code=303)

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..store.base import STATUSES, EventStore
 from ..store.users import User
+from .guard import Busy, TooMany
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -41,8 +42,14 @@ def store_of(request: Request) -> EventStore:
     return request.app.state.store
 
 
-def render(request: Request, name: str, user, **ctx) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, "statuses": STATUSES, **ctx})
+def render(request: Request, name: str, user, status_code: int = 200, **ctx) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "statuses": STATUSES, **ctx},
+                                      status_code=status_code)
+
+
+def web_settings(app):
+    """The app's ``web`` settings section (queue and password-guard bounds)."""
+    return app.state.settings.web
 
 
 def secure_cookies(request: Request) -> bool:
@@ -81,15 +88,56 @@ def basic_auth_user(request: Request) -> Optional[User]:
         username, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
-    return store_of(request).verify_user(username, password) if username else None
+    if not username or len(password) > 1024:
+        return None
+    return guarded(request, lambda guard: guard.verify(store_of(request), username, password,
+                                                       client_address(request), remember=True))
+
+
+def client_address(request: Request) -> str:
+    """The TCP peer's address (behind a reverse proxy: the proxy's; see guard.py)."""
+    return request.client.host if request.client else "unknown"
+
+
+def guarded(request: Request, check):
+    """``check(guard)`` with the app's password guard; too many tries -> 429 with Retry-After, every hash
+    slot taken -> 503."""
+    guard = request.app.state.guard
+    try:
+        return check(guard)
+    except TooMany as e:
+        raise HTTPException(429, f"{e}. Wait, or ask an admin", headers={"Retry-After": str(e.retry_after)}) from None
+    except Busy:
+        raise HTTPException(503, "the server is checking many passwords at once: try again in a few seconds",
+                            headers={"Retry-After": "5"}) from None
+
+
+def bearer_user(request: Request) -> Optional[User]:
+    """The user of an ``Authorization: Bearer TOKEN`` header (an API token: eventcoder user token NAME).
+
+    Reads only, like HTTP Basic. A wrong token counts against the address's wrong tries (guard.py)."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer ") or len(header) > 1024:
+        return None
+    address = client_address(request)
+
+    def check(guard):
+        guard.refuse_if_locked(None, address)
+        user = store_of(request).token_user(header[7:].strip())
+        if user is None:
+            guard.failed(None, address)
+        return user
+
+    return guarded(request, check)
 
 
 def read_user(request: Request) -> User:
-    """The user of a JSON read: a session, or HTTP Basic credentials (anonymous -> 401)."""
-    user = current_user(request) or basic_auth_user(request)
+    """The user of a JSON read: a session, an API token or HTTP Basic credentials (anonymous -> 401)."""
+    user = current_user(request) or bearer_user(request) or basic_auth_user(request)
     if user is None:
-        raise HTTPException(401, "log in first (a browser session, or HTTP Basic: curl -u USER:PASSWORD)",
-                            headers={"WWW-Authenticate": 'Basic realm="eventcoder"'})
+        raise HTTPException(401, "log in first (a browser session; an API token: curl -H 'Authorization: Bearer "
+                                 "TOKEN', made with eventcoder user token NAME; or HTTP Basic: curl -u USER:PASSWORD)",
+                            headers={"WWW-Authenticate": 'Basic realm="eventcoder", Bearer realm="eventcoder"'})
     return user
 
 

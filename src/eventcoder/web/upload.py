@@ -1,31 +1,44 @@
-"""Upload: pasted text and files go through the extraction job into the app's own store."""
+"""Upload: pasted text and files become a queued extraction job (jobs.py) whose status the page polls.
+
+Ids: a reviewer's upload never replaces another document. Every document a reviewer uploads is stored
+under an id made from its content (``paste-<hash>``, ``upload-<hash>``), whatever id a JSONL line gives,
+so the same upload twice is the same document and a line ``{"id": "AFG44291", ...}`` cannot replace the
+stored AFG44291 (it did: its events and their review decisions were deleted). An admin's upload keeps the
+ids it gives and may replace documents; the replaced version and its events are kept (store history).
+"""
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from ..errors import EvxError
-from .deps import page_user, render, write_user
+from .deps import current_user, page_user, render, write_user, web_settings
+from .jobs import Job, ProcessExtractor, QueueFull, ThreadExtractor, UploadQueue
 
 # Upload bounds: one pasted text or file up to 2 MB, a batch up to 20 MB and 500 documents; a news
 # article is 5-20 kB, so this is generous while keeping one request from filling the memory.
 MAX_DOC_BYTES = 2_000_000
 MAX_UPLOAD_BYTES = 20_000_000
 MAX_UPLOAD_DOCS = 500
+HASH_CHARS = 24  # 96 bits of the content hash: no two documents of one database share an id by chance
 router = APIRouter()
+
+
+def _form_page(request: Request, user, job: Job | None = None, status_code: int = 200):
+    return render(request, "upload.html", user, job=job.status() if job else None, max_doc=MAX_DOC_BYTES,
+                  max_total=MAX_UPLOAD_BYTES, status_code=status_code)
 
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_form(request: Request):
-    user = page_user(request, "reviewer")
-    return render(request, "upload.html", user, result=None, max_doc=MAX_DOC_BYTES, max_total=MAX_UPLOAD_BYTES)
+    return _form_page(request, page_user(request, "reviewer"))
 
 
-@router.post("/upload", response_class=HTMLResponse)
+@router.post("/upload")
 async def upload(request: Request):
+    """Read the form, queue the extraction and answer at once with the job's page (303)."""
     user = await write_user(request)
     declared = int(request.headers.get("content-length") or 0)
     if declared > MAX_UPLOAD_BYTES + 100_000:
@@ -33,18 +46,62 @@ async def upload(request: Request):
                                  "Split it into smaller batches")
     form = await request.form()  # parsed (with the size bounds of deps.py) by write_user
     articles, problems = await _articles_of_form(form)
-    result = {"documents": [], "problems": problems}
-    if articles:
-        try:
-            records = extraction(request.app).process_articles(articles)
-        except EvxError as e:
-            result["problems"].append(str(e))
-            records = []
-        for r in records:
-            result["documents"].append({"doc_id": r.article.doc_id, "title": r.article.title,
-                                        "events": [e.event_id for e in r.events],
-                                        "problems": [str(p) for p in r.problems]})
-    return render(request, "upload.html", user, result=result, max_doc=MAX_DOC_BYTES, max_total=MAX_UPLOAD_BYTES)
+    admin = user.can("admin")
+    renamed = _own_ids(articles, problems, admin)
+    try:
+        job = uploads(request.app).submit(user.username, articles, problems, replace=admin, renamed=renamed)
+    except QueueFull:
+        raise HTTPException(503, "the extraction queue is full: try again in a minute",
+                            headers={"Retry-After": "30"}) from None
+    return RedirectResponse(f"/upload/jobs/{job.job_id}", status_code=303)
+
+
+def _job_of(request: Request, job_id: str, user) -> Job:
+    job = uploads(request.app).get(job_id)
+    if job is None or not (job.username == user.username or user.can("admin")):
+        raise HTTPException(404, f"no upload {job_id!r} of yours (finished uploads are kept a while). "
+                                 "Upload again from /upload")
+    return job
+
+
+@router.get("/upload/jobs/{job_id}.json")
+def job_status(request: Request, job_id: str):
+    """The job's state (queued, running, done, failed) and counts, for the upload page to poll."""
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(401, "log in first")
+    return JSONResponse(_job_of(request, job_id, user).status(), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/upload/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str):
+    user = page_user(request, "reviewer")
+    return _form_page(request, user, _job_of(request, job_id, user))
+
+
+def _own_ids(articles: list, problems: list[str], admin: bool) -> dict[str, str]:
+    """Give a reviewer's documents content ids (returns new id -> the id the upload gave); drop an admin's
+    document that repeats an id of the same upload with other content."""
+    renamed: dict[str, str] = {}
+    if admin:
+        seen: dict[str, str] = {}
+        kept = []
+        for art in articles:
+            first = seen.setdefault(art.doc_id, art.content_hash)
+            if first != art.content_hash:
+                problems.append(f"{art.doc_id}: the id is given twice in this upload with other text; the "
+                                "second is skipped. Give each document its own id")
+                continue
+            kept.append(art)
+        articles[:] = kept
+        return renamed
+    for art in articles:
+        prefix = "paste" if art.doc_id.startswith("paste-") else "upload"
+        new = f"{prefix}-{art.content_hash[:HASH_CHARS]}"
+        if not art.doc_id.startswith(f"{prefix}-"):
+            renamed[new] = art.doc_id
+        art.doc_id = new
+    return renamed
 
 
 async def _articles_of_form(form) -> tuple[list, list[str]]:
@@ -103,12 +160,34 @@ def _articles_from_upload(name: str, data: bytes, published, prefix: str = "uplo
     return articles, problems
 
 
-def extraction(app: FastAPI):
-    """The app's extraction job over its own store, built on first upload (loads the pipeline once)."""
-    if app.state.extraction is None:
-        from ..config import load_settings
-        from ..extraction import Extraction
+def uploads(app: FastAPI) -> UploadQueue:
+    """The app's upload queue (its worker thread starts with the first upload)."""
+    if app.state.uploads is None:
+        app.state.uploads = UploadQueue(lambda job: _run(app, job), max_queued=web_settings(app).upload_queue)
+    return app.state.uploads
 
-        settings = app.state.settings or load_settings(None, [])
-        app.state.extraction = Extraction(settings, "", store=app.state.store)
+
+def _run(app: FastAPI, job: Job) -> None:
+    """Extract a job's articles a batch at a time (on the worker thread), counting as it goes."""
+    runner = extractor(app)
+    step = web_settings(app).upload_batch
+    renamed = job.options.get("renamed", {})
+    for i in range(0, len(job.articles), step):
+        part = job.articles[i:i + step]
+        for doc in runner.extract(part, job.username, job.options.get("replace", False)):
+            if doc["doc_id"] in renamed:
+                doc["given_id"] = renamed[doc["doc_id"]]
+            job.results.append(doc)
+            job.events += len(doc["events"])
+        job.processed += len(part)
+
+
+def extractor(app: FastAPI):
+    """The app's extractor, built on the first upload: a child process that stores into the app's database
+    itself, or (``web.upload_process = false``, or a store in memory) the worker thread."""
+    if app.state.extraction is None:
+        settings, store = app.state.settings, app.state.store
+        target = store.reopen_target()
+        app.state.extraction = ProcessExtractor(settings, target) if settings.web.upload_process and target \
+            else ThreadExtractor(settings, store)
     return app.state.extraction
