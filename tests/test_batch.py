@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from eventcoder import Pipeline, load_settings
-from eventcoder.errors import ConfigError
+from eventcoder.errors import ConfigError, ResourceError
 from eventcoder.extract import Extraction
 from eventcoder.types import Article, Record
 
@@ -192,3 +192,12 @@ def test_cli_joins_an_existing_cluster_by_flag_or_ray_address(cluster_apart, tmp
     assert event_lines(tmp_path / "flag.jsonl") == event_lines(tmp_path / "env.jsonl") \
         == event_lines(tmp_path / "one.jsonl")
     assert len(event_lines(tmp_path / "one.jsonl")) == 20
+
+
+def test_actors_that_cannot_build_the_pipeline_say_what_failed(local_ray):
+    from eventcoder.batch import RayPipeline
+
+    broken = load_settings(env={}, pipeline=["nlp"], nlp={"model": "no_such_spacy_model"})
+    with pytest.raises(ResourceError, match=r"\[E231\].*\(ResourceError: \[E202\] spaCy model 'no_such_spacy_model'"
+                                            r".*without --ray"):
+        RayPipeline(broken, num_actors=2).__enter__()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 from collections import deque
 from typing import Any, Iterable, Iterator, Optional
 
@@ -108,6 +109,16 @@ def quiet_data() -> None:
     logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)
 
 
+def _last_error(e: Exception) -> str:
+    """What failed in an actor ("ResourceError: [E202] spaCy model ..."): Ray gives the driver the actor's
+    whole traceback as the message, and its last ``SomeError: ...`` line says it."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line)]
+    line = raised[-1] if raised else (lines[-1] if lines else type(e).__name__)
+    name, sep, message = line.partition(": ")
+    return f"{name.rpartition('.')[2]}: {message}" if sep else line
+
+
 class RayPipeline:
     """A drop-in for ``Pipeline`` whose batches run on ``num_actors`` Ray Data actors of one Dataset.
 
@@ -144,9 +155,10 @@ class RayPipeline:
             self._result(self._submit([]))
         except Exception as e:  # noqa: BLE001 - whatever the actors raised, told with the fix
             self.__exit__()
-            raise ResourceError(f"the Ray actors could not build the pipeline ({e}). Run `eventcoder check` "
-                                "on the cluster's nodes (eventcoder and the settings' plugins must be "
-                                "installed there), or extract without --ray to see it here", code="E231") from e
+            raise ResourceError(f"the Ray actors could not build the pipeline ({_last_error(e)}). Run "
+                                "`eventcoder check` on the cluster's nodes (eventcoder and the settings' plugins "
+                                "must be installed there), or extract without --ray to see it here",
+                                code="E231") from e
         return self
 
     def _dataset(self):
