@@ -77,10 +77,8 @@ def connect(address: Optional[str] = None, num_cpus: Optional[int] = None, verbo
     """
     import ray
 
-    quiet_data()
-    if verbose:
-        # quiet_data switched the bars off for the default context; --verbose wants them back
-        ray.data.DataContext.get_current().enable_progress_bars = True
+    if not verbose:
+        quiet_data()
     if ray.is_initialized():
         return False
     address = address or os.environ.get("RAY_ADDRESS") or None
@@ -98,7 +96,8 @@ def connect(address: Optional[str] = None, num_cpus: Optional[int] = None, verbo
 
 
 def quiet_data() -> None:
-    """No Ray Data progress bars or per-Dataset INFO lines on the user's terminal (they go to its log file)."""
+    """No Ray Data progress bars or per-Dataset INFO lines on the user's terminal: this process's Ray Data
+    context and loggers are set so, for its later Datasets too (a CLI run; --verbose leaves them be)."""
     import ray
 
     ctx = ray.data.DataContext.get_current()
