@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 from collections import deque
 from typing import Any, Iterable, Iterator, Optional
 
@@ -76,10 +77,8 @@ def connect(address: Optional[str] = None, num_cpus: Optional[int] = None, verbo
     """
     import ray
 
-    quiet_data()
-    if verbose:
-        # quiet_data switched the bars off for the default context; --verbose wants them back
-        ray.data.DataContext.get_current().enable_progress_bars = True
+    if not verbose:
+        quiet_data()
     if ray.is_initialized():
         return False
     address = address or os.environ.get("RAY_ADDRESS") or None
@@ -97,7 +96,8 @@ def connect(address: Optional[str] = None, num_cpus: Optional[int] = None, verbo
 
 
 def quiet_data() -> None:
-    """No Ray Data progress bars or per-Dataset INFO lines on the user's terminal (they go to its log file)."""
+    """No Ray Data progress bars or per-Dataset INFO lines on the user's terminal: this process's Ray Data
+    context and loggers are set so, for its later Datasets too (a CLI run; --verbose leaves them be)."""
     import ray
 
     ctx = ray.data.DataContext.get_current()
@@ -106,6 +106,16 @@ def quiet_data() -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     # the progress logger's own warning that the bars are off, and its INFO lines when stderr is no terminal
     logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)
+
+
+def _last_error(e: Exception) -> str:
+    """What failed in an actor ("ResourceError: [E202] spaCy model ..."): Ray gives the driver the actor's
+    whole traceback as the message, and its last ``SomeError: ...`` line says it."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line)]
+    line = raised[-1] if raised else (lines[-1] if lines else type(e).__name__)
+    name, sep, message = line.partition(": ")
+    return f"{name.rpartition('.')[2]}: {message}" if sep else line
 
 
 class RayPipeline:
@@ -136,7 +146,7 @@ class RayPipeline:
             self.__exit__()
             raise ConfigError(f"--ray {self.num_actors} asks for {self.num_actors} actors of one CPU each, but the "
                               f"Ray cluster has {cpus} CPUs. Pass --ray {cpus} or fewer (or --ray-address alone: "
-                              "one actor per CPU)", code="E105")
+                              "one actor per CPU)", code="E106")
         self.num_actors = self.num_actors or max(cpus, 1)
         self._queue = Queue(actor_options={"num_cpus": 0})
         self._rows = self._stream(self._dataset())
@@ -144,9 +154,10 @@ class RayPipeline:
             self._result(self._submit([]))
         except Exception as e:  # noqa: BLE001 - whatever the actors raised, told with the fix
             self.__exit__()
-            raise ResourceError(f"the Ray actors could not build the pipeline ({e}). Run `eventcoder check` "
-                                "on the cluster's nodes (eventcoder and the settings' plugins must be "
-                                "installed there), or extract without --ray to see it here", code="E231") from e
+            raise ResourceError(f"the Ray actors could not build the pipeline ({_last_error(e)}). Run "
+                                "`eventcoder check` on the cluster's nodes (eventcoder and the settings' plugins "
+                                "must be installed there), or extract without --ray to see it here",
+                                code="E231") from e
         return self
 
     def _dataset(self):

@@ -7,6 +7,7 @@ whichever of them wrote it.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from .dedup import interaction_code
