@@ -139,7 +139,7 @@ def test_call_on_one_batch_returns_the_actors_records(on_ray):
 def test_more_actors_than_the_cluster_has_cpus_is_refused_with_the_fix(local_ray):
     from eventcoder.batch import RayPipeline
 
-    with pytest.raises(ConfigError, match=r"\[E106\] --ray 5 .* 4 CPUs\. Pass --ray 4 or fewer"):
+    with pytest.raises(ConfigError, match=r"\[E107\] --ray 5 .* 4 CPUs\. Pass --ray 4 or fewer"):
         RayPipeline(SETTINGS, num_actors=5).__enter__()
 
 

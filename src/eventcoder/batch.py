@@ -146,7 +146,7 @@ class RayPipeline:
             self.__exit__()
             raise ConfigError(f"--ray {self.num_actors} asks for {self.num_actors} actors of one CPU each, but the "
                               f"Ray cluster has {cpus} CPUs. Pass --ray {cpus} or fewer (or --ray-address alone: "
-                              "one actor per CPU)", code="E106")
+                              "one actor per CPU)", code="E107")
         self.num_actors = self.num_actors or max(cpus, 1)
         self._queue = Queue(actor_options={"num_cpus": 0})
         self._rows = self._stream(self._dataset())

@@ -47,7 +47,7 @@ CODES: dict[str, str] = {
     "E103": "--out cannot be written",
     "E104": "serve cannot listen on the host and port",
     "E105": "unknown export format",
-    "E106": "--ray asks for more actors than the cluster has CPUs",
+    "E107": "--ray asks for more actors than the cluster has CPUs",
     "E106": "gazetteer import --index names the bundled index",
     "E110": "the extra actor dictionary file is missing",
     "E111": "the extra actor dictionary file is not valid JSON",
