@@ -31,7 +31,7 @@ def counts(db):
 
 def test_rerun_adds_nothing_and_failures_are_stored(tmp_path):
     write_corpus(tmp_path)
-    db = tmp_path / "ev.db"
+    db = tmp_path.parent / f"{tmp_path.name}.db"  # not in the folder extracted: a database there is input
     job = Extraction(SETTINGS, db)
     events = list(job.run([tmp_path], batch_size=4))
     job.close()

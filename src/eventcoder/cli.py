@@ -1,6 +1,7 @@
 """The command line: a thin typer shell over the core. Heavy imports happen inside the commands."""
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sqlite3
@@ -33,6 +34,20 @@ DEFAULT_DB = "data/eventcoder.db"
 DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file, or a postgresql:// URL")
 SetOption = typer.Option(None, "--set", help="override a setting: section.key=value (repeatable)")
 ConfigOption = typer.Option(None, "--config", help="settings file (default: ./eventcoder.toml when present)")
+
+
+def _rate_column():
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Documents per second so far."""
+
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} docs/s" if speed else "- docs/s")
+
+    return RateColumn()
 
 
 def _settings(config: Optional[Path], overrides: Optional[List[str]]):
@@ -82,7 +97,10 @@ def extract(
     """
     from rich.console import Console
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    from .ingest import count_documents
 
     from . import __version__
     from .export import jsonl_line
@@ -117,7 +135,10 @@ def extract(
             from .parallel import ProcessPipeline
 
             remote_pipeline = ProcessPipeline(settings, workers=workers).__enter__()
-        job = Extraction(settings, db, version=__version__, pipeline=remote_pipeline)
+        # the model, gazetteer and dictionaries load here (3 s and more): said, not a silent pause
+        with console.status("loading the model, gazetteer and dictionaries", spinner="dots") if not quiet \
+                else contextlib.nullcontext():
+            job = Extraction(settings, db, version=__version__, pipeline=remote_pipeline)
     except (EvxError, sqlite3.DatabaseError) as e:
         if out_fh:
             out_fh.close()
@@ -126,11 +147,11 @@ def extract(
         typer.echo(message, err=True)
         raise typer.Exit(2)
     progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
-                        TextColumn("{task.fields[events]} events"), TimeElapsedColumn(),
-                        console=console, disable=quiet, transient=False)
+                        TextColumn("{task.fields[events]} events"), _rate_column(), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=console, disable=quiet, transient=False)
     try:
         with progress:
-            task = progress.add_task("extract", total=None, events=0)
+            task = progress.add_task("extract", total=None if quiet else count_documents(inputs), events=0)
 
             def on_batch(n_docs: int, n_events: int) -> None:
                 progress.update(task, advance=n_docs, events=job.summary.events)

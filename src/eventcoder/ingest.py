@@ -682,3 +682,31 @@ def _read_jsonl(fh, name: str, stem: str, path: str) -> Iterator[Item]:
         if removed:
             yield _controls_warning(article.doc_id, removed)
         yield from _checked(article)
+
+
+def count_documents(paths: Iterable[Union[str, Path]], max_files: int = 100_000) -> Optional[int]:
+    """About how many documents the inputs hold (a progress bar's total): one per .txt/.html file, one per
+    non-blank line of a .jsonl; None when a folder holds more than ``max_files`` files or a file cannot be
+    read (the count is then not worth its cost, or not to be had). Reads each JSONL once, in 1 MiB blocks."""
+    total, seen = 0, 0
+    stack = [Path(p) for p in paths]
+    while stack:
+        path = stack.pop()
+        try:
+            if path.is_dir():
+                stack.extend(sorted(path.iterdir()))
+                continue
+            if not path.is_file():
+                continue
+            seen += 1
+            if seen > max_files:
+                return None
+            kind = SUPPORTED.get(path.suffix.lower())
+            if kind == "jsonl":
+                with open(path, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            elif kind:
+                total += 1
+        except OSError:
+            return None
+    return total
