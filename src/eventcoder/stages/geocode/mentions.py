@@ -51,9 +51,12 @@ class MentionReader:
             after_end = t.cue_end or t.end
             if self._is_dateline(text, t):
                 t.dateline = True
-            if w.destination_re.search(before):
-                t.origin = True
-            if w.locative_re.search(before) or w.locative_possessive_re.match(text, t.end):
+            if self._may_end_in_tail(before):
+                if w.destination_re.search(before):
+                    t.origin = True
+                if w.locative_re.search(before):
+                    t.locative = True
+            if w.locative_possessive_re.match(text, t.end):
                 t.locative = True
             if t.mention:
                 continue
@@ -79,10 +82,20 @@ class MentionReader:
             if self.words.diplomacy_re.search(text, lo, hi):
                 t.mention = "a venue of diplomacy abroad"
 
+    def _may_end_in_tail(self, before: str) -> bool:
+        """Whether the destination and locative patterns can match ``before``: its last word (past "the") is
+        the last word of one of their phrases."""
+        words = before[-24:].lower().split()
+        if words and words[-1] == "the":
+            words.pop()
+        return bool(words) and words[-1] in self.words.before_tails
+
     @staticmethod
     def _is_dateline(text: str, t: Toponym) -> bool:
         """Whether ``t`` opens a line as a dateline, or stands in brackets as an outlet's home."""
         line_start = text.rfind("\n", 0, t.start) + 1
+        if t.start - line_start > 80:
+            return False  # a dateline or an outlet's line opens with at most a date and a bracket
         head = text[line_start:t.start]
         if _HOME_BEFORE.search(text, line_start, t.start) and _HOME_AFTER.match(text, t.end):
             return True
@@ -99,8 +112,6 @@ class MentionReader:
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The stretch of ``text`` around ``start:end`` up to the nearest sentence ends."""
-    lo = start
-    while lo > 0 and not _SENTENCE_END.match(text, lo - 1):
-        lo -= 1
+    lo = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
     m = _SENTENCE_END.search(text, end)
     return lo, m.start() if m else len(text)

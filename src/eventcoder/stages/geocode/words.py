@@ -163,6 +163,9 @@ class GeoWords:
         self.embassy_before_re = _words_before(lists["embassy_before"])
         self.destination_re = _words_before(lists["destination_before"])
         self.locative_re = _words_before(lists["locatives_before"])
+        # the last words those two patterns can end in: searched only where the word before a name is one
+        self.before_tails = frozenset(w.split()[-1] for w in (*lists["destination_before"],
+                                                               *lists["locatives_before"]))
         self.locative_possessive_re = re.compile(r"['’]s\s+(?:" + _phrases(lists["locative_possessive_after"]) + r")\b",
                                                  re.I)
         # "the UN Mission in Sudan": a capitalised head of an organisation's name, then the country (case kept)
