@@ -1192,3 +1192,12 @@ def test_the_place_of_an_event_among_its_words(full_geocoder, text, location):
     rec = record_with_events(text, [len(re.findall(r"[^.]+\.", text)) - 1])
     full_geocoder([rec])
     assert rec.events[0].location == location
+
+
+@pytest.mark.slow
+def test_an_outlets_home_votes_for_the_country_but_is_no_event_place(full_geocoder):
+    rec = record_with_events("Gunmen killed two traders near Qwertyville, a Basra daily reported.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert rec.annotations["geo_country"] == "IQ" and ev.country == "Iraq"
+    assert ev.provenance["location"].note.startswith("no place named; the dateline")

@@ -10,9 +10,10 @@ may put something there ("in X", "across X", "northern X", "X's southeast": ``To
 country named without such a word is an actor, a sponsor or a destination (link.py).
 
 A dateline ("MOGADISHU, March 3 (Reuters) -", "JERUSALEM (AP) -", "December 14, 2017 (NEW YORK) -",
-"Mogadishu 25-08-2020,") or an outlet's home on a line of its own ("Shabelle Media Network (Mogadishu)") says
-where the report was filed: a vote for the document's country (country.py), and an event's place only when
-its own sentence names nothing better (places.py), never a place borrowed by other sentences (link.py).
+"Mogadishu 25-08-2020,"), or an outlet's home on a line of its own ("Shabelle Media Network (Mogadishu)") or
+before its kind ("a Baghdad daily"), says where the report was filed: a vote for the document's country
+(country.py), no event's place (places.py), a place borrowed by no other sentence, and the last resort
+before the capital of the document's country (link.py).
 The word lists are ``data/gazetteer/mentions.json``.
 """
 from __future__ import annotations
@@ -49,8 +50,8 @@ class MentionReader:
         for t in toponyms:
             before = text[max(0, t.start - 40):t.start]
             after_end = t.cue_end or t.end
-            if self._is_dateline(text, t):
-                t.dateline = True
+            if self._is_dateline(text, t) or w.outlet_re.match(text, t.end):
+                t.dateline = True  # ("a Baghdad daily", "the Nairobi paper": the outlet's home)
             if self._may_end_in_tail(before):
                 if w.destination_re.search(before):
                     t.origin = True

@@ -160,6 +160,7 @@ class GeoWords:
         self.time_zone_re = after(lists["time_zone_after"])
         self.agreement_re = after(lists["agreement_after"])
         self.embassy_re = after(lists["embassy_after"])
+        self.outlet_re = after(lists["outlet_after"])
         self.embassy_before_re = _words_before(lists["embassy_before"])
         self.destination_re = _words_before(lists["destination_before"])
         self.locative_re = _words_before(lists["locatives_before"])
