@@ -1029,8 +1029,8 @@ def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
 
 
 def test_a_bracket_opens_a_sentence(geocoder):
-    (hour,) = [t for t in geocoder.places_in("[Hour of silence on the line.]") if t.text == "Hour"]
-    assert hour.sentence_start
+    (pause,) = [t for t in geocoder.places_in("[Pause on the line, then no reply.]") if t.text == "Pause"]
+    assert pause.sentence_start
 
 
 # --------------------------------------------------- a candidate abroad needs strong evidence

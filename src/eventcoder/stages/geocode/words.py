@@ -169,7 +169,7 @@ class GeoWords:
                                                                *lists["locatives_before"]))
         self.locative_possessive_re = re.compile(r"['’]s\s+(?:" + _phrases(lists["locative_possessive_after"]) + r")\b",
                                                  re.I)
-        # "the UN Mission in Sudan": a capitalised head of an organisation's name, then the country (case kept)
+        # "the UN Mission in Liberia": a capitalised head of an organisation's name, then the country (case kept)
         self.seat_re = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in sorted(lists["seat_before"], key=len,
                                                                                        reverse=True))
                                   + r")\s+(?:in|to|for|on)\s+(?:the\s+)?$")
