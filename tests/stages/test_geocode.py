@@ -1029,8 +1029,8 @@ def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
 
 
 def test_a_bracket_opens_a_sentence(geocoder):
-    (hour,) = [t for t in geocoder.places_in("[Hour of silence on the line.]") if t.text == "Hour"]
-    assert hour.sentence_start
+    (pause,) = [t for t in geocoder.places_in("[Pause on the line, then no reply.]") if t.text == "Pause"]
+    assert pause.sentence_start
 
 
 # --------------------------------------------------- a candidate abroad needs strong evidence
@@ -1192,3 +1192,12 @@ def test_the_place_of_an_event_among_its_words(full_geocoder, text, location):
     rec = record_with_events(text, [len(re.findall(r"[^.]+\.", text)) - 1])
     full_geocoder([rec])
     assert rec.events[0].location == location
+
+
+@pytest.mark.slow
+def test_an_outlets_home_votes_for_the_country_but_is_no_event_place(full_geocoder):
+    rec = record_with_events("Gunmen killed two traders near Qwertyville, a Basra daily reported.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert rec.annotations["geo_country"] == "IQ" and ev.country == "Iraq"
+    assert ev.provenance["location"].note.startswith("no place named; the dateline")

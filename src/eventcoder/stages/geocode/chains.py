@@ -2,7 +2,7 @@
 
 "X (Y, Z)", "X, Y", "X area of Y district, Z", "X west of Y", "Kafr X in the western countryside of Hama" make
 Y the container of X and Z of Y (``Toponym.parent``); what may stand between a place and its container is
-``GeoWords.gap_parent``. Not chains: a list of places ("Garissa, Ijara and Lagdera", "Islamabad, Peshawar and
+``GeoWords.gap_parent``. Not chains: a list of places ("Garissa, Ijara and Lagdera", "Multan, Quetta and
 other cities"), a list of groups ("A (A, Hajjah), B (B, Saada)"), and names inside an organisation's name. "X
 (Y) district" makes Y another name of X (``Toponym.alias_of``), and the alias's own container becomes X's. "X
 and Y areas of Z" gives X the container (and the kind) of Y, "the villages of X and Y" Y the kind of X.
@@ -42,7 +42,7 @@ class ChainLinker:
         if ")" in gap and "(" not in gap and re.match(r"\s*\(", text[b.cue_end:]):
             return  # "A (A, Hajjah), B (B, Saada)": a list of groups, not a chain
         if gap.strip() == "," and _in_list(text, toponyms, i + 1, self.words.list_tail_re):
-            return  # "Garissa, Ijara and Lagdera", "Islamabad, Peshawar and other cities": a list, not a chain
+            return  # "Garissa, Ijara and Lagdera", "Multan, Quetta and other cities": a list, not a chain
         if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and (
                 b.role or self.words.after_re.match(text, b.end + 1)):
             # "Nad Ali (Marja) district", "Balkh (Khas Balkh) district": an alias, not a container

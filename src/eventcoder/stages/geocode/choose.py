@@ -5,7 +5,7 @@ kind fits the toponym's type word ("X village" a town, "Y district" a district),
 candidate inside its container (admin names agree, or within about a district's reach) wins, and one outside
 it is dropped. A container is more often a province than a town, but a province or district that shares its
 name and seat with a town is that town when something lies near it ("X near Maiduguri", "in eastern Halab"),
-when it holds a square, a market or a building ("Martyrs Square in Tripoli"), or when it is a city of 500,000
+when it holds a square, a market or a building ("Clock Square in Benghazi"), or when it is a city of 500,000
 whose quarter is named ("the X district of Tripoli"); with no word saying which, such a unit weighs as its
 seat town. Population is not the only prior: of several namesakes, the one within 50 km (150 km, less) of
 the document's other places wins, and one inside a province the document names elsewhere gains.
@@ -150,13 +150,13 @@ class Chooser:
             return f"{best.name} is a district outside the document's country"
         if country and not home and best.kind == "adm1" and ctx.home_named and not (
                 supported or named or ctx.is_container):  # ("El Callao, Bolivar state": the container decides)
-            # "Coast regional police" in a report set among Kenyan places is no Tanzanian region of that name
+            # "Upper Nile police" in a report set among Kenyan places is no region of South Sudan there
             return f"{best.name} is a province outside the document's country, and the text names no {best.country}"
         if t.entity == "PERSON" and not (home or supported or t.role):
             return "a person's name"
         if country and not home and not supported and best.kind != "country" and (
                 t.role in ("part", "facility") or t.cue in self.words.landmark_cues):
-            # "airlifted to Manda base", "outside Pangani police station": a landmark of the story's country,
+            # "flown to X base", "outside X police station": a landmark of the story's country,
             # not a namesake town across the border
             return f"a landmark of the document's country, not {best.name} ({best.country_code})"
         if neighbour and best.kind == "city" and best.population < 100_000 and ctx.home_named \
@@ -214,7 +214,7 @@ def _seats(t: Toponym, is_container: bool = False, quarters: bool = False, parts
     country, equally well matched, within 15 km): that town. A container ("X, Herat", "X district of
     Balkh") is more often the province; only one that something lies near ("X near Maiduguri", "in eastern
     Halab"), a city of 500,000 whose quarter or district is named ("the Abu Salim district of Tripoli"), or
-    one that holds a square, a market or a building ("Martyrs Square in Tripoli") counts as its town."""
+    one that holds a square, a market or a building ("Clock Square in Benghazi") counts as its town."""
     towns = [c for c in t.candidates if c.kind == "city"]
     out = {}
     if not towns:

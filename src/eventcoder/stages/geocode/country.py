@@ -10,7 +10,7 @@ destinations of countries, and cities named in a natural feature ("the Mau fores
 spellings vote only for provinces and cities of 100,000 or more (a village's would vouch for itself), and a
 spelling that differs only in articles, hyphens, doubled letters or vowel shades counts as exact (a village's
 at half weight). Extra votes: the publisher's home country (``publishers.tsv``, or a country named in the
-source), a dateline or an outlet's home ("CAIRO (Newswire) -", a regional bureau as often as not: 0.6), an
+source), a dateline or an outlet's home ("GENEVA (Newswire) -", a regional bureau as often as not: 0.6), an
 institution headed by a country's name ("Nepal Armed Police": 1.5), demonyms by the word after them ("the
 Kenyan interior ministry" 1.5, "the Kenyan border" 0.8, "Russian warplanes" 0.4), and the home countries of
 the dictionary's actors (a local group 1.5, a group fighting abroad 0.8 at home and 0.4 where it fights, a
@@ -210,7 +210,7 @@ class CountryVotes:
         if not t.candidates or (t.sentence_start and not t.role and " " not in t.text) or t.named_org:
             return True
         if t.mention:
-            return True  # "at 23:00 Moscow time", "the Minsk deal", "the UN Mission in Sudan"
+            return True  # "at 10:30 Moscow time", "the Astana deal", "the UN Mission in Liberia"
         if t.origin and all(c.kind == "country" for c in t.candidates):
             return True  # "migrants from Afghanistan", "fled into Uganda" say nothing of where they are
         # "president Kibaki" would vote for Kybaky, a village in Ukraine
@@ -224,8 +224,8 @@ class CountryVotes:
             return {c.country_code: 1.5 for c in t.candidates[:1]
                     if c.kind == "country" and c.matched in ("exact", "part")}
         if t.dateline:
-            # where the report was filed, often a regional bureau ("NAIROBI" for Somalia, "CAIRO" for Libya):
-            # a hint weaker than a town the story names
+            # where the report was filed, often a regional bureau (a Nairobi bureau for Somalia, a Beirut one
+            # for Syria): a hint weaker than a town the story names
             return {c.country_code: 0.6 for c in t.candidates[:1] if c.matched == "exact"
                     and (c.kind == "country" or c.population >= 100_000)}
         if self._says_nothing(t):
@@ -248,8 +248,8 @@ class CountryVotes:
                 and any(c.matched == "exact" and c.population >= 100_000 for c in t.candidates)):
             # in "X area of Y" / "X, Y" both lie in one country: X's namesakes vote only in the countries
             # where Y has one ("the Congo area of Kibera" says nothing for Brazil's Congo); a container the
-            # gazetteer knows only by a loose spelling does not veto a city of 100,000 ("the Damascus suburb
-            # of Ghouta" ~ Gautier, a US town)
+            # gazetteer knows only by a loose spelling (a namesake abroad, as often as not) does not veto a
+            # city of 100,000
             where = {c.country_code for c in parent.candidates}
             best = {cc: w for cc, w in best.items() if cc in where}
         return {cc: w * spread for cc, w in best.items()}

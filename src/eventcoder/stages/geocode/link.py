@@ -67,7 +67,7 @@ class Linker:
                 # nearby comes first
                 abroad, found = found, None
             # no place finer than a country: one the document ties to events of this type and actors, else
-            # the next sentence's own ("... in southern Lebanon. The drone hit a car near Qana in Tyre.")
+            # the next sentence's own ("... in northern Syria. The drone hit a car near Tartus.")
             found = self.ties.place(record, ev, toponyms, country) or (
                 found if abroad else self._next_sentence_place(record, span, toponyms, starts, country) or found)
         elif found is None and country and any(_country_abroad(toponyms[i], country) for i in inside):
@@ -196,7 +196,7 @@ def _country_abroad(t: Toponym, country: str) -> bool:
 
 def _may_lend(t: Toponym) -> bool:
     """Whether a resolved toponym may give its place to an event of another sentence: not a country, a
-    dateline (where the report was filed: "(NEW YORK) -") or a place only mentioned."""
+    dateline (where the report was filed: "GENEVA (Newswire) -") or a place only mentioned."""
     return t.chosen is not None and t.chosen.kind != "country" and not t.dateline and not t.mention
 
 

@@ -4,7 +4,7 @@ Of the chains a stretch of text names, the first that resolves gives the place: 
 resolved container (the head is a village or area the gazetteer lacks: precision at least 2). Places of the
 document's country come before foreign ones; possessives ("Logar's council", "Nairobi police"), places people
 come "from" or go to and countries last; places only mentioned (mentions.py), datelines and foreign countries
-named without a locative ("Turkey-backed", "peacekeepers from Rwanda") never; a province, or a river or
+named without a locative ("Turkey-backed", "peacekeepers from Ghana") never; a province, or a river or
 mountain, after a town of that province named beside it; a container reached through an unknown village after
 a town named in that same container ("between Unknownville and Y in Z": Y). A road, or a building whose name
 is no town, lies in its container. A named town gives geo_precision 1, a place near or part of it 2, a
@@ -101,7 +101,7 @@ class PlaceReader:
         """The place the chain headed by toponym ``i`` offers, if it resolves."""
         t, steps, j = toponyms[i], 0, i
         if t.mention or t.dateline or t.institution:
-            # "at 23:00 Moscow time", "the Minsk deal", "the UN Mission in Sudan"; a dateline says where the
+            # "at 10:30 Moscow time", "the Astana deal", "the UN Mission in Liberia"; a dateline says where the
             # report was filed (the last resort of link.py); "Kenya Defence Forces", "X Union" name institutions
             return None
         while j is not None and toponyms[j].chosen is None and steps < 3:
@@ -110,7 +110,7 @@ class PlaceReader:
             return None
         chosen = toponyms[j].chosen
         if chosen.kind == "country" and country and chosen.country_code != country and not toponyms[j].locative:
-            return None  # "Turkey-backed factions", "peacekeepers from Rwanda": a country only mentioned
+            return None  # "Turkey-backed factions", "peacekeepers from Ghana": a country only mentioned
         # "on Jinnah road in Quetta", "at the Andres Bello University in Caracas": a road, or a building
         # whose name is no town (a person's, a district's), lies in its container ("X police station"
         # named for town X is at X)
@@ -140,8 +140,8 @@ class PlaceReader:
         # named beside it ("between Unknownville and Tabqa in the countryside of Raqqa": Tabqa is nearer
         # than the province's seat); so does a river or mountain range beside a town of its province
         # ("patrolling the Evros river near the village of X": X); a container reached through an unknown
-        # village comes after a town named in that same container ("the road between Unknownville and Qana in
-        # Tyre": Qana)
+        # village comes after a town named in that same container ("the road between Unknownville and Bhalwal
+        # in Sargodha": Bhalwal)
         vague = (prec >= 3 and target.chosen.kind != "country") or t.cue in self.words.feature_cues
         parent = toponyms[t.parent] if t.parent is not None else None
         return _Option(rank, target, prec, note, vague, target if j != i and not road else None, parent)

@@ -134,7 +134,7 @@ class Resolver:
         # "the X district of Y", "the X neighbourhood of Y": Y holds quarters, as a city does
         quarters = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "adm2", "facility")
                     and re.fullmatch(r"\s*of\s+(?:the\s+)?", text[t.cue_end:toponyms[t.parent].start])}
-        # "Martyrs Square in Y", "a market of Y", "X mosque, Y": Y is a town
+        # "Clock Square in Y", "a market of Y", "X mosque, Y": Y is a town
         parts = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "facility")}
         named = self._countries_named(text, toponyms)
         homes = {fold(t.text) for t in toponyms if not (t.mention or t.dateline) and any(

@@ -32,7 +32,7 @@ _NON_SPACE = re.compile(r"[^\s]+")
 _DATELINE_TAIL = re.compile(r"\)?\s*(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d|[A-Z]{3,})|\([^()\n]{2,40}\)\s*[-–—]|[-–—])")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z]+")
-# a sentence opens after a full stop, a colon, a quote, a line break or a bracket ("[Hour break ...]")
+# a sentence opens after a full stop, a colon, a quote, a line break or a square bracket ("[Pause on the line.]")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“\[]\s*|\n\s*)$")
 
 
@@ -56,7 +56,7 @@ class Toponym:
     cue_end: int = 0         # end of the phrase including its cue word
     named_org: bool = False  # "Government of National Accord": part of an organisation's name, in no chain
     mention: str = ""  # why the place is only mentioned, no event's place: a time zone, an embassy (mentions.py)
-    dateline: bool = False  # "MOGADISHU, March 3 (Reuters) -", "Shabelle Media (Mogadishu)": where the report is from
+    dateline: bool = False  # "MOSUL, March 3 (Newswire) -", "Star Radio (Kismayo)": where the report is from
     locative: bool = False  # "in X", "across X", "northern X": the words before it put something there
     institution: bool = False  # "Nepal Armed Police", "Kenya Defence Forces": the head of an institution's name
     candidates: list[Candidate] = field(default_factory=list)
@@ -144,7 +144,7 @@ class ToponymFinder:
         # spaCy-sm calls many towns NORP, PERSON, PRODUCT or WORK_OF_ART (Herat, Halba, "Hadramawt"): only
         # number-like labels veto a phrase
         if label in self.words.number_labels and not (name.isupper() and len(name) >= 4):
-            return None  # (a place in capitals is no number: "BAGHDAD, Jan. 27 (Xinhua)" is one DATE to spaCy)
+            return None  # (a place in capitals is no number: "KHARKIV, Jan. 27 (Newswire)" is one DATE to spaCy)
         t = Toponym(start=s, end=e, text=name, entity=label, role=trimmed.role, possessive=possessive or qualifies)
         self._read_type_words(text, t, trimmed, end)
         if _may_follow_cue(text, s):
@@ -153,7 +153,7 @@ class ToponymFinder:
         return t
 
     def _institution(self, text: str, words: list[tuple[int, int]], folded: list[str]) -> Optional[Toponym]:
-        """The name heading an institution's name ("Nepal" of "Nepal Armed Police", "Islamabad" of "Islamabad
+        """The name heading an institution's name ("Nepal" of "Nepal Armed Police", "Multan" of "Multan
         High Court"): one or two words, none a non-place. It votes only for a country (country.py) and is no
         event's place (places.py)."""
         if not 1 <= len(words) <= 2 or any(w in self.words.nonplaces for w in folded):

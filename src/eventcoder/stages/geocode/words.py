@@ -160,12 +160,16 @@ class GeoWords:
         self.time_zone_re = after(lists["time_zone_after"])
         self.agreement_re = after(lists["agreement_after"])
         self.embassy_re = after(lists["embassy_after"])
+        self.outlet_re = after(lists["outlet_after"])
         self.embassy_before_re = _words_before(lists["embassy_before"])
         self.destination_re = _words_before(lists["destination_before"])
         self.locative_re = _words_before(lists["locatives_before"])
+        # the last words those two patterns can end in: searched only where the word before a name is one
+        self.before_tails = frozenset(w.split()[-1] for w in (*lists["destination_before"],
+                                                               *lists["locatives_before"]))
         self.locative_possessive_re = re.compile(r"['’]s\s+(?:" + _phrases(lists["locative_possessive_after"]) + r")\b",
                                                  re.I)
-        # "the UN Mission in Sudan": a capitalised head of an organisation's name, then the country (case kept)
+        # "the UN Mission in Liberia": a capitalised head of an organisation's name, then the country (case kept)
         self.seat_re = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in sorted(lists["seat_before"], key=len,
                                                                                        reverse=True))
                                   + r")\s+(?:in|to|for|on)\s+(?:the\s+)?$")
