@@ -136,3 +136,18 @@ def test_serve_on_a_port_in_use_fails_with_the_fix(tmp_path):
         busy.listen(1)
         res = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(busy.getsockname()[1])])
     assert res.exit_code == 2 and "[E104]" in res.output and "--port" in res.output
+
+
+def test_a_password_can_come_on_standard_input(tmp_path):
+    from eventcoder.store import open_store
+
+    db = str(tmp_path / "u.db")
+    res = runner.invoke(app, ["user", "add", "bob", "--password-stdin", "--db", db], input="a long password here\n")
+    assert res.exit_code == 0, res.output
+    store = open_store(db)
+    try:
+        assert store.verify_user("bob", "a long password here") is not None
+    finally:
+        store.close()
+    empty = runner.invoke(app, ["user", "passwd", "bob", "--password-stdin", "--db", db], input="\n")
+    assert empty.exit_code == 2 and "--password-stdin" in empty.output

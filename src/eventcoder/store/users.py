@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -289,19 +290,32 @@ def _open(db: str) -> Database:
     return open_store(db).db
 
 
-def _password(password: Optional[str]) -> str:
+def _password(password: Optional[str], from_stdin: bool = False) -> str:
+    if from_stdin:
+        # the first line of standard input, as `docker login --password-stdin` reads it: no password in the
+        # shell history or the process list
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            typer.echo("[E151] --password-stdin read an empty line; pipe the password in: "
+                       "printf '%s\\n' \"$PW\" | eventcoder user ...", err=True)
+            raise typer.Exit(2)
+        return line
     if password:
         return password
     return typer.prompt("password", hide_input=True, confirmation_prompt=True)
 
 
+_STDIN = typer.Option(False, "--password-stdin", help="read the password from the first line of standard input")
+
+
 @cli_app.command("add")
 def cli_add(username: str, role: str = typer.Option("reviewer", help="viewer | reviewer | admin"),
-            password: Optional[str] = typer.Option(None, help="asked for when left out"), db: str = _DB) -> None:
+            password: Optional[str] = typer.Option(None, help="asked for when left out"), db: str = _DB,
+            password_stdin: bool = _STDIN) -> None:
     """Add a user."""
     database = _open(db)
     try:
-        add_user(database, username, _password(password), role)
+        add_user(database, username, _password(password, password_stdin), role)
     except StoreError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
@@ -317,10 +331,10 @@ def cli_list(db: str = _DB) -> None:
 
 @cli_app.command("passwd")
 def cli_passwd(username: str, password: Optional[str] = typer.Option(None, help="asked for when left out"),
-               db: str = _DB) -> None:
+               db: str = _DB, password_stdin: bool = _STDIN) -> None:
     """Set a user's password (ends their open sessions)."""
     try:
-        set_password(_open(db), username, _password(password))
+        set_password(_open(db), username, _password(password, password_stdin))
     except StoreError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
