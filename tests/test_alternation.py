@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from eventcoder.alternation import alternation, flat_alternation
+from eventcoder.matching import alternation, flat_alternation
 
 WORDS = ["al shabaab", "al-shabaab", "al", "ala", "alas", "Al Qaeda", "al qaeda in the islamic maghreb", "AQIM",
          "aq", "ISIS", "IS", "isis", "Kurdistan Workers' Party", "U.S.", "US", "Ümraniye", "ümraniye", "ſ", "s",

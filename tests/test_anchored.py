@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from eventcoder import datetext
-from eventcoder.anchored import AnchoredPattern, Scan
+from eventcoder.matching import AnchoredPattern, Scan
 from eventcoder.stages.dates import DateFinder
 
 FINDER = DateFinder()

@@ -35,7 +35,9 @@ def test_extract_writes_jsonl_and_db_and_reports_bad_documents(tmp_path):
     assert "b.jsonl:2" in res.output and "W308" in res.output
     assert "c: [W305] unknown file type '.pdf'" in res.output
     problem_lines = [line for line in res.output.splitlines() if line.startswith("✗")]
-    assert len(problem_lines) == 2  # one line per bad document
+    # one line per bad input: the broken JSON line, the .pdf named on the command line, and the same .pdf
+    # listed as skipped where the folder holds it (a folder's unsupported files are never skipped silently)
+    assert len(problem_lines) == 3 and any("skipped" in line and "c.pdf" in line for line in problem_lines)
     assert db.exists()
 
     again = runner.invoke(app, ["extract", str(tmp_path / "in" / "a.txt"), "--out", str(out), "--db", str(db), "-q",

@@ -175,3 +175,126 @@ def test_acled_year(event_date, year):
 
     assert acled_year(event_date) == year
     assert str(year if year is not None else "") == (event_date or "")[:4]
+
+
+# --- nothing overwritten but an export, nothing half written ------------------------------------------------
+def test_out_naming_the_database_or_any_sqlite_file_is_refused(db_path, tmp_path):
+    other = tmp_path / "other.db"
+    open_store(other).close()
+    runner = CliRunner()
+    for fmt in ("jsonl", "acled-csv", "csv", "geojson", "parquet"):
+        for target in (db_path, other, db_path.with_name(db_path.name + "-wal")):
+            before = target.read_bytes() if target.exists() else None
+            result = runner.invoke(app, ["export", "--db", str(db_path), "--format", fmt, "--out", str(target)])
+            assert result.exit_code == 2, (fmt, target, result.output)
+            assert "[E124]" in result.output and str(target) in result.output and "new file name" in result.output
+            assert (target.read_bytes() if target.exists() else None) == before  # before: the database truncated
+    assert export(db_path, "jsonl", tmp_path / "after.jsonl").rows == 3  # the store still reads
+
+
+def test_out_of_the_wrong_kind_is_refused_with_the_fix(db_path, tmp_path):
+    folder, notes = tmp_path / "folder", tmp_path / "notes.txt"
+    folder.mkdir()
+    notes.write_text("mine\n")
+    with pytest.raises(QueryError, match=r"\[E126\].*is a folder, and jsonl writes one file.*events\.jsonl"):
+        export(db_path, "jsonl", folder)
+    with pytest.raises(QueryError, match=r"\[E126\].*is a file, and parquet writes a folder"):
+        export(db_path, "parquet", notes)
+    for fmt in ("jsonl", "parquet"):  # a folder that cannot be made: under a file
+        with pytest.raises(QueryError, match=r"\[E103\] cannot write --out .*notes\.txt/x.*folder exists and is writable"):
+            export(db_path, fmt, notes / "x")
+    assert notes.read_text() == "mine\n"
+
+
+def test_a_file_export_appears_whole_or_not_at_all(tmp_path):
+    from eventcoder.export import _open_out
+
+    out = tmp_path / "events.jsonl"
+    out.write_text("the last export\n")
+    with _open_out(out) as fh:
+        fh.write("half of the ")
+        assert out.read_text() == "the last export\n"  # a reader meanwhile sees the old file
+        fh.write("next export\n")
+    assert out.read_text() == "half of the next export\n"
+    with pytest.raises(RuntimeError):
+        with _open_out(out) as fh:
+            fh.write("an export that fails")
+            raise RuntimeError("the store went away")
+    assert out.read_text() == "half of the next export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.jsonl"]  # no temporary file left
+
+
+def parquet_rows(folder):
+    return duckdb.sql(f"SELECT event_id_cnty, event_date, location, fatalities FROM read_parquet('{folder}/**/*.parquet',"
+                      " hive_partitioning = true) ORDER BY event_id_cnty").fetchall()
+
+
+def test_parquet_exported_twice_into_one_folder_holds_one_export(db_path, tmp_path):
+    out = tmp_path / "pq"
+    export(db_path, "parquet", out)
+    once = parquet_rows(out)
+    export(db_path, "parquet", out)
+    assert parquet_rows(out) == once and len(once) == 3
+    iraq = EventQuery(filters=[parse_filter("country=Iraq")])
+    assert export(db_path, "parquet", out, query=iraq).rows == 2
+    # replaced whole; before, the first export's year=2015 partition stayed: Aleppo read back with Iraq's rows
+    assert sorted(r[2] for r in parquet_rows(out)) == ["Basra", "Mosul"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+
+
+def test_parquet_refuses_a_folder_holding_other_files(db_path, tmp_path):
+    out = tmp_path / "reports"
+    (out / "year=2015").mkdir(parents=True)
+    (out / "year=2015" / "notes.txt").write_text("mine\n")
+    with pytest.raises(QueryError, match=r"\[E125\].*not an eventcoder Parquet export.*new or empty folder"):
+        export(db_path, "parquet", out)
+    assert [p.name for p in out.rglob("*") if p.is_file()] == ["notes.txt"]
+
+
+def test_parquet_event_date_is_a_date_column(db_path, tmp_path):
+    import datetime
+
+    import pyarrow.dataset as ds
+
+    out = tmp_path / "pq"
+    export(db_path, "parquet", out)
+    assert str(ds.dataset(out, format="parquet", partitioning="hive").schema.field("event_date").type) == "date32[day]"
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{out}/**/*.parquet', hive_partitioning = true)")
+    assert dict(r[:2] for r in described.fetchall())["event_date"] == "DATE"  # before: VARCHAR
+    assert {r[2]: r[1] for r in parquet_rows(out)}["Mosul"] == datetime.date(2016, 1, 5)
+    assert duckdb.sql(f"SELECT COUNT(*) FROM read_parquet('{out}/**/*.parquet') "
+                      "WHERE event_date BETWEEN DATE '2016-01-01' AND DATE '2016-12-31'").fetchall() == [(2,)]
+
+
+def test_parquet_refuses_an_event_date_that_is_no_date_and_keeps_the_last_export(db_path, tmp_path):
+    out = tmp_path / "pq"
+    export(db_path, "parquet", out)
+    once = parquet_rows(out)
+    store = open_store(db_path)
+    with store.db.transaction():
+        store.db.execute("UPDATE incidents SET event_date = 'soon' WHERE location = 'Mosul'")
+    store.close()
+    with pytest.raises(QueryError, match=r"\[E127\].*'soon'.*not a date.*review app"):
+        export(db_path, "parquet", out)
+    assert parquet_rows(out) == once
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+FORMULAS = {"notes": "=HYPERLINK(\"http://evil.example\", \"click\")", "actor1": "@SUM(A1:A9)",
+            "source": "+cmd|' /C calc'!A0", "location": "-2+3", "admin1": "\tTab", "admin2": "\rReturn"}
+
+
+@pytest.mark.parametrize("fmt", ["acled-csv", "csv"])
+def test_csv_cells_that_start_like_a_formula_are_escaped(tmp_path, fmt):
+    db = tmp_path / "ev.db"
+    store = open_store(db)
+    store.add_records([make_record("f", [make_event("f", longitude=-73.5, latitude=-12.25, **FORMULAS)])])
+    store.close()
+    out = tmp_path / "out.csv"
+    export(db, fmt, out, per_report=True)
+    with open(out, newline="", encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    for column, value in FORMULAS.items():
+        assert row[column] == "'" + value, column  # OWASP: a leading quote, shown as text
+    assert row["longitude"] == "-73.5" and row["latitude"] == "-12.25"  # numbers stay numbers
+    assert pd.read_csv(out).longitude.iloc[0] == -73.5

@@ -89,9 +89,9 @@ def test_shared_knowledge_imports_no_stage():
 SQL_STATEMENT = re.compile(r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
                            r"CREATE\s+(TABLE|INDEX|VIEW|TRIGGER|VIRTUAL)|DROP\s+(TABLE|INDEX)|ALTER\s+TABLE|PRAGMA\s+\w+)\b")
 DATABASE_CALLS = {"execute", "executemany", "executescript", "query", "query_one"}
-# The gazetteer keeps its own read-only index of GeoNames in SQLite, built and read by gazetteer.py alone: it
-# is not the event store, and stages use it, which must not import the store.
-OWN_DATABASE = {"gazetteer.py"}
+# The gazetteer keeps its own index of GeoNames in SQLite, built, imported into and read by the gazetteer package
+# alone: it is not the event store, and stages use it, which must not import the store.
+OWN_DATABASE = {"gazetteer"}
 
 
 def _literal_text(node: ast.AST) -> str | None:
@@ -126,7 +126,7 @@ def test_only_the_store_speaks_sql():
     bad = []
     for path in sorted(PKG.rglob("*.py")):
         rel = path.relative_to(PKG)
-        if rel.parts[0] == "store" or str(rel) in OWN_DATABASE:
+        if rel.parts[0] == "store" or rel.parts[0] in OWN_DATABASE:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             text = _literal_text(node)

@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from eventcoder.literalgate import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, fewest,
-                                   first_words, fold, inner_gate)
+from eventcoder.matching import (CaselessPattern, TextWords, WordGate, case_gate, caseless_gate, fewest,
+                                first_words, fold, inner_gate)
 from eventcoder.stages.attribution import load_cues
 
 
@@ -42,7 +42,7 @@ CUE_PATTERNS = [re.compile("|".join(f"(?:{p})" for p in load_cues()[name]), re.I
                 for name in ("denials", "claims", "hedges", "frames", "speech_verbs", "claim_verbs")]
 WORDS = ["the", "rebels", "Claimed", "TOOK", "responsibility", "for", "attack", "denied", "could", "not",
          "be", "independently", "verified", "said", "according", "to", "sources", "reportedly", "İ", "ſ", ",",
-         "\u2019s", "didn't", "confirm", "police"]
+         "\u2019s", "didn't", "confirm", "police", "CLAİMED", "claımed", "reſponsibility", "\u212aILLED", "ſaid"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -117,13 +117,14 @@ def mixed_folder(d: Path) -> tuple[set[str], list[tuple[str, str, str]]]:
                                    f"<p>{GOOD}</p>" + "</div>" * depth + "</body></html>", encoding="utf-8")
     (d / "sub").mkdir()  # another plain.txt: its own document, not a replacement of the first
     (d / "sub" / "plain.txt").write_text(f"Attack in Kunduz\n{dateline}\n\n{OTHER}\n", encoding="utf-8")
-    (d / "notes.md").write_text("not an article: skipped silently in a folder", encoding="utf-8")
+    (d / "notes.md").write_text("not an article: listed as skipped", encoding="utf-8")
     stored = {"plain", "plain~2", "page", "feed-1", "feed-2", "two lines", "wide", "legacy", "cut", "nul", "runon",
               "big", "nested", *ODD_TEXTS}
     expected = [("✗", "empty", "W302"), ("✗", "scan", "W303"), ("✗", "symbols", "W302"),
                 ("✗", "feed.jsonl:2", "W308"), ("✗", "feed.jsonl:3", "W306"), ("✗", "feed.jsonl:6", "W309"),
                 ("!", "legacy", "W304"), ("!", "nul", "W310"), ("!", "nested", "W312"),
-                ("!", "big", "W311"), ("!", "big", "W320"), ("!", "plain", "W313"), ("!", "feed-1", "W313")]
+                ("!", "big", "W311"), ("!", "big", "W320"), ("!", "plain", "W313"), ("!", "feed-1", "W313"),
+                ("✗", "notes", "W305")]
     return stored, expected
 
 
@@ -158,8 +159,8 @@ def test_mixed_folder_reports_each_bad_document_once_and_stores_every_good_one(t
     assert bodies["plain~2"] == OTHER
     assert "\vnear" not in bodies["odd-separators"] and "\nnear" in bodies["odd-separators"]
     summary = [line for line in res.stderr.splitlines() if "documents (" in line]
-    assert summary and summary[-1].startswith(f"{len(stored)} documents") and "6 failed" in summary[-1]
-    assert rows(db, "SELECT COUNT(*) FROM problems WHERE severity = 'error'") == [(6,)]
+    assert summary and summary[-1].startswith(f"{len(stored)} documents") and "7 failed" in summary[-1]
+    assert rows(db, "SELECT COUNT(*) FROM problems WHERE severity = 'error'") == [(7,)]
     assert max(len(t) for (t,) in rows(db, "SELECT title FROM documents")) <= 2000  # ingest.MAX_META_CHARS
 
 

@@ -25,6 +25,7 @@ EXTRA_PROBES: dict[str, str] = {
     "gazetteer index": "eventcoder.gazetteer:check",
     "actor dictionary": "eventcoder.stages.actors:check",
     "lexicons": "eventcoder.knowledge.resources:check",
+    "fast matching (re's private parser)": "eventcoder.matching:check",
 }
 
 

@@ -67,7 +67,11 @@ def extract(
     config: Optional[Path] = ConfigOption,
     set_: Optional[List[str]] = SetOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
-    ray_actors: int = typer.Option(0, "--ray", min=0, help="run the pipeline on N Ray Data actors (local cluster)"),
+    ray_actors: int = typer.Option(0, "--ray", min=0, help="run the pipeline on N Ray Data actors: on the cluster at "
+                                   "--ray-address or $RAY_ADDRESS, else on a local one of N CPUs"),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="join this Ray cluster (host:port, or "
+                                              "auto); alone, one actor per CPU of the cluster"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="show Ray's logs and progress bars"),
     workers: int = typer.Option(1, "--workers", min=1, help="run the pipeline on N local processes while this one "
                                 "stores (about 2 s set-up each; worth it past a few hundred documents)"),
 ) -> None:
@@ -104,11 +108,11 @@ def extract(
     console = Console(stderr=True)
     remote_pipeline = None
     try:
-        if ray_actors:
+        if ray_actors or ray_address:
             from .batch import RayPipeline
 
-            remote_pipeline = RayPipeline(settings, num_actors=ray_actors, batch_size=batch_size).__enter__()
-            batch_size *= ray_actors  # one driver batch feeds every actor
+            remote_pipeline = RayPipeline(settings, num_actors=ray_actors, address=ray_address,
+                                          verbose=verbose).__enter__()
         elif workers > 1:
             from .parallel import ProcessPipeline
 

@@ -8,9 +8,7 @@ import re
 from datetime import date
 from typing import Optional
 
-from .alternation import alternation
-from .anchored import AnchoredPattern, Scan
-from .literalgate import fold
+from .matching import AnchoredPattern, Scan, alternation, fold
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -24,14 +22,13 @@ _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
 # Neither pattern opens with \b, so re tries each at every character: the lookahead (a letter a weekday or a month
 # can begin with, or a digit) is implied by the pattern and turns most characters away in one step
-# (find_absolute_dates 0.19 -> 0.06 s per 500 documents).
+# (docs/performance.md#the-matching-seam).
 DAY_MONTH_YEAR = re.compile(r"(?=[\dmtwfs])" + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})\b", re.I)
 MONTH_DAY_YEAR = re.compile(r"(?=[mtwfsjaond])" + _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I)
 ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})\b")
 # Every match holds its year, so each pattern runs only from a few word runs before a four-digit number
-# (anchored.py): the runs from a match's start to its year, "Monday, 13th of October 2015", "10/13/2015".
-# find_absolute_dates 0.035 -> 0.007 s per 500 documents.
+# (matching/anchored.py): the runs from a match's start to its year, "Monday, 13th of October 2015", "10/13/2015".
 _YEAR_ANCHOR = r"\d\d\d\d"
 _DAY_MONTH_YEAR = AnchoredPattern(DAY_MONTH_YEAR, _YEAR_ANCHOR, runs=5)
 _MONTH_DAY_YEAR = AnchoredPattern(MONTH_DAY_YEAR, _YEAR_ANCHOR, runs=4)

@@ -5,13 +5,24 @@ report with ``per_report=True``. ``since`` (unix seconds) keeps only rows change
 what was deleted since: JSONL as ``{"deleted": ...}`` lines, GeoJSON as a ``deleted`` member of the
 collection, CSV as a ``<name>.deleted.csv`` file beside the export, Parquet as ``_deleted.parquet`` in its
 folder (the leading underscore keeps dataset readers from taking it for data).
+
+Nothing is ever half written, and nothing but an export is overwritten: a file export is written beside its
+target and renamed into place; a Parquet folder is written beside the old one and swapped in whole (a second
+export into one folder used to add its rows to the first's); ``--out`` naming a SQLite database (the store
+itself, by its header) is refused, as is a Parquet folder holding files of anything else. CSV cells that a
+spreadsheet would run as a formula are escaped.
 """
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
+import os
+import re
+import secrets
+import shutil
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -41,14 +52,124 @@ class ExportStats:
 
 
 # --- output helpers ----------------------------------------------------------------------------------
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# What `export --format parquet` writes into its folder, and nothing else: a folder holding only these is an
+# earlier export, replaced whole; any other file in it is someone's data, and the export is refused.
+_PARQUET_EXPORT_FILE = re.compile(r"^(?:year=[^/]+/month=[^/]+/part-\d+-\d+\.parquet|_deleted\.parquet)$")
+
+
+def _sibling(out: Path, kind: str) -> Path:
+    """A hidden, unused name beside ``out`` (same folder, so that a rename onto ``out`` is atomic)."""
+    return out.with_name(f".{out.name}.{kind}-{secrets.token_hex(4)}")
+
+
+def _store_files(store) -> set[str]:
+    db = getattr(getattr(store, "db", None), "path", "")
+    if not db or "://" in db or db == ":memory:":
+        return set()
+    real = os.path.realpath(db)
+    return {real, real + "-wal", real + "-shm", real + "-journal"}
+
+
+def check_out(store, fmt: str, out: Optional[Path]) -> None:
+    """Refuse an ``--out`` that would destroy data: the store's own files, any SQLite database, a folder for
+    a file format or a file for Parquet.
+
+    Raises:
+        QueryError: naming the target, why it is refused and what to give instead.
+    """
+    if out is None:
+        return
+    out = Path(out)
+    if os.path.realpath(out) in _store_files(store):
+        raise QueryError(f"--out {out} is the database being exported (or one of its files); refusing to "
+                         f"overwrite it. Give --out a new file name, e.g. --out {_example(out, fmt)}", code="E124")
+    if out.is_file():
+        with suppress(OSError), open(out, "rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
+                raise QueryError(f"--out {out} is a SQLite database; refusing to overwrite it. Give --out a new "
+                                 f"file name, e.g. --out {_example(out, fmt)}", code="E124")
+        if fmt == "parquet":
+            raise QueryError(f"--out {out} is a file, and parquet writes a folder (one file per year/month). Give "
+                             f"--out a folder name, e.g. --out {out.with_suffix('')}-parquet", code="E126")
+    elif out.is_dir() and fmt != "parquet":
+        raise QueryError(f"--out {out} is a folder, and {fmt} writes one file. Give --out a file name, e.g. "
+                         f"--out {out / ('events' + _SUFFIX[fmt])}", code="E126")
+
+
+_SUFFIX = {"acled-csv": ".csv", "csv": ".csv", "geojson": ".geojson", "jsonl": ".jsonl", "parquet": ""}
+
+
+def _example(out: Path, fmt: str) -> Path:
+    """A name beside ``out`` for the export instead."""
+    return out.with_name(out.stem + "-export" + _SUFFIX[fmt]) if _SUFFIX[fmt] else _sibling_name(out)
+
+
+def _cannot_write(out: Path, e: OSError) -> QueryError:
+    return QueryError(f"cannot write --out {out}: {e.strerror or e}. Check that its folder exists and is writable, "
+                      "or give another --out", code="E103")
+
+
 @contextmanager
 def _open_out(out: Optional[Path]) -> Iterator[IO[str]]:
+    """stdout, or a text file that appears at ``out`` whole when the block ends (and not at all when it
+    fails): written beside it, flushed to disk, renamed over it."""
     if out is None:
         yield sys.stdout
-    else:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding="utf-8", newline="") as fh:
+        return
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _sibling(out, "tmp")
+        fh = open(tmp, "x", encoding="utf-8", newline="")  # "x": a fresh file, with the umask's mode
+    except OSError as e:
+        raise _cannot_write(out, e) from e
+    try:
+        with fh:
             yield fh
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file, not an empty one
+        os.replace(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _is_parquet_export(folder: Path) -> bool:
+    return all(_PARQUET_EXPORT_FILE.match(f.relative_to(folder).as_posix())
+               for f in folder.rglob("*") if not f.is_dir())
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system or the file
+    system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a libc before 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Put the finished folder ``new`` at ``out``, replacing an earlier export there whole: a reader sees
+    the old export or the new one, never a mix."""
+    if not out.exists():
+        os.rename(new, out)
+    elif _exchange(new, out):
+        shutil.rmtree(new)  # the old export, now at the temporary name
+    else:  # two renames: for a moment there is no folder at all, but never a mixed one
+        old = _sibling(out, "old")
+        os.rename(out, old)
+        os.rename(new, out)
+        shutil.rmtree(old)
 
 
 def _records(store, query: EventQuery, per_report: bool, with_reports: bool) -> Iterator[dict[str, Any]]:
@@ -71,12 +192,25 @@ def _records(store, query: EventQuery, per_report: bool, with_reports: bool) -> 
     yield from flush()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "@SUM(...)", or a
+# tab or carriage return before one): OWASP's CSV-injection advice is a leading single quote, which the
+# spreadsheet shows as text. Only text is escaped: a number such as a longitude of -73.5 stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(v: Any) -> Any:
+    """A value as a CSV cell that no spreadsheet will run: text starting like a formula gets a ``'``."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
 def _csv_value(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
-    return v
+        v = json.dumps(v, ensure_ascii=False)
+    return csv_cell(v)
 
 
 def _write_acled_csv(fh: IO[str], rows: Iterable[dict[str, Any]]) -> int:
@@ -84,7 +218,7 @@ def _write_acled_csv(fh: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     w.writerow(ACLED_COLUMNS)
     n = 0
     for row in rows:
-        w.writerow(stored_acled_values(row))
+        w.writerow([csv_cell(v) for v in stored_acled_values(row)])
         n += 1
     return n
 
@@ -123,22 +257,62 @@ def _parquet_schema(per_report: bool):
     fields = []
     for c in ACLED_COLUMNS + ("certainty", "attribution", "confidence", "geonameid", "doc_id", "incident_id",
                               "month"):
-        t = pa.int64() if c in ints else pa.float64() if c in ("latitude", "longitude", "confidence") else pa.string()
+        t = (pa.int64() if c in ints else pa.float64() if c in ("latitude", "longitude", "confidence")
+             else pa.date32() if c == "event_date" else pa.string())
         fields.append(pa.field(c, t))
     fields.append(pa.field("review_status" if per_report else "n_reports",
                            pa.string() if per_report else pa.int64()))
     return pa.schema(fields)
 
 
+def _event_day(rec: dict[str, Any]) -> Optional[date]:
+    """The record's event_date as a date (Parquet stores a DATE), or a QueryError naming the event."""
+    text = rec.get("event_date")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"event {rec.get('event_id')} has the event_date {text!r}, which is not a date "
+                         "(YYYY-MM-DD). Correct it in the review app and export again", code="E127") from None
+
+
 def _write_parquet(out: Path, records: Iterable[dict[str, Any]], per_report: bool,
                    deleted: list[dict[str, Any]]) -> int:
-    import pyarrow as pa
-    import pyarrow.dataset as ds
-
+    """The export as a folder, built beside ``out`` and swapped in whole when complete; an earlier export
+    there is replaced, a folder holding anything else refused."""
     if out is None:
         raise QueryError("parquet writes a folder (one file per year/month): give --out DIR", code="E123")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.is_symlink():
+        out = out.resolve()  # the folder it names is replaced, not the link
+    if out.is_dir() and not _is_parquet_export(out):
+        raise QueryError(f"--out {out} holds files that are not an eventcoder Parquet export; refusing to replace "
+                         f"it. Give --out a new or empty folder, e.g. --out {_sibling_name(out)}", code="E125")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _sibling(out, "tmp")
+        tmp.mkdir()
+    except OSError as e:
+        raise _cannot_write(out, e) from e
+    try:
+        n = _write_parquet_folder(tmp, records, per_report, deleted)
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return n
+
+
+def _sibling_name(out: Path) -> Path:
+    return out.with_name(out.name + "-export")
+
+
+def _write_parquet_folder(out: Path, records: Iterable[dict[str, Any]], per_report: bool,
+                          deleted: list[dict[str, Any]]) -> int:
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
     schema = _parquet_schema(per_report)
     names = schema.names
     n, part = 0, 0
@@ -157,10 +331,12 @@ def _write_parquet(out: Path, records: Iterable[dict[str, Any]], per_report: boo
             v.clear()
 
     for rec in records:
+        day = _event_day(rec)
         row = acled_row(rec)
         row.update({k: rec.get(k) for k in ("certainty", "attribution", "confidence", "geonameid", "doc_id",
                                             "incident_id", "review_status", "n_reports")})
-        row["month"] = int(rec["event_date"][5:7]) if rec.get("event_date") else None
+        row["event_date"] = day
+        row["month"] = day.month if day else None
         for c in names:
             chunk[c].append(row.get(c))
         n += 1
@@ -241,6 +417,7 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
         deleted = [{"entity": d["entity"], "id": d["entity_id"], "timestamp": d["timestamp"]}
                    for d in store.deletions_since(query.since) if d["entity"] == wanted]
     stats = ExportStats(deleted=len(deleted))
+    check_out(store, fmt, out)
     if fmt == "acled-csv":
         with _open_out(out) as fh:
             rows = store.iter_event_rows(query) if per_report else store.iter_incidents(query)
@@ -270,7 +447,7 @@ def write_export(store, fmt: str, out: Optional[Path], query: Optional[EventQuer
 def _write_deleted_csv(out: Optional[Path], deleted: list[dict[str, Any]]) -> None:
     if deleted and out is not None:
         side = Path(out).with_name(Path(out).stem + ".deleted.csv")
-        with open(side, "w", encoding="utf-8", newline="") as fh:
+        with _open_out(side) as fh:
             w = csv.DictWriter(fh, fieldnames=["entity", "id", "timestamp"])
             w.writeheader()
-            w.writerows(deleted)
+            w.writerows({k: csv_cell(v) for k, v in d.items()} for d in deleted)

@@ -65,7 +65,7 @@ class Extraction:
         # A pipeline that can keep batches in flight (ProcessPipeline) computes the next ones while this
         # process stores the last; any other computes each batch when asked.
         mapped = self.pipeline.map_ordered(work) if hasattr(self.pipeline, "map_ordered") else self._map(work)
-        with batch_gc():  # the set-up frozen, fewer collections: 0.3-0.5 s less per 500 documents
+        with batch_gc():  # the set-up frozen, fewer collections (docs/performance.md#the-matching-seam)
             for kind, payload in mapped:
                 if kind == "stored":
                     yield from payload

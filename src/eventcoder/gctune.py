@@ -1,13 +1,11 @@
 """Garbage-collector settings for a long batch job (extraction in the CLI, a worker process).
 
-A batch makes hundreds of thousands of short-lived objects (pydantic models, spans, SQL rows). With the
-default thresholds the collector ran 728 times over 500 documents and cost 0.44-0.64 s of a 4-6 s run,
-mostly re-scanning the 100,000 long-lived objects of the set-up (spaCy model, dictionaries, gazetteer
-index). Freezing the set-up cut that to 0.14 s. Collecting the young generation every 200,000 allocations
-instead of 700 lets a batch's objects (a batch of 64 documents lives about 0.3 s) be freed by reference
-counting before any collection scans them: 1 collection and 0.01 s per 500 documents, against 23 and
-0.055 s at 10,000. Cyclic garbage waits longer, at most some tens of MB. Nothing is computed differently:
-only when cyclic garbage is freed.
+A batch makes hundreds of thousands of short-lived objects (pydantic models, spans, SQL rows), and each
+collection with the default thresholds re-scanned the long-lived objects of the set-up (spaCy model,
+dictionaries, gazetteer index). Freezing the set-up leaves them out; collecting the young generation every
+200,000 allocations instead of 700 lets a batch's objects be freed by reference counting before any
+collection scans them. Cyclic garbage waits longer, at most some tens of MB. Nothing is computed differently:
+only when cyclic garbage is freed. What it saves: docs/performance.md#the-matching-seam.
 """
 from __future__ import annotations
 

@@ -5,16 +5,24 @@ evidence span's offsets point into.
 
 Bad input never stops a run: each unreadable document becomes one Problem naming it, and the rest go on.
 Errors (the document is not stored): W301 no such path, W302 empty or no words, W303 binary or undecodable,
-W305 unknown file type, W306 over a size limit, W307 unreadable HTML, W308 invalid JSON line, W309 invalid
-JSONL document (no text, bad date, id over 256 characters). Warnings (stored): W304 read as Windows-1252,
-W310 control characters or lone surrogates removed, W311 body cut at MAX_BODY_CHARS, W312 page nested past
-lxml's depth limit read by the plain parser, W313 an id repeated within the run (renamed ``ID~2``, or an
-exact repeat read once). ``read_bytes`` gives uploads the same checks as files.
+W305 unknown file type (in a folder too: listed as skipped, not passed over in silence), W306 over a size
+limit, W307 unreadable HTML, W308 invalid JSON line, W309 invalid JSONL document (no text, a field of the
+wrong type, bad date, id over 256 characters), W314 a file the system will not read (permission denied, an
+input/output error, a link to nothing or to itself), W315 a folder that cannot be listed, W316 not a regular
+file (a FIFO, socket or device: skipped, never opened, so a FIFO cannot block the run; a link to a folder or
+a folder named like a document). Warnings (stored): W304 read as Windows-1252, W310 control characters or
+lone surrogates removed, W311 body cut at MAX_BODY_CHARS, W312 page nested past lxml's depth limit read by
+the plain parser, W313 an id repeated within the run (renamed ``ID~2``, or an exact repeat read once), W317
+text that does not look like English (see language.py). Hidden files and folders (``.git``, ``.DS_Store``)
+are passed over. ``read_bytes`` gives uploads the same checks as files.
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from html.parser import HTMLParser
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +30,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
 from .datetext import find_absolute_dates, parse_date_line
+from .language import not_english
 from .types import Article, Problem
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -162,6 +171,12 @@ def _checked(article: Article) -> Iterator[Item]:
     full = len(article.raw) if article.raw else 0
     if len(article.text) >= MAX_BODY_CHARS and full > MAX_BODY_CHARS:
         yield _truncated(article.doc_id, full)
+    why = not_english(article.text)
+    if why:
+        declared = f" (marked {article.language!r})" if article.language not in ("", "en") else ""
+        yield Problem(code="W317", stage="ingest", doc_id=article.doc_id, severity="warning",
+                      message=f"document does not look like English{declared}: {why}. eventcoder reads English "
+                              "reporting, so its events may be missing or wrong; give it an English translation")
     yield article
 
 
@@ -326,11 +341,45 @@ def _meta(obj: dict, key: str) -> str:
     return str(obj.get(key) or "")[:MAX_META_CHARS]
 
 
+def _type_name(value: object) -> str:
+    return {list: "a list", dict: "an object", bool: "true/false", int: "a number", float: "a number",
+            str: "a string"}.get(type(value), type(value).__name__)
+
+
+def _wrong_type(key: str, wanted: str, value: object) -> ValueError:
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return ValueError(f"'{key}' must be {wanted}, not {_type_name(value)} ({shown}). Correct the field")
+
+
+# The fields a JSONL document may give and what each must hold (a JSON null is the same as leaving it out).
+_TEXT_FIELDS = ("title", "source", "url", "language")
+
+
+def _check_types(obj: dict) -> None:
+    """Raise ValueError naming the first field of the wrong JSON type: "text": 5, "published": [], ..."""
+    text = obj.get("text")
+    if text is not None and not isinstance(text, str):
+        raise _wrong_type("text", "a string (the article's body)", text)
+    doc_id = obj.get("id")
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, (str, int))):
+        raise _wrong_type("id", "a string or a whole number", doc_id)
+    published = obj.get("published")
+    if published is not None and not isinstance(published, str):
+        raise _wrong_type("published", "a date string, YYYY-MM-DD", published)
+    for key in _TEXT_FIELDS:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _wrong_type(key, "a string", value)
+
+
 def article_from_json(obj: dict, fallback_id: str, path: str = "") -> Article:
     if not isinstance(obj, dict):
-        raise ValueError(f"a JSONL line must be an object, not {type(obj).__name__}")
+        raise ValueError(f"a JSONL line must be an object, not {_type_name(obj)}. Write one JSON object a line: "
+                         '{"id": "...", "text": "..."}')
+    _check_types(obj)
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not text or not text.strip():
         raise ValueError("the document has no 'text' (or it is empty)")
     doc_id = " ".join(str(obj.get("id") or fallback_id).split())  # one line: it heads error messages
     if len(doc_id) > MAX_ID_CHARS:
@@ -346,17 +395,115 @@ def article_from_json(obj: dict, fallback_id: str, path: str = "") -> Article:
                              language=str(obj.get("language") or "en"), strip_header=False)
 
 
+# --- files and folders ---------------------------------------------------------------------------------
+# What to do about each reason the system gives for not reading a file (errno), for W314's message.
+_OS_FIXES = {
+    errno.EACCES: "Let the user running eventcoder read it (chmod a+r), or run eventcoder as its owner",
+    errno.EPERM: "Let the user running eventcoder read it (chmod a+r), or run eventcoder as its owner",
+    errno.ELOOP: "It is a symbolic link that leads back to itself: fix or remove the link",
+    errno.ENOENT: "It is a symbolic link to a file that does not exist: fix or remove the link",
+    errno.EIO: "The disk or network share failed to deliver it: copy the file elsewhere and try again",
+    errno.EISDIR: "It is a folder: give the folder itself as an input",
+    errno.ENAMETOOLONG: "Its name is too long for the system: rename or move it",
+}
+
+
+def _os_reason(e: OSError) -> str:
+    name = errno.errorcode.get(e.errno or 0, "")
+    return f"{e.strerror or e}" + (f" ({name})" if name else "")
+
+
+def _unreadable(path: Path, e: OSError) -> Problem:
+    fix = _OS_FIXES.get(e.errno or 0, "Check the file and the disk it is on")
+    return Problem(code="W314", stage="ingest", doc_id=path.stem or str(path),
+                   message=f"cannot read {path}: {_os_reason(e)}; skipped. {fix}")
+
+
+def _unreadable_folder(path: Path, e: OSError) -> Problem:
+    fix = _OS_FIXES.get(e.errno or 0, "Check the folder and the disk it is on")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        fix = "Let the user running eventcoder list it (chmod a+rx), or run eventcoder as its owner"
+    return Problem(code="W315", stage="ingest", doc_id=path.name or str(path),
+                   message=f"cannot list the folder {path}: {_os_reason(e)}; its documents were skipped. {fix}")
+
+
+def _kind_of(mode: int) -> str:
+    return ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+            else "not a regular file")
+
+
+def _not_a_file(path: Path, what: str, fix: str) -> Problem:
+    return Problem(code="W316", stage="ingest", doc_id=path.stem or str(path),
+                   message=f"{path} is {what}, not a document; skipped, never read. {fix}")
+
+
+def _special(path: Path, mode: int) -> Problem:
+    return _not_a_file(path, _kind_of(mode), "Save what it gives to a .txt, .html or .jsonl file and give that")
+
+
+def _unsupported(path: Path) -> Problem:
+    return Problem(code="W305", stage="ingest", doc_id=path.stem or str(path),
+                   message=f"unknown file type {path.suffix or '(none)'!r} for {path}; skipped. "
+                           f"Use one of {', '.join(sorted(SUPPORTED))}")
+
+
 def _iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Problem]]:
+    """Every document file of the inputs, in order (a folder's files sorted by path), and a Problem for
+    each input or folder entry that is no readable document. Nothing is opened here."""
     for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith("."):
-                    yield f
-        elif p.is_file():
+        try:
+            mode = os.stat(p).st_mode
+        except FileNotFoundError as e:
+            yield (_unreadable(p, e) if os.path.islink(p) else
+                   Problem(code="W301", stage="ingest", doc_id=str(p),
+                           message=f"no such file or folder: {p}. Check the path"))
+            continue
+        except OSError as e:
+            yield _unreadable(p, e)
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(p)
+        elif stat.S_ISREG(mode):
             yield p
         else:
-            yield Problem(code="W301", stage="ingest", doc_id=str(p),
-                          message=f"no such file or folder: {p}. Check the path")
+            yield _special(p, mode)
+
+
+def _walk(folder: Path) -> Iterator[Union[Path, Problem]]:
+    """The files of a folder and its subfolders, depth first, each folder's entries sorted by name (the
+    order of ``sorted(folder.rglob("*"))``). Links to files are followed, links to folders are not (they
+    may loop)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as e:
+        yield _unreadable_folder(folder, e)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if path.suffix.lower() in SUPPORTED:
+                    yield _not_a_file(path, "a folder named like a document",
+                                      "Rename it without the suffix to have its documents read")
+                else:
+                    yield from _walk(path)
+                continue
+            mode = entry.stat().st_mode  # through a link to its target
+        except OSError as e:
+            yield _unreadable(path, e)
+            continue
+        if stat.S_ISDIR(mode):
+            yield _not_a_file(path, "a link to a folder", "Give the folder it links to as an input")
+        elif not stat.S_ISREG(mode):
+            yield _special(path, mode)
+        elif path.suffix.lower() not in SUPPORTED:
+            yield _unsupported(path)
+        else:
+            yield path
 
 
 def read_inputs(paths: Iterable[Union[str, Path]], published: Optional[date] = None) -> Iterator[Item]:
@@ -408,24 +555,40 @@ def _unique_id(article: Article, seen: dict[str, tuple[str, str]], where: str) -
                            "distinct file names)")
 
 
+# O_NONBLOCK: opening a FIFO that has become one since it was listed returns at once instead of waiting for
+# a writer (it is then refused by fstat); a regular file reads the same with or without it.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read_file(f: Path) -> Iterator[Item]:
     kind = SUPPORTED.get(f.suffix.lower())
     if kind is None:
-        yield Problem(code="W305", stage="ingest", doc_id=f.stem,
-                      message=f"unknown file type {f.suffix or '(none)'!r} for {f}. "
-                              f"Use one of {', '.join(sorted(SUPPORTED))}")
+        yield _unsupported(f)
         return
-    if kind == "jsonl":
-        with open(f, "rb") as fh:
-            yield from _read_jsonl(fh, f.name, f.stem, str(f))
+    try:
+        fh = os.fdopen(os.open(f, _OPEN_FLAGS), "rb")
+    except OSError as e:
+        yield _unreadable(f, e)
         return
-    size = f.stat().st_size
-    if size > MAX_FILE_BYTES:
-        yield Problem(code="W306", stage="ingest", doc_id=f.stem,
-                      message=f"{f} is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
-                              "article. Split it into articles (one .txt each, or a .jsonl)")
-        return
-    yield from _read_document(kind, f.stem, f.read_bytes(), str(f))
+    with fh:
+        try:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                yield _special(f, info.st_mode)
+                return
+            if kind == "jsonl":
+                yield from _read_jsonl(fh, f.name, f.stem, str(f))
+                return
+            if info.st_size > MAX_FILE_BYTES:
+                yield Problem(code="W306", stage="ingest", doc_id=f.stem,
+                              message=f"{f} is {info.st_size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
+                                      "limit for one article. Split it into articles (one .txt each, or a .jsonl)")
+                return
+            data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as e:  # a read that fails halfway (an input/output error): what was read stands
+            yield _unreadable(f, e)
+            return
+    yield from _read_document(kind, f.stem, data, str(f))
 
 
 def _read_document(kind: str, doc_id: str, data: bytes, path: str) -> Iterator[Item]:
@@ -462,7 +625,7 @@ def read_bytes(name: str, data: bytes, doc_id: Optional[str] = None,
     if kind is None:
         items: Iterator[Item] = iter([Problem(
             code="W305", stage="ingest", doc_id=doc_id,
-            message=f"unknown file type {path.suffix or '(none)'!r} for {name}. "
+            message=f"unknown file type {path.suffix or '(none)'!r} for {name}; skipped. "
                     f"Use one of {', '.join(sorted(SUPPORTED))}")])
     elif kind == "jsonl":
         import io

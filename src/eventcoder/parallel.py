@@ -6,7 +6,14 @@ the single SQLite writer and the stages overlap. Batches come back in input orde
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,8 +29,42 @@ _worker_pipeline: Optional[Pipeline] = None
 _READY_TIMEOUT_S = 300  # a worker's set-up takes about 2 s; this only keeps a broken start from hanging
 
 
-def _start_worker(settings_json: str, all_ready) -> None:
+# Linux's prctl option that signals a process when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+# How often a worker checks that its parent is alive where the kernel cannot tell it (not Linux).
+_WATCH_PARENT_S = 1.0
+
+
+def _die_with_parent(parent_pid: int, kernel_signal: bool = True) -> None:
+    """End this worker when the process that started it ends, however it ends: a killed ``extract``
+    (kill -9 included) otherwise left both workers (~245 MB each) and the resource tracker running.
+
+    On Linux the kernel sends SIGKILL as the parent exits (a worker only computes; the parent stores, so
+    there is nothing to save; strictly, as the parent's thread that started the worker ends: every worker
+    starts in ``ProcessPipeline.__enter__``, on the thread that keeps the pipeline); a watchdog thread covers other systems, and the moment before the signal
+    was asked for (the parent may have died already). ``kernel_signal=False`` leaves it to the watchdog.
+    """
+    if kernel_signal and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to call: the watchdog alone
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:  # adopted by init or a subreaper: the parent is gone
+                os._exit(1)
+            time.sleep(_WATCH_PARENT_S)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="eventcoder-parent-watch", daemon=True).start()
+
+
+def _start_worker(settings_json: str, all_ready, parent_pid: int) -> None:
     global _worker_pipeline
+    _die_with_parent(parent_pid)  # first: the pipeline takes seconds to build
     _worker_pipeline = Pipeline.from_settings(Settings.model_validate_json(settings_json))
     tune_worker()  # a worker only runs batches: see gctune
     all_ready.wait(timeout=_READY_TIMEOUT_S)
@@ -58,7 +99,7 @@ class ProcessPipeline:
         context = multiprocessing.get_context("spawn")
         all_ready = context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.settings.model_dump_json(), all_ready))
+                                         initargs=(self.settings.model_dump_json(), all_ready, os.getpid()))
         # one task per worker: the pool spawns a process for each task that finds no idle worker
         try:
             for started in [self._pool.submit(_ready) for _ in range(self.workers)]:

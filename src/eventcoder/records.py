@@ -7,9 +7,11 @@ whichever of them wrote it.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from .dedup import interaction_code
+from .knowledge.resources import read_json
 from .store.base import EVENT_COLUMNS
 from .store.countries import iso3_of, region_of  # noqa: F401 - the exports' names for them
 from .types import SPEC_FIELDS, StoredEvent
@@ -74,6 +76,17 @@ def acled_year(day: Optional[str]) -> Any:
     return int(head) if head.isascii() and head.isdigit() and str(int(head)) == head else head or None
 
 
+@lru_cache(maxsize=1)
+def _tag_prefixes() -> tuple[str, ...]:
+    return tuple(read_json("tags.json")["acled_tag_prefixes"])
+
+
+def acled_tags(flags: Iterable[str]) -> list[str]:
+    """The flags that are ACLED tags ("crowd size=hundreds"); review flags (low_type_margin, ...) stay out of
+    ACLED's ``tags`` column (knowledge/data/tags.json "acled_tag_prefixes")."""
+    return [f for f in flags if f.startswith(_tag_prefixes())]
+
+
 def acled_values(rec: dict[str, Any], record_id: str, interaction: Any, flags: Iterable[str]) -> list[Any]:
     """The 31 ACLED values, in ACLED_COLUMNS order: the one builder of an ACLED row.
 
@@ -91,7 +104,7 @@ def acled_values(rec: dict[str, Any], record_id: str, interaction: Any, flags: I
             rec["actor2"], rec["assoc_actor_2"], rec["inter2"], interaction, rec["civilian_targeting"],
             rec["iso"], region_of(iso3), rec["country"], rec["admin1"], rec["admin2"], "", rec["location"],
             rec["latitude"], rec["longitude"], rec["geo_precision"], rec["source"], "", rec["notes"],
-            rec["fatalities"], "; ".join(flags), rec["timestamp"]]
+            rec["fatalities"], "; ".join(acled_tags(flags)), rec["timestamp"]]
 
 
 def acled_row(rec: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from typing import Any, Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
+from .vocab import SUB_EVENT_TO_EVENT, TAXONOMY, DisorderType, disorder_type_of
+
+_DISORDER_TYPES = {d.value for d in DisorderType}
 
 CertaintyValue = Literal["asserted", "reported", "claimed", "unconfirmed", "denied"]
 M = TypeVar("M", bound=BaseModel)
@@ -222,10 +224,11 @@ class Event(BaseModel):
         expected = SUB_EVENT_TO_EVENT[self.sub_event_type]
         if self.event_type != expected:
             raise ValueError(f"sub_event_type {self.sub_event_type!r} belongs to {expected!r}, not {self.event_type!r}")
-        if not self.disorder_type:
-            self.disorder_type = DISORDER_OF_EVENT[self.event_type]
-        elif self.disorder_type != DISORDER_OF_EVENT[self.event_type]:
-            raise ValueError(f"disorder_type {self.disorder_type!r} does not fit event_type {self.event_type!r}")
+        # derived from the types, never trusted as given: a record stored before a codebook rule changed
+        # (excessive force became "Political violence; Demonstrations") reads back right
+        if self.disorder_type and self.disorder_type not in _DISORDER_TYPES:
+            raise ValueError(f"disorder_type {self.disorder_type!r} is not one of {sorted(_DISORDER_TYPES)}")
+        self.disorder_type = disorder_type_of(self.event_type, self.sub_event_type)
         return self
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -7,6 +7,7 @@ from enum import Enum, IntEnum
 class DisorderType(str, Enum):
     POLITICAL_VIOLENCE = "Political violence"
     DEMONSTRATIONS = "Demonstrations"
+    VIOLENCE_AND_DEMONSTRATIONS = "Political violence; Demonstrations"
     STRATEGIC_DEVELOPMENTS = "Strategic developments"
 
 
@@ -45,6 +46,11 @@ DISORDER_OF_EVENT: dict[str, str] = {
     "Protests": DisorderType.DEMONSTRATIONS.value,
     "Riots": DisorderType.DEMONSTRATIONS.value,
     "Strategic developments": DisorderType.STRATEGIC_DEVELOPMENTS.value,
+}
+
+# ACLED's codebook: violence against demonstrators is both political violence and a demonstration event
+DISORDER_OF_SUB_EVENT: dict[str, str] = {
+    "Excessive force against protesters": DisorderType.VIOLENCE_AND_DEMONSTRATIONS.value,
 }
 
 SUB_EVENT_TYPES: tuple[str, ...] = tuple(SUB_EVENT_TO_EVENT)
@@ -92,5 +98,7 @@ def event_type_of(sub_event_type: str) -> str:
     return SUB_EVENT_TO_EVENT[sub_event_type]
 
 
-def disorder_type_of(event_type: str) -> str:
-    return DISORDER_OF_EVENT[event_type]
+def disorder_type_of(event_type: str, sub_event_type: str = "") -> str:
+    """ACLED's disorder type of an event: by its sub-event type where that decides (Excessive force against
+    protesters), else by its event type."""
+    return DISORDER_OF_SUB_EVENT.get(sub_event_type) or DISORDER_OF_EVENT[event_type]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from eventcoder.errors import ConfigError
-from eventcoder.literalgate import TextWords
+from eventcoder.matching import TextWords
 from eventcoder.stages.actors import coreference
 from eventcoder.knowledge.actornames import actor_kind
 from eventcoder.stages.actors import ActorDictionary

@@ -503,3 +503,14 @@ def test_the_pipeline_refuses_classify_before_the_actors_and_country_it_reads():
     with pytest.raises(ConfigError, match=r"'classify' requires \['record.actors', 'annotations.country'\]"):
         Pipeline.from_settings(settings.model_copy(update={"pipeline": ["classify"]}),
                                provided=("record.sentences", "record.entities"))
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 May 2021, in Nairobi, civilians joined traders who protested against new taxes; police dispersed "
+    "them with tear gas.",
+    "On 3 May 2021, traders protested against new taxes in Nairobi and police intervened to disperse them.",
+])
+def test_a_protest_with_intervention_is_coded_against_the_force_that_intervenes(extract, text):
+    events = [e for e in extract(text).events if e.sub_event_type == "Protest with intervention"]
+    assert events, "the text is a protest the police disperse"
+    assert events[0].actor1.startswith("Protesters") and events[0].actor2.startswith("Police Forces of")

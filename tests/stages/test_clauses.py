@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from eventcoder.literalgate import matches_at
+from eventcoder.matching import matches_at
 from eventcoder.knowledge.clauses import Lexicon, _gate
 
 from sentence_files import read_tsv

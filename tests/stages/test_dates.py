@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from eventcoder.anchored import AnchoredPattern, Scan
+from eventcoder.matching import AnchoredPattern, Scan
 from eventcoder.config import DateSettings
 from eventcoder.stages.dates import DateFinder, DateResolver, usable
 from eventcoder.types import Article, Event, FieldEvidence, Record, Span

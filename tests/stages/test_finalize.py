@@ -112,3 +112,48 @@ def test_summary_note_normalises_whitespace_as_the_regex_did():
         plain = re.sub(r"\s+", " ", text).strip().strip('"“”')
         plain = plain + "." if plain and plain[-1] not in ".!?…" else plain
         assert summary_note(ev) == plain
+
+
+def _one_event(text: str, event_type: str, sub: str, end: int | None = None) -> Event:
+    record = Record(article=Article(doc_id="t", text=text))
+    record.events = [Event(doc_id="t", event_type=event_type, sub_event_type=sub,
+                           evidence=Span.of(text, 0, len(text) if end is None else end))]
+    return Finalizer()([record])[0].events[0]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text,tag", [
+    ("Traders protested the new tax in the market. [size=no report]", "crowd size=no report"),
+    ("Hundreds of students marched to the ministry.", "crowd size=hundreds"),
+    ("About 300 demonstrators gathered outside parliament.", "crowd size=around 300"),
+    ("More than 1,000 people marched in the capital.", "crowd size=more than 1000"),
+    ("Nurses held a sit-in outside the hospital.", "crowd size=no report"),
+])
+def test_a_protest_carries_acleds_crowd_size_tag(text, tag):
+    ev = _one_event(text, "Protests", "Peaceful protest")
+    assert [f for f in ev.flags if f.startswith("crowd size=")] == [tag]
+
+
+def test_no_crowd_size_on_other_types():
+    ev = _one_event("About 300 fighters attacked the base.", "Battles", "Armed clash")
+    assert not [f for f in ev.flags if f.startswith("crowd size=")]
+
+
+def test_the_notes_lose_a_bracket_left_open_by_the_clause():
+    text = "Prisoners rioted over a search of their cells by the guards. [size=no report]"
+    ev = _one_event(text, "Riots", "Violent demonstration", end=text.index("[") + 1)
+    assert ev.notes.endswith("guards.") and "[" not in ev.notes
+
+
+def test_excessive_force_is_political_violence_and_a_demonstration():
+    ev = _one_event("Police shot dead two protesters.", "Protests", "Excessive force against protesters")
+    assert ev.disorder_type == "Political violence; Demonstrations"
+    assert _one_event("Crowds marched.", "Protests", "Peaceful protest").disorder_type == "Demonstrations"
+
+
+def test_acled_tags_hold_acled_tags_not_review_flags():
+    from eventcoder.records import acled_tags
+
+    assert acled_tags(["low_type_margin", "crowd size=dozens", "date_from_publication"]) == ["crowd size=dozens"]

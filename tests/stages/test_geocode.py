@@ -914,3 +914,281 @@ def test_the_pipeline_refuses_geocode_before_the_events_it_places():
     before_classify = settings.model_copy(update={"pipeline": ["geocode", "classify"]})
     with pytest.raises(ConfigError, match=r"'geocode' requires \['record.events'\]"):
         Pipeline.from_settings(before_classify, provided=("record.sentences", "record.entities", "record.actors"))
+
+
+# --------------------------------------------------- whose country: places only mentioned, datelines, demonyms
+
+@pytest.mark.slow
+def test_a_time_zone_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Separatists said artillery shelled Horlivka at 23:00 Moscow time.", [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.country == "Ukraine" and ev.location != "Moscow"
+    moscow = next(t for t in full_geocoder.places_in(rec.text) if t.text == "Moscow")
+    assert moscow.mention == "a time zone"
+
+
+@pytest.mark.slow
+def test_a_place_naming_an_agreement_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Fighting raged in Kunduz. Despite the Doha agreement, shelling went on.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Kunduz"
+
+
+@pytest.mark.slow
+def test_a_venue_of_talks_abroad_is_not_the_event_place(full_geocoder):
+    rec = record_with_events("Rebels and soldiers clashed near Latakia. A truce was later signed in Doha.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, source", [
+    ("Protesters gathered outside the US embassy on Friday.", ""),
+    ("Protesters gathered outside the embassy of Turkey on Friday.", "Daily Nation (Kenya)"),
+])
+def test_an_embassys_country_is_not_the_event_place(full_geocoder, text, source):
+    rec = record_with_events(text, [0], source=source)
+    full_geocoder([rec])
+    assert rec.events[0].country not in ("United States", "Turkey")
+
+
+@pytest.mark.slow
+def test_a_demonym_of_forces_does_not_place_the_event_in_their_capital(full_geocoder):
+    rec = record_with_events("Russian warplanes bombed several villages, killing five civilians.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location != "Moscow"
+    # forces abroad outweigh no named village: the village of the story's country is kept
+    rec = record_with_events("Russian warplanes struck a market in the village of Kafr Zita.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.parametrize("text, votes", [
+    ("The Kenyan interior ministry said so.", {"KE": 1.5}),
+    ("A Kenyan man said so.", {"KE": 0.8}),
+    ("Russian warplanes struck again.", {"RU": 0.4}),
+    ("Syrian villagers fled. Syrian civilians died. Syrian towns burned.", {"SY": 3.0}),
+])
+def test_a_demonym_votes_by_the_word_after_it(geocoder, text, votes):
+    assert geocoder.votes.demonym_votes(text) == votes
+
+
+@pytest.mark.slow
+def test_a_foreign_country_named_without_a_locative_is_no_event_place(full_geocoder):
+    rec = record_with_events("Clashes broke out in Juba. Peacekeepers from Ghana were deployed to stop them.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "South Sudan"
+    rec = record_with_events("Turkey-backed factions shelled a village, killing two.", [0], source="SOHR")
+    full_geocoder([rec])
+    assert rec.events[0].country == "Syria"
+
+
+@pytest.mark.slow
+def test_a_country_inside_an_organisations_name_is_no_event_place(full_geocoder):
+    rec = record_with_events("Clashes broke out in Juba. The UN Mission in Liberia was renamed.", [1])
+    full_geocoder([rec])
+    assert rec.events[0].country == "South Sudan"
+
+
+@pytest.mark.slow
+def test_a_dateline_abroad_does_not_place_the_story(full_geocoder):
+    text = "GENEVA (Newswire) - Fighting in Bentiu killed ten, the council said.\nThe mission was extended."
+    rec = record_with_events(text, [0, 1])
+    full_geocoder([rec])
+    assert [e.country for e in rec.events] == ["South Sudan", "South Sudan"]
+    geneva = next(t for t in full_geocoder.places_in(text) if t.text == "GENEVA")
+    assert geneva.dateline
+
+
+@pytest.mark.parametrize("text, name, is_dateline", [
+    ("MOSUL, March 3 (Newswire) - Shells hit the city.", "MOSUL", True),
+    ("KHARKIV (Newswire) - Shells hit the city.", "KHARKIV", True),
+    ("March 3, 2019 (BAGHDAD) - Shells hit the city.", "BAGHDAD", True),
+    ("Aleppo 25-08-2020, shells hit the city.", "Aleppo", True),
+    ("Northern Star Radio (Kismayo)\n\nShells hit the city.", "Kismayo", True),
+    ("Aleppo, the second city, was shelled.", "Aleppo", False),
+])
+def test_datelines_and_outlet_homes(geocoder, text, name, is_dateline):
+    (t,) = [t for t in geocoder.places_in(text) if t.text == name]
+    assert t.dateline == is_dateline
+
+
+@pytest.mark.slow
+def test_an_institution_named_after_a_country_votes_for_it(full_geocoder):
+    rec = record_with_events("Nepal Armed Police clashed with smugglers near Qwertypur.", [0])
+    full_geocoder([rec])
+    assert rec.annotations["geo_country"] == "NP"
+
+
+@pytest.mark.slow
+def test_a_list_closed_by_other_cities_is_no_chain(full_geocoder):
+    text = "Protesters blocked roads in Multan, Quetta and other cities."
+    tops = {t.text: t for t in full_geocoder.places_in(text)}
+    assert tops["Multan"].parent is None and tops["Multan"].chosen.kind == "city"
+
+
+def test_a_bracket_opens_a_sentence(geocoder):
+    (hour,) = [t for t in geocoder.places_in("[Hour of silence on the line.]") if t.text == "Hour"]
+    assert hour.sentence_start
+
+
+# --------------------------------------------------- a candidate abroad needs strong evidence
+
+@pytest.fixture(scope="module")
+def abroad(tmp_path_factory) -> Geocoder:
+    """The tiny gazetteer plus made-up namesakes abroad: a town in Sudan, a border village in Turkey (a
+    neighbour of Syria), a small town in Tanzania (a neighbour of Kenya), an Egyptian city of 300,000."""
+    rows = json.loads((DATA / "tiny_gazetteer.json").read_text(encoding="utf-8"))
+    extra = {"SD": ("Sudan", 41801533, "Khartoum"), "TR": ("Turkey", 82319724, "Ankara"),
+             "TZ": ("Tanzania", 56318348, "Dodoma"), "EG": ("Egypt", 98423595, "Cairo")}
+    for gid, (cc, (name, pop, capital)) in enumerate(extra.items(), start=9100001):
+        rows["countries"][cc] = {"geonameid": gid, "name": name, "iso": cc, "isonumeric": 0, "capital": capital,
+                                 "population": pop}
+    rows["countries"]["SY"]["neighbours"] = "TR,IQ,LB,JO,IL"
+    rows["countries"]["KE"]["neighbours"] = "TZ,SO,UG,ET,SS"
+    towns = [(9000011, "Qwertaya", "SD", 13.1, 30.2, 20000), (9000012, "Zarqaya", "TR", 36.8, 37.1, 3000),
+             (9000013, "Manzara", "TZ", -6.5, 39.1, 8000), (9000014, "Qurtubiya", "EG", 30.6, 31.5, 300000)]
+    for gid, name, cc, lat, lon, pop in towns:
+        rows["cities"][str(gid)] = {"geonameid": gid, "name": name, "latitude": lat, "longitude": lon,
+                                    "countrycode": cc, "population": pop, "admin1code": "", "alternatenames": []}
+    path = gz.build(tmp_path_factory.mktemp("gaz3") / "abroad.sqlite", cities=rows["cities"],
+                    countries=rows["countries"])
+    return Geocoder(GeocodeSettings(country_fallback=False), gazetteer=Gazetteer(path))
+
+
+def _chosen(geocoder: Geocoder, text: str, name: str):
+    return next(t for t in geocoder.places_in(text) if t.text == name).chosen
+
+
+def test_a_village_of_the_story_is_no_small_town_abroad(abroad):
+    text = "Shelling hit Aleppo and Homs. Government forces stormed the village of Qwertaya."
+    assert _chosen(abroad, text, "Qwertaya") is None
+    # its country named in the sentence is the evidence a town abroad needs
+    text = "Shelling hit Aleppo and Homs. Refugees reached the Sudanese town of Qwertaya."
+    assert _chosen(abroad, text, "Qwertaya").country_code == "SD"
+
+
+def test_a_border_village_is_not_placed_across_the_border(abroad):
+    text = "Shelling hit Aleppo on Monday. Rebels later attacked Zarqaya."
+    assert _chosen(abroad, text, "Zarqaya") is None
+    assert _chosen(abroad, "Shelling hit Aleppo. Rebels shelled the Turkish village of Zarqaya.",
+                   "Zarqaya").country_code == "TR"
+    # a story that names no place of its country may be across the border itself
+    assert _chosen(abroad, "Syrian rebels shelled Zarqaya.", "Zarqaya").country_code == "TR"
+
+
+def test_a_landmark_resolves_inside_the_documents_country(abroad):
+    text = "Gunmen attacked a convoy near Kisumu. Soldiers at Manzara base fired back."
+    assert _chosen(abroad, text, "Manzara") is None
+    rec = record_with_events(text, [1])
+    abroad([rec])
+    assert rec.events[0].country == "Kenya"
+
+
+def test_a_village_is_no_city_of_a_loose_spelling(abroad):
+    text = "Jets struck the Kurdish village of Kurtubia on Sunday."
+    assert _chosen(abroad, text, "Kurtubia") is None
+    assert abroad.places_in(text) and "EG" not in {t.chosen.country_code for t in abroad.places_in(text) if t.chosen}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    ("Protesters gathered in Tahrir Square in Basra on Friday.", "Basrah"),
+    ("Thousands rallied in Clock Square in Benghazi.", "Benghazi"),
+])
+def test_a_square_in_a_city_is_in_the_city(full_geocoder, text, location):
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == location and ev.geo_precision == 1 and ev.provenance["location"].note.startswith("'")
+
+
+# --------------------------------------------------- priors beside population: the provinces and places named
+
+@pytest.mark.slow
+@pytest.mark.parametrize("province", ["Jowzjan", "Takhar"])
+def test_a_province_named_elsewhere_picks_the_namesake_inside_it(full_geocoder, province):
+    # two villages called Khanaqah, one in each province, neither named with its container
+    text = f"The Taliban hold much of {province} province. Fighting broke out in Khanaqah on Monday."
+    (khanaqah,) = [t for t in full_geocoder.places_in(text) if t.text == "Khanaqah"]
+    assert khanaqah.chosen.admin1 == province
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("Jets struck a Kurdish village of Qwerty.", "Qwerty", "town"),
+    ("Shells hit the al-Qwerty district of Aleppo.", "Aleppo", ""),  # the district is al-Qwerty, not Aleppo
+    ("Shells hit the Qwerty district of Aleppo.", "Aleppo", ""),
+])
+def test_a_kind_word_before_a_name_is_read_past_an_adjective_only(geocoder, text, name, role):
+    (t,) = [t for t in geocoder.places_in(text) if t.text == name]
+    assert t.role == role
+
+
+@pytest.mark.slow
+def test_a_country_in_the_lead_yields_to_the_next_sentences_place(full_geocoder):
+    text = "Two people died in a drone strike in northern Syria. The drone hit a car near Tartus."
+    rec = record_with_events(text, [0])
+    full_geocoder([rec])
+    ev = rec.events[0]
+    assert ev.location == "Tartus" and ev.geo_precision == 2 and "next sentence" in ev.provenance["location"].note
+
+
+@pytest.mark.slow
+def test_an_unknown_village_yields_to_a_town_named_in_its_container(full_geocoder):
+    # "between X and Y in Z": X is unknown, Y a town of the district Z; Y, not Z
+    rec = record_with_events("Shells fell on the road between Qwertaniyeh and Bhalwal in Sargodha.", [0])
+    full_geocoder([rec])
+    assert rec.events[0].location == "Bhalwal" and rec.events[0].geo_precision == 1
+
+
+@pytest.mark.slow
+def test_a_loose_spelling_of_a_big_city_far_from_the_other_places_is_kept(full_geocoder):
+    text = "Protesters marched in Mosul. Police later fired on crowds in Diwaaniya."
+    (diwaniya,) = [t for t in full_geocoder.places_in(text) if t.text == "Diwaaniya"]
+    assert diwaniya.chosen is not None and diwaniya.chosen.name == "Al Diwaniyah"
+
+
+@pytest.mark.slow
+def test_a_loose_spelling_outside_the_provinces_named_is_dropped(full_geocoder):
+    # Mtito Andei lies in Makueni, not in Kitui: a loose spelling there is a village the gazetteer lacks
+    def village(county):
+        text = f"Raiders attacked herders in {county} County. Police said the raiders struck Mtito Andey village."
+        return next(t for t in full_geocoder.places_in(text) if t.text == "Mtito Andey").chosen
+
+    assert village("Kitui") is None
+    assert village("Makueni").name == "Mtito Andei"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, country", [
+    ("Gunmen attacked a bus near Garissa. Upper Nile police said the attackers fled.", None),
+    ("Gunmen attacked a bus near Garissa. The attackers came from the South Sudanese region of Upper Nile.", "SS"),
+])
+def test_a_province_abroad_needs_its_country_named(full_geocoder, text, country):
+    (upper_nile,) = [t for t in full_geocoder.places_in(text) if t.text == "Upper Nile"]
+    assert (upper_nile.chosen and upper_nile.chosen.country_code) == country
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, location", [
+    # a province named first yields to the town an unknown district lies in
+    ("Members of a Banten youth group clashed with rivals in Qwertyapos district, Depok city, West Java "
+     "province.", "Depok"),
+    # "the villages of X and Y": Y is a village too, no city by a loose spelling
+    ("Shells fell between the villages of Qwertah and Mosil near Zakho.", "Zaxo"),
+    # an institution headed by a place is no event place
+    ("Clashes erupted in Kunduz. Officials of the Kabul Union said five died.", "Kunduz"),
+    # a loosely spelled container still keeps its village's namesakes abroad out
+    ("Traders protested in Kotara village (Bossaso, Bari).", "Bosaso"),
+    # "Northern Iraq" is the country, as "in northern Iraq" is
+    ("Turkish jets struck targets in Qwerty region of Dahuk, Northern Iraq.", "Dahuk"),
+    # forces on the ground are a last hint of their country
+    ("Somali military forces repelled an attack in Qwertyle district.", "Mogadishu"),
+    # a court is a building of its town
+    ("Lawyers protested outside the Multan High Court, police in Pakistan said.", "Multan"),
+])
+def test_the_place_of_an_event_among_its_words(full_geocoder, text, location):
+    rec = record_with_events(text, [len(re.findall(r"[^.]+\.", text)) - 1])
+    full_geocoder([rec])
+    assert rec.events[0].location == location

@@ -45,6 +45,23 @@ def currency_words() -> tuple[str, ...]:
     return tuple(read_json("countries.json").get("currency_words", ()))
 
 
+def country_words() -> dict[str, str]:
+    """Every name, alias and adjective of countries.json ("United States", "USA", "US", "American"), with
+    its country's ISO alpha-2 code."""
+    out: dict[str, str] = {}
+    for c in read_json("countries.json")["countries"]:
+        for word in (c["name"], *c.get("aliases", ()), *c.get("adjectives", ())):
+            out.setdefault(word, c["iso2"])
+    return out
+
+
+def transnational_groups() -> dict[str, tuple[str, ...]]:
+    """The dictionary's groups that fight beyond their home country, by canonical name, with the other
+    countries where they fight (actors.json "active_in": Al Shabaab in Kenya, JNIM in Burkina Faso and
+    Niger): their home country is a weaker hint of where an event is than a local group's."""
+    return {g["name"]: tuple(g["active_in"]) for g in read_json("actors.json")["groups"] if g.get("active_in")}
+
+
 def _gang_entry() -> dict:
     generic = read_json("actors.json")["generic"]
     return next((gen for gen in generic if gen["kind"] == "gang"), {})

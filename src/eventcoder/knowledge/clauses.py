@@ -10,23 +10,40 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
-from ..alternation import alternation
-from ..literalgate import case_gate as _gate
-from ..literalgate import fold, inner_gate, matches_at, places_of
+from ..matching import alternation
+from ..matching import case_gate as _gate
+from ..matching import fold, inner_gate, matches_at, places_of
 from ..types import Span
 from ..vocab import SUB_EVENT_TO_EVENT
 from .resources import data_path
 
 # Clause boundaries inside a sentence: a semicolon, or a comma/dash before a conjunction that starts a
 # new report ("..., while the other struck ..."). Kept conservative: a wrong split loses the actor.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK_HEAD = (
     # a closing quote then the speaker ('... advance there," Mohammed al-Saleh, a member of ..., tells'):
     # the speaker's name and affiliation are no part of the report
     r"(?<=[,.][\"”])\s+(?=[A-Z])|[\"”],\s+(?=[A-Z])|"
-    r";\s+|,\s+(?=(?:while|whereas|and then|and later|meanwhile|before|after which)\b)|\s+(?=while\s+(?:the|a|an|\w+\s+(?:forces|fighters|militants|rebels)))"
-    , re.I)
+    r";\s+|,\s+(?=(?:while|whereas|and then|and later|meanwhile|before|after which)\b)|")
+_CLAUSE_BREAK_SPACES = r"\s+(?=while\s+(?:the|a|an|\w+\s+(?:forces|fighters|militants|rebels)))"
+_CLAUSE_BREAK = re.compile(_CLAUSE_BREAK_HEAD + _CLAUSE_BREAK_SPACES, re.I)
+# The same, its alternative that opens with spaces tried only where a run of whitespace starts: tried at
+# every character of a run, each scanning the rest of it, the pattern is quadratic (190k newlines: minutes).
+_CLAUSE_BREAK_AT_RUNS = re.compile(_CLAUSE_BREAK_HEAD + r"(?<!\s)" + _CLAUSE_BREAK_SPACES, re.I)
+
+
+def breaks(rx: re.Pattern, at_runs: re.Pattern, text: str, pos: int, endpos: int) -> Iterator[re.Match]:
+    """The matches of ``rx.finditer(text, pos, endpos)`` in linear time: ``at_runs`` is ``rx`` with each
+    alternative that opens with ``\\s+`` tried only where a run of whitespace starts. A match of ``rx``
+    inside a run would match at the run's start too, so only where the scan starts or resumes (the start or
+    the end of a match may lie inside a run) is ``rx`` itself tried, once."""
+    while pos < endpos:
+        m = rx.match(text, pos, endpos) or at_runs.search(text, pos, endpos)
+        if m is None:
+            return
+        yield m
+        pos = max(m.end(), m.start() + 1)
 
 
 @dataclass(frozen=True)
@@ -294,7 +311,7 @@ def clauses(text: str, sentence: Span) -> list[Span]:
     """Split a sentence into clauses at the boundaries of ``_CLAUSE_BREAK``."""
     cuts: list[tuple[int, int]] = []
     pos = sentence.start
-    for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
+    for m in breaks(_CLAUSE_BREAK, _CLAUSE_BREAK_AT_RUNS, text, sentence.start, sentence.end):
         if m.start() - pos >= 12:  # a clause shorter than 12 characters is a fragment, not a report
             cuts.append((pos, m.start()))
             pos = m.end()
@@ -319,6 +336,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 # Breaks inside a clause that the dates and attribution stages read an event's own part by (clause_of)
 _SUBCLAUSE_BREAK = re.compile(r";|:\s|\s[-–—]\s|,?\s+(?:while|whereas|but|however|meanwhile)\b", re.I)
+_SUBCLAUSE_BREAK_AT_RUNS = re.compile(r";|:\s|\s[-–—]\s|(?:,|(?<!\s))\s+(?:while|whereas|but|however|meanwhile)\b",
+                                      re.I)  # see breaks()
 
 # What every clause break holds: a mark, or a conjunction as fold() reads it (re.I matches "ſ" and "ı" too)
 _BREAK_MARKS = (";", ":", "-", "–", "—")
@@ -344,7 +363,7 @@ def clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
 def scanned_clause_of(text: str, outer: Span, point: int) -> tuple[int, int]:
     """``clause_of`` by scanning every break of ``outer``, with no gate first."""
     lo, hi = outer.start, outer.end
-    for m in _SUBCLAUSE_BREAK.finditer(text, outer.start, outer.end):
+    for m in breaks(_SUBCLAUSE_BREAK, _SUBCLAUSE_BREAK_AT_RUNS, text, outer.start, outer.end):
         if m.end() <= point:
             lo = m.end()
         elif m.start() >= point:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from ..errors import ResourceError
-from ..literalgate import caseless_gate, fewest
+from ..matching import caseless_gate, fewest
 from ..types import Span
 from .resources import data_path, read_json
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Callable, Optional
 
 from ..config import AttributionSettings
-from ..literalgate import CaselessPattern
+from ..matching import CaselessPattern
 from ..registry import stage
 from ..types import Event, Record, Span
 from ..knowledge.clauses import clause_of

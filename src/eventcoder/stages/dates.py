@@ -29,10 +29,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Optional
 
-from ..anchored import AnchoredPattern, Scan
+from ..matching import AnchoredPattern, Scan
 from ..config import DateSettings
 from ..datetext import MONTHS, scan_absolute_dates
-from ..literalgate import CaselessPattern, fold
+from ..matching import CaselessPattern, fold
 from ..registry import stage
 from ..knowledge.clauses import clause_of
 from ..knowledge.resources import read_json

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ..config import FinalizeSettings
 from ..registry import stage
 from ..types import Event, Record
+from ..vocab import disorder_type_of
 from ..knowledge.actornames import UNIDENTIFIED_PREFIX, actor_kind, as_gang, gang_convention, recountry
 from ..knowledge.frontlines import FrontLines
 from ..knowledge.resources import read_json
@@ -164,6 +165,40 @@ def older_coding(event: Event, cutoffs: dict[str, str], states: tuple[str, ...])
         moved.note = (moved.note + "; " if moved.note else "") + f"coded first: ACLED's coding of this type before {cutoff}"
 
 
+class CrowdSize:
+    """ACLED's crowd size tag of a protest or riot (knowledge/data/tags.json "crowd_size")."""
+
+    def __init__(self, rules: dict):
+        self.types = set(rules["event_types"])
+        self.stated = re.compile(rules["stated"])
+        words = "|".join(sorted(map(re.escape, rules["size_words"]), key=len, reverse=True))
+        approx = "|".join(sorted(map(re.escape, rules["approximate"] + rules["at_least"]), key=len, reverse=True))
+        nouns = "|".join(map(re.escape, rules["crowd_nouns"]))
+        self.approximate, self.none = set(rules["approximate"]), rules["none"]
+        # "hundreds of protesters", "about 300 demonstrators", "more than 1,000 people"
+        self.phrase = re.compile(rf"\b(?:(?P<q>{approx})\s+)?(?:(?P<w>{words})\s+of|(?P<n>\d{{1,3}}(?:,\d{{3}})*|\d+))"
+                                 rf"\s+(?:\w+\s+)?(?:{nouns})\b", re.I)
+
+    def tag(self, text: str, event: Event) -> str:
+        if event.event_type not in self.types:
+            return ""
+        stated = self.stated.search(text)
+        if stated:
+            return f"crowd size={stated.group(1).strip()}"
+        clause = text[event.evidence.start:event.evidence.end]
+        m = self.phrase.search(clause) or self.phrase.search(text)
+        if not m:
+            return f"crowd size={self.none}"
+        if m.group("w"):
+            return f"crowd size={m.group('w').lower()}"
+        q = (m.group("q") or "").lower()
+        size = m.group("n").replace(",", "")
+        return f"crowd size={'around ' if q in self.approximate else ('more than ' if q else '')}{size}"
+
+
+_DANGLING_OPENER = re.compile(r"\s*[\[(]\s*$")
+
+
 def summary_note(event: Event) -> str:
     """One plain sentence: the evidence clause, whitespace-normalised and bounded."""
     # split() breaks at what re's \s matches (every code point checked) and drops the ends as strip() did:
@@ -171,6 +206,8 @@ def summary_note(event: Event) -> str:
     text = " ".join(event.evidence.text.split()).strip('"“”')
     if len(text) > NOTES_MAX_CHARS:
         text = text[: NOTES_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    # a clause cut before a tag or an aside leaves its opening bracket behind ("... guards. [")
+    text = _DANGLING_OPENER.sub("", text)
     if text and text[-1] not in ".!?…":
         text += "."
     return text
@@ -180,6 +217,7 @@ def summary_note(event: Event) -> str:
        assigns=("record.events", "event.doc_id", "event.evidence", "event.event_id",
                 "event.actor1", "event.actor2", "event.inter1", "event.inter2", "event.assoc_actor_1",
                 "event.assoc_actor_2", "event.provenance", "event.flags", "event.notes", "event.source",
+                "event.disorder_type",
                 "event.confidence"),
        optional=("annotations.country", "annotations.geo_country"))
 class Finalizer:
@@ -188,6 +226,7 @@ class Finalizer:
         self.countries_by_iso, self.periods, self.earlier_periods = country_tables()
         self.gangs, self.gang_cues = gang_convention()
         self.fronts = FrontLines()
+        self.crowd = CrowdSize(read_json("tags.json")["crowd_size"])
         self.state_first_before = state_first_before()
         self.state_kinds = state_kinds()
 
@@ -209,6 +248,11 @@ class Finalizer:
                 dated_period(ev, self.earlier_periods)
                 if not ev.notes:
                     ev.notes = summary_note(ev)
+                # sub-event types may have changed since classify set it (retyping, older coding)
+                ev.disorder_type = disorder_type_of(ev.event_type, ev.sub_event_type)
+                crowd = self.crowd.tag(record.text, ev)
+                if crowd and crowd not in ev.flags:
+                    ev.flags.append(crowd)
                 if not ev.source and record.article.source:
                     ev.source = record.article.source
                 scores = [p.score for p in ev.provenance.values()]

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ..errors import StoreError
 from ..types import Event, FieldEvidence, StoredEvent
-from ..vocab import DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT, TAXONOMY
+from ..vocab import SUB_EVENT_TO_EVENT, TAXONOMY, disorder_type_of
 from .base import EDITABLE, STATUSES, Conflict, NotFound, ReviewFilter
 from .db import Database, utcnow
 from .rows import provenance_json, row_to_stored
@@ -286,7 +286,7 @@ class ReviewMixin:
             if not changed:
                 return row["version"]
             data.update(changed)
-            data["disorder_type"] = DISORDER_OF_EVENT.get(data["event_type"], data["disorder_type"])
+            data["disorder_type"] = disorder_type_of(data["event_type"], data["sub_event_type"])
             try:
                 event = Event.model_validate(data)
             except ValidationError as e:

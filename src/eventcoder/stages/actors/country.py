@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ...literalgate import TextWords, fold
+from ...matching import TextWords, fold
 from ...types import Record
 from .countrynames import W_COUNTRY_NAME, CountryNames
 from .entries import Aliases, fold_key

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ...alternation import alternation
-from ...literalgate import WordGate, first_words
+from ...matching import alternation
+from ...matching import WordGate, first_words
 from ...knowledge.actornames import fill_name
 from .entries import fold_key
 

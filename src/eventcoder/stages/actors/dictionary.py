@@ -2,7 +2,7 @@
 into the parts that find a text's actor mentions and its country, each in its own module.
 
 The parts' dictionary patterns are prefix trees (alternation.py), not flat lists of words, and each runs only
-where its words stand (literalgate.WordGate): most texts hold few of the dictionary's words
+where its words stand (matching.WordGate): most texts hold few of the dictionary's words
 (docs/performance.md#actors).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Optional
 
 from ...errors import ConfigError
 from ...knowledge.resources import read_json
-from ...literalgate import TextWords
+from ...matching import TextWords
 from ...types import ActorMention, Record
 from . import coreference
 from .country import CountryVotes

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ...alternation import alternation
-from ...literalgate import TextWords, WordGate, fold
+from ...matching import alternation
+from ...matching import TextWords, WordGate, fold
 
 
 def fold_key(s: str) -> str:

@@ -9,9 +9,9 @@ import re
 from collections import defaultdict
 from typing import Callable
 
-from ...alternation import alternation
+from ...matching import alternation
 from ...knowledge.actornames import actor_kind
-from ...literalgate import TextWords, WordGate, first_words, fold
+from ...matching import TextWords, WordGate, first_words, fold
 from ...types import ActorMention
 from .countrynames import CountryNames
 from .entries import fold_key
@@ -75,7 +75,7 @@ class StateForces:
             + alternation(nat_words, True) + r")\s+(" + heads + r")\b)", re.I)
 
     def _gate(self, act_verbs: list[str]) -> None:
-        """Word gates (see literalgate.WordGate): each pattern starts at, or holds, whole words of its
+        """Word gates (see matching.WordGate): each pattern starts at, or holds, whole words of its
         alternations, so it is tried only where its first word stands, on texts that hold its other words
         (docs/performance.md#actors)."""
         nat_words = self.names.nationality

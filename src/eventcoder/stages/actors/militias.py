@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ...alternation import alternation
-from ...literalgate import TextWords, WordGate, first_words
+from ...matching import alternation
+from ...matching import TextWords, WordGate, first_words
 from .countrynames import CountryNames
 from .entries import Aliases, fold_key
 
@@ -42,7 +42,7 @@ class IdentityMilitias:
         self._compile(im.get("people_heads", []), members)
 
     def _compile(self, people_heads: list[str], members: list[str]) -> None:
-        """The patterns of the tables present, each with its word gate (see literalgate.WordGate)."""
+        """The patterns of the tables present, each with its word gate (see matching.WordGate)."""
         self.named_re = self.of_re = self.unnamed_re = self.peoples_re = self.arming_re = None
         self.named_gate = self.of_gate = self.unnamed_gate = self.peoples_gate = self.arming_gate = None
         if self.arming and self.arming_cue is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ...literalgate import TextWords, WordGate, first_words
+from ...matching import TextWords, WordGate, first_words
 from .countrynames import CountryNames
 from .entries import Aliases, fold_key
 

@@ -8,7 +8,7 @@ from typing import Optional
 from ...config import ClassifySettings
 from ...knowledge.clauses import Cue
 from ...types import Event, Span
-from ...vocab import CIVILIAN_TARGETING, DISORDER_OF_EVENT, SUB_EVENT_TO_EVENT
+from ...vocab import CIVILIAN_TARGETING, SUB_EVENT_TO_EVENT, disorder_type_of
 from .casualties import set_fatalities
 from .reading import STAGE, Reading
 from .roles import REMOTE_VIOLENCE, VAC_TYPES, RoleContext, RoleReader
@@ -76,6 +76,6 @@ class EventBuilder:
             ev.sub_event_type = sub = flip["to"]
             ev.event_type = SUB_EVENT_TO_EVENT[sub]
             # an arrest is a strategic development, an abduction political violence
-            ev.disorder_type = DISORDER_OF_EVENT[ev.event_type]
+            ev.disorder_type = disorder_type_of(ev.event_type, sub)
             ev.provenance["sub_event_type"].note += f"; -> {sub} by the sides' kinds"
         return sub

@@ -115,7 +115,12 @@ class RoleReader:
                                   country="", known=True, score=0.4)
         if actor1 is None:
             actor1 = self.default(wanted, ctx.country, ctx.ev.evidence)
-        actor2 = next((a for a in ctx.actors if actor_kind(a.name) in coded["actor2"] and a.name != actor1.name), None)
+        sides = [a for a in ctx.actors if actor_kind(a.name) in coded["actor2"] and a.name != actor1.name]
+        if coded.get("actor2_by_preference"):
+            # the kind that intervenes, whatever the text names first ("civilians were hurt as police
+            # dispersed the protesters": the police); stable, so text order breaks ties of a kind
+            sides.sort(key=lambda a: coded["actor2"].index(actor_kind(a.name)))
+        actor2 = sides[0] if sides else None
         if actor2 is None and coded.get("actor2_default"):
             actor2 = self.default(coded["actor2_default"], ctx.country, ctx.ev.evidence)
         return actor1, actor2

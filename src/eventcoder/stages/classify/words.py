@@ -11,7 +11,7 @@ from ...errors import ResourceError
 from ...knowledge.clauses import lower_literals
 from ...knowledge.resources import data_path, read_json
 from ...knowledge.roles import load_roles
-from ...literalgate import caseless_gate
+from ...matching import caseless_gate
 from ...types import ActorMention
 
 WORDS_FILE = "role_words.json"

@@ -4,13 +4,21 @@ A candidate scores by its match, its size, its country (the document's first, th
 kind fits the toponym's type word ("X village" a town, "Y district" a district), and its container: a
 candidate inside its container (admin names agree, or within about a district's reach) wins, and one outside
 it is dropped. A container is more often a province than a town, but a province or district that shares its
-name and seat with a town is that town when something lies near it ("X near Maiduguri", "in eastern Halab") or
-it is a city of 500,000 whose quarter is named ("the X district of Tripoli"); with no word saying which, such a
-unit weighs as its seat town. Of several namesakes, the one near the document's other places wins.
+name and seat with a town is that town when something lies near it ("X near Maiduguri", "in eastern Halab"),
+when it holds a square, a market or a building ("Martyrs Square in Tripoli"), or when it is a city of 500,000
+whose quarter is named ("the X district of Tripoli"); with no word saying which, such a unit weighs as its
+seat town. Population is not the only prior: of several namesakes, the one within 50 km (150 km, less) of
+the document's other places wins, and one inside a province the document names elsewhere gains.
 
-The best candidate is still refused on weak evidence: an inexact spelling outside the document's country, a
-lone capitalised word opening a sentence, a place outside its container (unless it is a city of 100,000 in a
-province or country), a district or small place outside the document's country, a person's name.
+The best candidate is still refused on weak evidence: an inexact spelling outside the document's country (a
+village by a loose spelling of a city of 100,000 anywhere), a lone capitalised word opening a sentence, a
+place outside its container (unless it is a city of 100,000 in a province or country), a district outside
+the document's country, a person's name. Abroad a place needs strong evidence: a landmark (a square, a
+base, a police station: cues ``part``, ``facility`` and ``words.json`` "landmark_cues") resolves only inside
+the document's country or its container; a town under 100,000 across the border of a story that names
+places of its own country needs its container or its country named in its sentence (a name or a demonym),
+and so does a province abroad that contains nothing the text names; farther abroad, a town under 100,000
+needs its country named in its sentence.
 """
 from __future__ import annotations
 
@@ -42,6 +50,10 @@ class Context:
     neighbours: tuple[Candidate, ...] = ()  # the document's other places, to pick the namesake near them
     children: tuple[Candidate, ...] = ()   # the exact namesakes of the places it contains
     quarters: bool = False                 # "the X district of Y": it holds quarters, as a city does
+    parts: bool = False                    # "X Square in Y", "a market of Y": it holds a town's parts
+    named_near: frozenset[str] = frozenset()  # countries its sentence names (a country's name, a demonym)
+    admin1s: frozenset[str] = frozenset()  # skeletons of the provinces of the document's country it names
+    home_named: bool = False               # the document names another place of its country
 
 
 class Chooser:
@@ -57,7 +69,8 @@ class Chooser:
             t.reason = "not in the gazetteer"
             return
         near_by = self.gazetteer.neighbours(ctx.country) if ctx.country else frozenset()
-        seats = _seats(t, ctx.is_container, ctx.quarters) if t.role not in ("adm1", "adm2", "admin") else {}
+        seats = _seats(t, ctx.is_container, ctx.quarters, ctx.parts) if t.role not in ("adm1", "adm2", "admin") \
+            else {}
         ranked = [(self._score(t, c, ctx, near_by, seats), c) for c in t.candidates]
         ranked.sort(key=lambda x: -x[0])
         s, best = ranked[0]
@@ -67,8 +80,9 @@ class Chooser:
         supported = parent is not None and parent.chosen is not None and containment(best, parent.chosen) > (
             0 if best.matched == "exact" else 0.5)
         home = bool(ctx.country) and best.country_code == ctx.country
-        reason = (_weak_evidence(t, best, home, supported) or self._outside_container(t, best, ctx, home, supported)
-                  or self._outside_country(t, best, ctx.country, near_by, home, supported))
+        reason = (self._weak_evidence(t, best, home, supported)
+                  or self._outside_container(t, best, ctx, home, supported)
+                  or self._outside_country(t, best, ctx, near_by, home, supported))
         if reason:
             t.reason = reason
             return
@@ -100,9 +114,13 @@ class Chooser:
             s += 1.0  # "Ciudad Piar, Bolivar state": the Bolivar that holds an El Callao
         if ctx.parent is not None and ctx.parent.chosen is not None:
             s += containment(c, ctx.parent.chosen)
-        elif ctx.neighbours and any(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) < 50
-                                    for n in ctx.neighbours):  # 50 km: a district or two
-            s += 1.0  # one of several namesakes: the one near the document's other places
+        elif ctx.neighbours:
+            # one of several namesakes: the one near the document's other places (50 km: a district or two;
+            # 150 km: a province)
+            d = min(haversine_km(c.latitude, c.longitude, n.latitude, n.longitude) for n in ctx.neighbours)
+            s += 1.0 if d < 50 else 0.4 if d < 150 else 0.0
+        if ctx.admin1s and c.kind != "adm1" and c.admin1 and skeleton(c.admin1) in ctx.admin1s:
+            s += 0.5  # "... in Idlib province. Shelling hit Saraqib": the Saraqib of the province named
         return s
 
     def _outside_container(self, t: Toponym, best: Candidate, ctx: Context, home: bool,
@@ -120,25 +138,49 @@ class Chooser:
             return None
         return f"{best.name} ({best.admin1}, {best.country_code}) is not inside {parent.chosen.name}"
 
-    @staticmethod
-    def _outside_country(t: Toponym, best: Candidate, country: Optional[str], near_by: frozenset, home: bool,
+    def _outside_country(self, t: Toponym, best: Candidate, ctx: Context, near_by: frozenset, home: bool,
                          supported: bool) -> Optional[str]:
-        """A best candidate that is unlikely outside the document's country, or a person's name."""
+        """A best candidate that is unlikely outside the document's country, or a person's name. Abroad, a
+        town needs strong evidence: a container, its country named in the sentence, or the size of a city."""
+        country = ctx.country
         neighbour = bool(country) and best.matched == "exact" and best.country_code in near_by
+        named = best.country_code in ctx.named_near
         if country and not home and best.kind in ("adm2", "extra") and not supported and not (
                 best.kind == "extra" and neighbour):  # our own conflict toponyms: across a border too
             return f"{best.name} is a district outside the document's country"
+        if country and not home and best.kind == "adm1" and ctx.home_named and not (
+                supported or named or ctx.is_container):  # ("El Callao, Bolivar state": the container decides)
+            # "Coast regional police" in a report set among Kenyan places is no Tanzanian region of that name
+            return f"{best.name} is a province outside the document's country, and the text names no {best.country}"
         if t.entity == "PERSON" and not (home or supported or t.role):
             return "a person's name"
+        if country and not home and not supported and best.kind != "country" and (
+                t.role in ("part", "facility") or t.cue in self.words.landmark_cues):
+            # "airlifted to Manda base", "outside Pangani police station": a landmark of the story's country,
+            # not a namesake town across the border
+            return f"a landmark of the document's country, not {best.name} ({best.country_code})"
+        if neighbour and best.kind == "city" and best.population < 100_000 and ctx.home_named \
+                and not (supported or named):
+            # a border village of a story set among the country's places shares its name with one across
+            # the border (a story naming no place of the country is likely across the border itself)
+            return f"{best.name} is a town across the border, and the text names no {best.country}"
         abroad = country and not home and not neighbour and not supported
-        if abroad and best.kind in ("city", "extra") and (
-                best.population < (5000 if t.entity in ("GPE", "LOC") else 100_000)):
-            # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so
+        if abroad and best.kind in ("city", "extra") and best.population < 100_000 and not named:
+            # "Sakina Mosque" in a Kenyan report is not Suakin (Sudan), though GeoNames spells it so; a
+            # Syrian village is no Sudanese town of its name unless the text names Sudan
             return f"{best.name} is a small place outside the document's country"
         if abroad and not best.main and best.kind in ("city", "extra") and best.population < 1_000_000:
             # "Boni Forest" in a Kenyan report is not Bonn, whose Latin name it is
             return f"{t.text} is only another name of {best.name}, outside the document's country"
         return None
+
+    def _weak_evidence(self, t: Toponym, best: Candidate, home: bool, supported: bool) -> Optional[str]:
+        """An inexact spelling outside the document's country, a village by a loose spelling of a city, or a
+        lone capitalised word opening a sentence ("Grenade attack ...": Granada by skeleton)."""
+        if best.matched != "exact" and t.cue in self.words.village_cues and best.population >= 100_000 \
+                and best.kind == "city" and not supported:
+            return f"a village, not the city of {best.name} by a {best.matched} match"
+        return _loose_or_opening(t, best, home, supported)
 
 
 def _kind_fit(role: str, kind: str, lone_unit_container: bool) -> Optional[float]:
@@ -157,9 +199,8 @@ def _kind_fit(role: str, kind: str, lone_unit_container: bool) -> Optional[float
     return None
 
 
-def _weak_evidence(t: Toponym, best: Candidate, home: bool, supported: bool) -> Optional[str]:
-    """An inexact spelling outside the document's country, or a lone capitalised word opening a sentence
-    ("Grenade attack ...": Granada by skeleton)."""
+def _loose_or_opening(t: Toponym, best: Candidate, home: bool, supported: bool) -> Optional[str]:
+    """An inexact spelling outside the document's country, or a lone capitalised word opening a sentence."""
     if best.matched != "exact" and not (home or supported):
         return f"only {best.name} ({best.country_code}) by {best.matched} match, outside the document's country"
     if t.sentence_start and " " not in t.text and not t.role and t.entity not in ("GPE", "LOC") \
@@ -168,12 +209,12 @@ def _weak_evidence(t: Toponym, best: Candidate, home: bool, supported: bool) -> 
     return None
 
 
-def _seats(t: Toponym, is_container: bool = False, quarters: bool = False) -> dict:
+def _seats(t: Toponym, is_container: bool = False, quarters: bool = False, parts: bool = False) -> dict:
     """For each province or district candidate of ``t`` whose seat is a town among the candidates (same
     country, equally well matched, within 15 km): that town. A container ("X, Herat", "X district of
     Balkh") is more often the province; only one that something lies near ("X near Maiduguri", "in eastern
-    Halab"), or a city of 500,000 whose quarter or district is named ("the Abu Salim district of Tripoli"),
-    counts as its town."""
+    Halab"), a city of 500,000 whose quarter or district is named ("the Abu Salim district of Tripoli"), or
+    one that holds a square, a market or a building ("Martyrs Square in Tripoli") counts as its town."""
     towns = [c for c in t.candidates if c.kind == "city"]
     out = {}
     if not towns:
@@ -183,7 +224,7 @@ def _seats(t: Toponym, is_container: bool = False, quarters: bool = False) -> di
             for town in towns:
                 if town.country_code == c.country_code and town.score >= c.score and haversine_km(
                         town.latitude, town.longitude, c.latitude, c.longitude) < 15 and (
-                        not is_container or t.near or (quarters and town.population >= 500_000)):
+                        not is_container or t.near or parts or (quarters and town.population >= 500_000)):
                     out[c.place_id] = town
                     break
     return out

@@ -1,15 +1,19 @@
 """Linking: each event takes the place its own text names, else one nearby, else the document's capital.
 
-An event takes the first place its own evidence names (read as places.py reads a group of toponyms); else
-one in its sentence; else the nearest earlier sentence that names a place, read the same way. An event placed
-no finer than its own country (or not at all) takes a place another clause ties to events of its type and
-actors (ties.py), flagged ``geo_tied``; else the first later sentence that names a place (a headline before the
-body). A foreign country alone in the event's sentence ("arrested on their way to Somalia") yields to a home
-place nearby. An event whose own text names a place the gazetteer lacks ("hit the X district", "protested in
-X") and takes a place from elsewhere gets precision at least 2. "In the capital" is the document country's
-capital (precision 1). With no place named, the capital of the document's country (precision 3, flagged
-``geo_country_only``; ``country_fallback=False`` turns it off), else ``location`` stays empty and the event is
-flagged ``geo_unresolved``. A place outside the document's country is flagged ``geo_outside_document_country``.
+An event takes the first place its own evidence names (read as places.py reads a group of toponyms); else one
+in its sentence; else the nearest earlier sentence that names a place, read the same way. An event placed no
+finer than its own country (or not at all) takes a place another clause ties to events of its type and actors
+(ties.py), flagged ``geo_tied``; an event whose own text names only the document's country takes, failing
+that, the place the next sentence names in that country (a lead, then its detail: "... in southern X. The
+drone hit a car near Y."); else the first later sentence that names a place (a headline before the body). A
+foreign country alone in the event's sentence ("arrested on their way to Somalia") yields to a home place
+nearby; one named without a locative is no place at all (places.py), but sends the event to the ties first. An
+event whose own text names a place the gazetteer lacks ("hit the X district", "protested in X") and takes a
+place from elsewhere gets precision at least 2. "In the capital" is the document country's capital (precision
+1). With no place named, the dateline's town if it lies in the document's country, else the capital of the
+document's country (precision 3, flagged ``geo_country_only``; ``country_fallback=False`` turns both off),
+else ``location`` stays empty and the event is flagged ``geo_unresolved``. A place outside the document's
+country is flagged ``geo_outside_document_country``.
 
 Every location field is set with ``event.set(..., evidence=<the toponym's span>, note=<why>)``.
 """
@@ -62,8 +66,14 @@ class Linker:
                 # destination or origin more often than the place; a place of the document's country named
                 # nearby comes first
                 abroad, found = found, None
-            # no place finer than a country: one the document ties to events of this type and actors
-            found = self.ties.place(record, ev, toponyms, country) or found
+            # no place finer than a country: one the document ties to events of this type and actors, else
+            # the next sentence's own ("... in southern Lebanon. The drone hit a car near Qana in Tyre.")
+            found = self.ties.place(record, ev, toponyms, country) or (
+                found if abroad else self._next_sentence_place(record, span, toponyms, starts, country) or found)
+        elif found is None and country and any(_country_abroad(toponyms[i], country) for i in inside):
+            # "commanders brought from Iraq": a foreign country only mentioned is no place (places.py), but
+            # says the event's place lies elsewhere in the document, as a foreign country alone does
+            found = self.ties.place(record, ev, toponyms, country)
         if found is None:
             found = self._earlier_place(record, span, toponyms, starts, country, abroad)
         if found is None and abroad is None:
@@ -75,7 +85,7 @@ class Linker:
         if found is not None:
             self._set_place(record, ev, found, toponyms, inside, country)
         else:
-            self._fall_back(record, ev, toponyms)
+            self._fall_back(record, ev, toponyms, country)
 
     def _own_place(self, record: Record, span: Span, toponyms: list[Toponym], starts: list[int], inside: list[int],
                    country: Optional[str]) -> Optional[Found]:
@@ -92,8 +102,7 @@ class Linker:
                        country: Optional[str], abroad: Optional[Found]) -> Optional[Found]:
         """The nearest earlier sentence that names a place, read like the event's own ("in Paranaiba, Mato
         Grosso do Sul, ... A man was arrested.": Paranaiba, not its state)."""
-        earlier = [i for i, t in enumerate(toponyms) if t.end <= span.start and t.chosen is not None
-                   and t.chosen.kind != "country"]
+        earlier = [i for i, t in enumerate(toponyms) if t.end <= span.start and _may_lend(t)]
         if not earlier:
             return None
         last = toponyms[earlier[-1]]
@@ -108,8 +117,7 @@ class Linker:
                      country: Optional[str], abroad: Optional[Found]) -> Optional[Found]:
         """A headline or summary first, its place in a later sentence ("Two killed in grenade attack. The blast
         hit a bar in Garissa."): the first later sentence that names a place."""
-        later = [i for i, t in enumerate(toponyms) if t.start >= span.end and t.chosen is not None
-                 and t.chosen.kind != "country"]
+        later = [i for i, t in enumerate(toponyms) if t.start >= span.end and _may_lend(t)]
         if not later:
             return None
         first = toponyms[later[0]]
@@ -119,6 +127,20 @@ class Linker:
         if hit is not None and not (abroad and hit[0].chosen.country_code != country):
             return hit[0], hit[1], "nearest later place in the document"
         return None
+
+    def _next_sentence_place(self, record: Record, span: Span, toponyms: list[Toponym], starts: list[int],
+                             country: Optional[str]) -> Optional[Found]:
+        """The place of the document's country that the sentence after the event's names, finer than the
+        country: a lead naming only the country, then its detail."""
+        sent = record.sentence_of(span)
+        end = sent.end if sent is not None else span.end
+        after = next((s for s in record.sentences if s.start >= end), None)
+        if after is None:
+            return None
+        hit = self.places.event_place(toponyms, within(toponyms, starts, after.start, after.end), country)
+        if hit is None or hit[0].chosen.kind == "country" or hit[0].chosen.country_code != country:
+            return None
+        return hit[0], max(hit[1], 2), "the next sentence's place, finer than the country the event names"
 
     def _set_place(self, record: Record, ev: Event, found: Found, toponyms: list[Toponym], inside: list[int],
                    country: Optional[str]) -> None:
@@ -135,9 +157,17 @@ class Linker:
         if t.chosen.country_code != country and country:
             ev.flag("geo_outside_document_country")
 
-    def _fall_back(self, record: Record, ev: Event, toponyms: list[Toponym]) -> None:
-        """No place: the country the document names, at its capital (precision 3), or nothing."""
+    def _fall_back(self, record: Record, ev: Event, toponyms: list[Toponym], country: Optional[str]) -> None:
+        """No place: the dateline's town in the document's country, else the country the document names, at
+        its capital (precision 3), or nothing."""
         span = ev.evidence
+        dateline = next((t for t in toponyms if t.dateline and t.chosen is not None and t.chosen.kind != "country"
+                         and t.chosen.country_code == country), None)
+        if dateline is not None and self.settings.country_fallback:
+            assign(ev, place_of(dateline, 3), dateline.span_of(record.text), dateline.score * 0.5,
+                   f"no place named; the dateline's {dateline.chosen.name}, in the document's country")
+            ev.flag("geo_country_only")
+            return
         cc = self.votes.fallback_country(record, toponyms)
         sent = record.sentence_of(span)
         named = _CAPITAL_RE.search(sent.text if sent is not None else span.text)
@@ -157,6 +187,17 @@ class Linker:
                 ev.flag("geo_country_only")
                 return
         ev.flag("geo_unresolved")
+
+
+def _country_abroad(t: Toponym, country: str) -> bool:
+    """Whether ``t`` is a country other than the document's."""
+    return t.chosen is not None and t.chosen.kind == "country" and t.chosen.country_code != country
+
+
+def _may_lend(t: Toponym) -> bool:
+    """Whether a resolved toponym may give its place to an event of another sentence: not a country, a
+    dateline (where the report was filed: "(NEW YORK) -") or a place only mentioned."""
+    return t.chosen is not None and t.chosen.kind != "country" and not t.dateline and not t.mention
 
 
 def _unknown_place(text: str, t: Toponym) -> bool:

@@ -3,9 +3,12 @@
 Of the chains a stretch of text names, the first that resolves gives the place: its head, else its nearest
 resolved container (the head is a village or area the gazetteer lacks: precision at least 2). Places of the
 document's country come before foreign ones; possessives ("Logar's council", "Nairobi police"), places people
-come "from" and countries last; a province, or a river or mountain, after a town of that province named
-beside it. A road, or a building whose name is no town, lies in its container. A named town gives
-geo_precision 1, a place near or part of it 2, a district 2, a province or country alone 3.
+come "from" or go to and countries last; places only mentioned (mentions.py), datelines and foreign countries
+named without a locative ("Turkey-backed", "peacekeepers from Rwanda") never; a province, or a river or
+mountain, after a town of that province named beside it; a container reached through an unknown village after
+a town named in that same container ("between Unknownville and Y in Z": Y). A road, or a building whose name
+is no town, lies in its container. A named town gives geo_precision 1, a place near or part of it 2, a
+district 2, a province or country alone 3.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ class _Option(NamedTuple):
     precision: int
     note: str
     vague: bool     # a province, river or mountain: after a town of its province
+    sibling_of: Optional[Toponym] = None  # reached through an unknown village: after a town in the same container
+    head_parent: Optional[Toponym] = None  # the container the chain's head names
 
 
 def precision(t: Toponym) -> int:
@@ -76,15 +81,17 @@ class PlaceReader:
         found = [o for o in (self._option(toponyms, i, country) for i in idx if i not in contained) if o is not None]
         if found and min(f.rank for f in found) < 3:
             best = min(found, key=lambda f: f.rank)
-            if best.vague:
+            if best.vague or best.sibling_of is not None:
                 for f in found:
-                    if f.rank == best.rank and not f.vague and same_province(f.target.chosen, best.target.chosen):
+                    if f.rank == best.rank and not f.vague and (
+                            f.sibling_of is None and f.head_parent is best.sibling_of if best.sibling_of is not None
+                            else same_province(f.target.chosen, best.target.chosen)):
                         return f.target, f.precision, f.note
             return best.target, best.precision, best.note
         # the chains lead only to countries ("during the Iran-Iraq War, in Mehran county"): any other place
         for i in idx:
             t = toponyms[i]
-            if t.chosen is not None and t.chosen.kind != "country":
+            if t.chosen is not None and t.chosen.kind != "country" and not (t.mention or t.dateline or t.institution):
                 return t, precision(t), "named in the event's text"
         if found:
             return found[0].target, found[0].precision, found[0].note
@@ -93,10 +100,17 @@ class PlaceReader:
     def _option(self, toponyms: list[Toponym], i: int, country: Optional[str]) -> Optional[_Option]:
         """The place the chain headed by toponym ``i`` offers, if it resolves."""
         t, steps, j = toponyms[i], 0, i
+        if t.mention or t.dateline or t.institution:
+            # "at 23:00 Moscow time", "the Minsk deal", "the UN Mission in Sudan"; a dateline says where the
+            # report was filed (the last resort of link.py); "Kenya Defence Forces", "X Union" name institutions
+            return None
         while j is not None and toponyms[j].chosen is None and steps < 3:
             j, steps = toponyms[j].parent, steps + 1
-        if j is None or toponyms[j].chosen is None:
+        if j is None or toponyms[j].chosen is None or toponyms[j].mention:
             return None
+        chosen = toponyms[j].chosen
+        if chosen.kind == "country" and country and chosen.country_code != country and not toponyms[j].locative:
+            return None  # "Turkey-backed factions", "peacekeepers from Rwanda": a country only mentioned
         # "on Jinnah road in Quetta", "at the Andres Bello University in Caracas": a road, or a building
         # whose name is no town (a person's, a district's), lies in its container ("X police station"
         # named for town X is at X)
@@ -111,7 +125,9 @@ class PlaceReader:
         if road:
             note = f"the {t.text} {toponyms[i].cue or 'road'} lies in {target.text!r}"
         elif j != i:
-            prec = max(prec, 2)
+            # a square, market or building of a town is in the town (precision 1, as the town's quarter)
+            if not (t.role in ("part", "facility") and toponyms[i].parent == j and target.chosen.kind == "city"):
+                prec = max(prec, 2)
             note = f"{t.text!r} is not in the gazetteer; placed at its container {target.text!r}"
         rank = 0
         if target.chosen.kind == "country":
@@ -123,6 +139,9 @@ class PlaceReader:
         # a province (named, or reached through an unknown village) comes after a town of that province
         # named beside it ("between Unknownville and Tabqa in the countryside of Raqqa": Tabqa is nearer
         # than the province's seat); so does a river or mountain range beside a town of its province
-        # ("patrolling the Evros river near the village of X": X)
+        # ("patrolling the Evros river near the village of X": X); a container reached through an unknown
+        # village comes after a town named in that same container ("the road between Unknownville and Qana in
+        # Tyre": Qana)
         vague = (prec >= 3 and target.chosen.kind != "country") or t.cue in self.words.feature_cues
-        return _Option(rank, target, prec, note, vague)
+        parent = toponyms[t.parent] if t.parent is not None else None
+        return _Option(rank, target, prec, note, vague, target if j != i and not road else None, parent)

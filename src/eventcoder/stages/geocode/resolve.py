@@ -6,13 +6,16 @@
 2. The document's country (country.py); toponyms with no exact namesake there get a transliterated and fuzzy
    try within it ("Majdel Aanjar" ~ "Majdal Anjar").
 3. Containers first (they come later in a chain), then what they contain (choose.py); an unresolved container
-   gives way to its own container. A name several towns of the country share takes the namesake near the
-   document's other places.
+   gives way to its own container. A name several places share, with no container, takes the namesake near
+   the document's other places and inside the provinces it names (not its datelines or places only
+   mentioned); each toponym knows the countries its sentence names, the evidence a town abroad needs.
 4. Doubtful choices are dropped: a village name several small towns of the country share, none within 100 km
-   of the document's other places, is a namesake the gazetteer lacks; an inexact spelling far from every
-   exactly named place is a namesake of the spelling rules; a street named after a province is not in it.
+   of the document's other places, is a namesake the gazetteer lacks; an inexact spelling of a town under
+   100,000 far from every exactly named place, or outside every province of its country the document
+   names, is a namesake of the spelling rules; a street named after a province is not in it.
 5. A name repeated in the document is the same place, resolved where its container says which; a toponym the
    gazetteer lacks takes the place of its other name ("Nad Ali (Marja) district").
+6. A place abroad in a clause about diplomacy is a venue, only mentioned (mentions.py).
 """
 from __future__ import annotations
 
@@ -22,8 +25,9 @@ from typing import Optional
 from ...config import GeocodeSettings
 from ...gazetteer import Candidate, Gazetteer, fold, haversine_km, skeleton
 from ...types import Record
-from .choose import Chooser, Context
+from .choose import Chooser, Context, same_province
 from .country import CountryVotes
+from .mentions import MentionReader, sentence_around
 from .toponyms import Toponym
 from .words import GeoWords
 
@@ -38,12 +42,13 @@ class Resolver:
     """Gives each toponym its candidates and its place, and the document its country."""
 
     def __init__(self, words: GeoWords, gazetteer: Gazetteer, settings: GeocodeSettings, votes: CountryVotes,
-                 chooser: Chooser):
+                 chooser: Chooser, mentions: MentionReader):
         self.words = words
         self.gazetteer = gazetteer
         self.settings = settings
         self.votes = votes
         self.chooser = chooser
+        self.mentions = mentions
 
     def resolve(self, record: Record, toponyms: list[Toponym]) -> str:
         """Resolve the document's toponyms; returns its country (ISO alpha-2, or "")."""
@@ -57,6 +62,7 @@ class Resolver:
         self._drop_far_spellings(toponyms)
         self._drop_streets(toponyms)
         _share_names(toponyms)
+        self.mentions.mark_venues(record.text, toponyms, country)
         return country or ""
 
     # -- candidates -------------------------------------------------------------------------------
@@ -88,7 +94,8 @@ class Resolver:
 
     def _part_lookup(self, t: Toponym, country: Optional[str]) -> list[Candidate]:
         """"Hodeidah Red Sea", "North Darfur", "Mogadishu-Bondhere": the longest part that is a place name,
-        leftmost first; such matches count only inside the document's country (see choose.py)."""
+        leftmost first; such matches count only inside the document's country (see choose.py). A country
+        with direction words ("Northern Iraq") is the country, named as a locative is."""
         words = re.split(r"[\s-]+", t.text)
         for n in range(len(words) - 1, 0, -1):
             for i in range(0, len(words) - n + 1):
@@ -97,6 +104,10 @@ class Resolver:
                     continue
                 found = self.gazetteer.lookup(part, country=country, fuzzy=False, limit=self.settings.max_candidates,
                                               exact_only=True)
+                rest = words[:i] + words[i + n:]
+                if found and found[0].kind == "country" and all(fold(w) in self.words.directions for w in rest):
+                    t.locative = True  # "Northern Iraq" is the country, as "in northern Iraq" is
+                    return [c for c in found if c.kind == "country"]
                 if found:
                     return [c.with_score(round(c.score * 0.9, 3), "part") for c in found]
         return []
@@ -117,25 +128,54 @@ class Resolver:
     # -- choosing ---------------------------------------------------------------------------------
     def _choose_all(self, text: str, toponyms: list[Toponym], country: Optional[str]) -> None:
         """Choose each toponym's place, containers first (they come later in a chain), then what they contain;
-        then the namesakes of the country near the document's other places."""
+        then, for a name several places share, the namesake near the document's other places and in the
+        provinces it names."""
         containers = {t.parent for t in toponyms if t.parent is not None}
         # "the X district of Y", "the X neighbourhood of Y": Y holds quarters, as a city does
         quarters = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "adm2", "facility")
                     and re.fullmatch(r"\s*of\s+(?:the\s+)?", text[t.cue_end:toponyms[t.parent].start])}
+        # "Martyrs Square in Y", "a market of Y", "X mosque, Y": Y is a town
+        parts = {t.parent for t in toponyms if t.parent is not None and t.role in ("part", "facility")}
+        named = self._countries_named(text, toponyms)
+        homes = {fold(t.text) for t in toponyms if not (t.mention or t.dateline) and any(
+            c.country_code == country and c.matched == "exact" and c.kind != "country" for c in t.candidates)}
         for i in range(len(toponyms) - 1, -1, -1):
             t = toponyms[i]
             self.chooser.choose(t, Context(country, _container(toponyms, t), is_container=i in containers,
-                                           children=_children(toponyms, i), quarters=i in quarters))
-        # a name several towns of the country share, with no container: the namesake near the document's
-        # other places (Mykhaylivka near the other Donetsk villages)
+                                           children=_children(toponyms, i), quarters=i in quarters,
+                                           parts=i in parts, named_near=named(t),
+                                           home_named=bool(homes - {fold(t.text)})))
+        # the provinces of the document's country it names, and its places (not countries, datelines or
+        # places only mentioned) for the namesakes of a name without a container
+        provinces = [(fold(o.text), skeleton(o.chosen.name)) for o in toponyms if o.chosen is not None
+                     and o.chosen.kind == "adm1" and o.chosen.country_code == country and not o.mention]
         for i, t in enumerate(toponyms):
-            home = {(c.latitude, c.longitude) for c in t.candidates if c.country_code == country and c.kind == "city"}
-            if t.parent is None and len(home) > 1:
+            spots = {(c.latitude, c.longitude) for c in t.candidates if c.kind in ("city", "adm2", "extra")}
+            admin1s = frozenset(sk for name, sk in provinces if name != fold(t.text))
+            if t.parent is None and len(spots) > 1 and not t.mention:
                 others = tuple(o.chosen for o in toponyms if o is not t and o.chosen is not None
-                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra"))
-                if others:
+                               and fold(o.text) != fold(t.text) and o.chosen.kind in ("city", "adm2", "extra")
+                               and not (o.mention or o.dateline))
+                if others or admin1s:
                     self.chooser.choose(t, Context(country, None, is_container=i in containers, neighbours=others,
-                                                   children=_children(toponyms, i), quarters=i in quarters))
+                                                   children=_children(toponyms, i), quarters=i in quarters,
+                                                   parts=i in parts, named_near=named(t), admin1s=admin1s,
+                                                   home_named=bool(homes - {fold(t.text)})))
+
+    def _countries_named(self, text: str, toponyms: list[Toponym]):
+        """A function from a toponym to the countries its sentence names by a country's name or a demonym
+        ("the Sudanese town of X", "X, across the border in Turkey")."""
+        marks = [(t.start, c.country_code) for t in toponyms for c in t.candidates[:1]
+                 if c.kind == "country" and c.matched == "exact"]
+        marks += [(m.start(), self.words.demonyms[m.group(1)]) for m in self.words.demonyms_in(text)]
+
+        def named(t: Toponym) -> frozenset[str]:
+            if not marks:
+                return frozenset()
+            lo, hi = sentence_around(text, t.start, t.end)
+            return frozenset(cc for pos, cc in marks if lo <= pos < hi)
+
+        return named
 
     # -- doubtful choices -------------------------------------------------------------------------
     @staticmethod
@@ -157,17 +197,24 @@ class Resolver:
 
     @staticmethod
     def _drop_far_spellings(toponyms: list[Toponym]) -> None:
-        """An inexact spelling with no container, far from every exactly named place of the document, is a
-        namesake found by the spelling rules, not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura in
-        Haryana)."""
+        """An inexact spelling with no container, far from every exactly named place of the document, or
+        outside every province of its country the document names, is a namesake found by the spelling rules,
+        not the place ("Xpura ... (Gaya, Bihar)" is no Sxpura in Haryana; "in X County ... at Qwertani
+        village" is no Qwertany of another county); a city of 100,000 is spelled many ways ("Diwaaniya" is Al
+        Diwaniyah, however far)."""
         anchors = [o.chosen for o in toponyms if o.chosen is not None and o.chosen.matched == "exact"
-                   and o.chosen.kind != "country"]
+                   and o.chosen.kind != "country" and not (o.mention or o.dateline)]
+        provinces = [a for a in anchors if a.kind == "adm1"]
         for t in toponyms:
             c = t.chosen
-            if c is not None and c.matched in ("fuzzy", "skeleton") and c.kind in ("city", "extra") \
-                    and t.parent is None and anchors and all(
-                    haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
+            if c is None or c.matched not in ("fuzzy", "skeleton") or c.kind not in ("city", "extra") \
+                    or c.population >= 100_000 or t.parent is not None or not anchors:
+                continue
+            if all(haversine_km(c.latitude, c.longitude, a.latitude, a.longitude) > 300 for a in anchors):
                 t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, far from the document's other places"
+            elif c.admin1 and any(p.country_code == c.country_code for p in provinces) and not any(
+                    same_province(c, p) for p in provinces if p.country_code == c.country_code):
+                t.chosen, t.reason = None, f"only {c.name} by {c.matched} match, outside the provinces named"
 
     @staticmethod
     def _drop_streets(toponyms: list[Toponym]) -> None:

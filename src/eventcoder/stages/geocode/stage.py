@@ -1,4 +1,5 @@
-"""The geocode stage: toponyms -> chains -> candidates and the document's country -> places -> event locations."""
+"""The geocode stage: toponyms -> chains and mentions -> candidates and the document's country -> places -> event
+locations."""
 from __future__ import annotations
 
 from ...config import GeocodeSettings
@@ -10,6 +11,7 @@ from .chains import ChainLinker
 from .choose import Chooser
 from .country import CountryVotes
 from .link import STAGE, Linker
+from .mentions import MentionReader
 from .places import PlaceReader, place_of
 from .resolve import Resolver
 from .ties import TiedPlaces
@@ -38,9 +40,10 @@ class Geocoder:
         self.lexicon = Lexicon.load()
         self.finder = ToponymFinder(self.words)
         self.chains = ChainLinker(self.words)
+        self.mentions = MentionReader(self.words)
         self.votes = CountryVotes(self.words, self.gazetteer)
         self.resolver = Resolver(self.words, self.gazetteer, self.settings, self.votes,
-                                 Chooser(self.words, self.gazetteer))
+                                 Chooser(self.words, self.gazetteer), self.mentions)
         places = PlaceReader(self.words)
         self.linker = Linker(self.settings, self.gazetteer, places, TiedPlaces(self.lexicon, places), self.votes)
 
@@ -70,6 +73,7 @@ class Geocoder:
         text = record.text[: self.settings.max_chars]
         toponyms = self.finder.find(text, record.entities)
         self.chains.link(text, toponyms)
+        self.mentions.mark(text, toponyms)
         return toponyms
 
     def resolve(self, record: Record) -> tuple[list[Toponym], str]:

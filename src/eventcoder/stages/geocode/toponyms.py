@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 from ...gazetteer import Candidate, fold
-from ...literalgate import fold as fold_case
+from ...matching import fold as fold_case
 from ...types import Mention, Span
 from .words import GeoWords
 
@@ -29,9 +29,11 @@ _TITLE_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have)\s+[A-Z][a-z]+\s+[A-Z
 # "the Government of National Accord", "the Army of Conquest": the name of an organisation, not a place
 _ORG_OF_RE = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+)*$")
 _NON_SPACE = re.compile(r"[^\s]+")
+_DATELINE_TAIL = re.compile(r"\)?\s*(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d|[A-Z]{3,})|\([^()\n]{2,40}\)\s*[-–—]|[-–—])")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z]+")
-_SENT_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
+# a sentence opens after a full stop, a colon, a quote, a line break or a bracket ("[Hour break ...]")
+_SENT_START = re.compile(r"(?:^|[.!?:;\"“\[]\s*|\n\s*)$")
 
 
 @dataclass
@@ -53,6 +55,10 @@ class Toponym:
     cue: str = ""  # the type word after it, as written in lower case ("road", "district")
     cue_end: int = 0         # end of the phrase including its cue word
     named_org: bool = False  # "Government of National Accord": part of an organisation's name, in no chain
+    mention: str = ""  # why the place is only mentioned, no event's place: a time zone, an embassy (mentions.py)
+    dateline: bool = False  # "MOGADISHU, March 3 (Reuters) -", "Shabelle Media (Mogadishu)": where the report is from
+    locative: bool = False  # "in X", "across X", "northern X": the words before it put something there
+    institution: bool = False  # "Nepal Armed Police", "Kenya Defence Forces": the head of an institution's name
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Optional[Candidate] = None
     score: float = 0.0
@@ -76,6 +82,13 @@ class _Trimmed(NamedTuple):
     cue_word: str   # that type word, folded
     full_end: int   # end of the phrase with its type words
     untrimmed: int  # end of the phrase with its closing non-place words
+
+
+def _capitals_dateline(text: str, start: int, end: int) -> bool:
+    """A name in capitals opening a line before a date, a bracketed agency or a dash ("KABUL, March 3",
+    "GENEVA (Newswire) -"): a dateline's place, not an acronym."""
+    return text[start:end].isupper() and (start == 0 or text[start - 1] in "\n(") \
+        and _DATELINE_TAIL.match(text, end) is not None
 
 
 def _may_follow_cue(text: str, start: int) -> bool:
@@ -112,9 +125,11 @@ class ToponymFinder:
     def _split_phrase(self, text: str, start: int, end: int, ents: list[tuple[int, int, str]]) -> Optional[Toponym]:
         """The toponym a capitalised phrase ``start:end`` holds, if any."""
         words, folded, end = self._cut_at_title(text, start, end)
-        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces")
-        if any(w in self.words.org_words for w in folded):
-            return None
+        # an organisation's name is not a place ("Martyr ... Vengeance Units", "Resistance forces"), but a
+        # country heading it names the institution's country ("Nepal Armed Police", "Kenya Defence Forces")
+        org = next((i for i, w in enumerate(folded) if w in self.words.org_words), None)
+        if org is not None:
+            return self._institution(text, words[:org], folded[:org])
         if _TITLE_AFTER.match(text, end):
             return None  # "Raqqa is Being Slaughtered Silently": a title-cased name, not the town
         qualifies = self._qualifies(text, end)
@@ -123,19 +138,31 @@ class ToponymFinder:
             return None
         s, e, possessive = self._bare_name(text, trimmed.start, trimmed.end)
         name = text[s:e]
-        if not self._may_be_place(name):
+        if not (self._may_be_place(name) or _capitals_dateline(text, s, e)):
             return None
         label = _entity_label(ents, s, e)
         # spaCy-sm calls many towns NORP, PERSON, PRODUCT or WORK_OF_ART (Herat, Halba, "Hadramawt"): only
         # number-like labels veto a phrase
-        if label in self.words.number_labels:
-            return None
+        if label in self.words.number_labels and not (name.isupper() and len(name) >= 4):
+            return None  # (a place in capitals is no number: "BAGHDAD, Jan. 27 (Xinhua)" is one DATE to spaCy)
         t = Toponym(start=s, end=e, text=name, entity=label, role=trimmed.role, possessive=possessive or qualifies)
         self._read_type_words(text, t, trimmed, end)
         if _may_follow_cue(text, s):
             self._read_before(text, t)
         t.sentence_start = bool(_SENT_START.search(text[max(0, s - 3):s])) or s == 0
         return t
+
+    def _institution(self, text: str, words: list[tuple[int, int]], folded: list[str]) -> Optional[Toponym]:
+        """The name heading an institution's name ("Nepal" of "Nepal Armed Police", "Islamabad" of "Islamabad
+        High Court"): one or two words, none a non-place. It votes only for a country (country.py) and is no
+        event's place (places.py)."""
+        if not 1 <= len(words) <= 2 or any(w in self.words.nonplaces for w in folded):
+            return None
+        s, e = words[0][0], words[-1][1]
+        name = text[s:e]
+        if not self._may_be_place(name):
+            return None
+        return Toponym(start=s, end=e, text=name, possessive=True, named_org=True, institution=True, cue_end=e)
 
     def _cut_at_title(self, text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[str], int]:
         """The phrase's words (spans and folded), up to an official's title after the first word ("Van
@@ -231,6 +258,8 @@ class ToponymFinder:
             kind = w.kind_before_re.search(before)
             if kind and not t.role:
                 t.role = w.kind_before[fold_case(kind.group(1))]
+                # "the village of X" says as much as "X village"
+                t.cue = t.cue or fold_case(kind.group(1)).split()[-2 if " of" in kind.group(1).lower() else -1]
             if w.from_re.search(before):
                 t.origin = True
             if w.title_of_re.search(before):

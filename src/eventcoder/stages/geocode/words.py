@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ...gazetteer import DATA_DIR
-from ...knowledge.actornames import currency_words
+from ...knowledge.actornames import country_words, currency_words
 from ...knowledge.resources import read_json, read_lines, read_tsv
-from ...literalgate import WordGate
+from ...matching import WordGate
 
 # A capitalised word, possibly hyphenated, possibly behind a lowercase Arabic article ("ez-Zor", "al-Bab").
 WORD = r"(?:(?:a[lrdsztn]?|e[lzdsrnt]?|ash|adh|ath)-)?[A-Z][\w'’‘ʿ]*(?:-[\w'’‘ʿ]+)*"
@@ -45,6 +45,21 @@ def _read_publishers(path: Path) -> list[tuple[str, str]]:
     return [(w, row[0]) for row in read_tsv(path) for w in row[1:] if w]
 
 
+def _phrases(words: Iterable[str]) -> str:
+    """An alternation of lowercase phrases, longer first, any whitespace between their words."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+def _words_after(words: Iterable[str]) -> re.Pattern:
+    """A pattern matched just after a name: whitespace, then one of ``words`` as a whole word."""
+    return re.compile(r"\s+(?:" + _phrases(words) + r")\b", re.I)
+
+
+def _words_before(words: Iterable[str]) -> re.Pattern:
+    """A pattern searched in the text just before a name: one of ``words`` (and "the"), then whitespace."""
+    return re.compile(r"\b(?:" + _phrases(words) + r")\s+(?:the\s+)?$", re.I)
+
+
 class GeoWords:
     """The geocode stage's lexicons and the patterns made of them."""
 
@@ -55,10 +70,12 @@ class GeoWords:
         return cls(after, before, demonyms=_read_demonyms(data_dir / "demonyms.tsv"),
                    publishers=_read_publishers(data_dir / "publishers.tsv"),
                    nonplaces=read_lines(data_dir / "nonplaces.txt"), lists=read_json(data_dir / "words.json"),
-                   currency=currency_words())
+                   currency=currency_words(), mentions=read_json(data_dir / "mentions.json"),
+                   countries=country_words())
 
     def __init__(self, after_cues: dict[str, str], before_cues: dict[str, str], *, demonyms: dict[str, str],
-                 publishers: list[tuple[str, str]], nonplaces: Iterable[str], lists: dict, currency: Iterable[str]):
+                 publishers: list[tuple[str, str]], nonplaces: Iterable[str], lists: dict, currency: Iterable[str],
+                 mentions: dict, countries: dict[str, str]):
         self.before_cues = before_cues
         # "the US dollar", "Lebanese pounds": one list with the actors stage (countries.json "currency_words")
         self.currency_words = frozenset(currency)
@@ -72,10 +89,14 @@ class GeoWords:
         self.title_words = frozenset(lists["title_words"])
         self.road_cues = frozenset(lists["road_cues"])
         self.feature_cues = frozenset(lists["feature_cues"])
+        self.landmark_cues = frozenset(lists["landmark_cues"])
+        self.village_cues = frozenset(lists["village_cues"])
         self.number_labels = frozenset(lists["number_labels"])
         self._publishers(publishers)
         self._cue_patterns(lists["origin_exceptions"])
         self._name_patterns(lists["name_joiners"], lists["container_areas"])
+        self.country_words = countries  # names, aliases and adjectives of countries -> ISO code (countries.json)
+        self._mention_patterns(mentions)
 
     def _publishers(self, names: list[tuple[str, str]]) -> None:
         found = sorted(((w, re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.I), cc) for w, cc in names),
@@ -97,9 +118,15 @@ class GeoWords:
         # look-behinds follow "from", so that re tries them only where "from" is, not at every position
         self.from_re = re.compile(r"\bfrom" + "".join(f"(?<!{re.escape(verb)} from)" for verb in origin_exceptions)
                                   + r"\s+(?:the\s+)?$", re.I)
-        # "the town of X", "the province of X": a kind word before the name says its kind
-        self.kind_before = {w: r for w, r in before.items() if r in ("town", "adm1", "adm2", "admin", "part")}
-        self.kind_before_re = re.compile(r"\b(" + _longest_first(self.kind_before) + r")\s+$", re.I)
+        # "the town of X", "the province of X", "a Kurdish village of X": a kind word before the name says its
+        # kind (after an article, and a lowercase adjective or a people's adjective; "the X district of Y"
+        # names X's kind)
+        self.kind_before = {re.sub(r"^the\s+", "", w): r for w, r in before.items()
+                            if r in ("town", "adm1", "adm2", "admin", "part")}
+        self.kind_before_re = re.compile(r"\b(?i:the|a|an)\s+(?:(?:" + _longest_first(self.demonyms)
+                                         + r"|[A-Z][a-z]+(?:ish|ian|ean|ese|ite|i)|[a-z]+)\s+)?(?i:("
+                                         + _longest_first(self.kind_before)
+                                         + r"))\s+$")
         # "the governor of Migori", "MP for Lamu": an office's seat, not the event's place
         self.title_of_re = re.compile(r"\b(?:" + _longest_first(w for w, r in before.items() if r == "title")
                                       + r")\s+(?:the\s+)?$", re.I)
@@ -109,7 +136,7 @@ class GeoWords:
                                                             | {"from", "the", "of"}, key=len, reverse=True))
                                    + r")\Z", re.I)
         # A demonym not before a currency word ("the Kenyan shilling"). Its leading \b is tested apart
-        # (literalgate.WordGate.scan): with it, re would try the alternation at every position instead of only
+        # (matching.WordGate.scan): with it, re would try the alternation at every position instead of only
         # at the demonyms' first letters (see docs/performance.md)
         self.demonym_re = re.compile(r"\b(" + _longest_first(self.demonyms) + r")\b"
                                      r"(?!\s+(?:" + "|".join(map(re.escape, sorted(self.currency_words))) + r")\b)")
@@ -126,6 +153,35 @@ class GeoWords:
             rf"^[\s,()\[\]\-–'’\"”]*(?:{_DIR}\s+)?(?:(?:of|in|at|within|inside|under|near)\s+)?(?:the\s+)?"
             rf"(?:{_DIR}(?:ern)?\s+)?(?:(?:" + "|".join(map(re.escape, areas)) + r")\s+(?:of\s+)?)?[\s,()\[\]]*$",
             re.I)
+
+    def _mention_patterns(self, lists: dict) -> None:
+        """The patterns of mentions.py and of the demonyms' votes (data/gazetteer/mentions.json)."""
+        after = _words_after
+        self.time_zone_re = after(lists["time_zone_after"])
+        self.agreement_re = after(lists["agreement_after"])
+        self.embassy_re = after(lists["embassy_after"])
+        self.embassy_before_re = _words_before(lists["embassy_before"])
+        self.destination_re = _words_before(lists["destination_before"])
+        self.locative_re = _words_before(lists["locatives_before"])
+        self.locative_possessive_re = re.compile(r"['’]s\s+(?:" + _phrases(lists["locative_possessive_after"]) + r")\b",
+                                                 re.I)
+        # "the UN Mission in Sudan": a capitalised head of an organisation's name, then the country (case kept)
+        self.seat_re = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in sorted(lists["seat_before"], key=len,
+                                                                                       reverse=True))
+                                  + r")\s+(?:in|to|for|on)\s+(?:the\s+)?$")
+        # "X, Y and other cities", "X, Y, and several other towns": a list closed by its kind, not a chain
+        self.list_tail_re = re.compile(r"\s*,?\s*(?:and|or|&)\s+(?:\w+\s+){0,2}?(?:other\s+)?(?:"
+                                       + _phrases(lists["list_tail_kinds"]) + r")\b", re.I)
+        # "the US embassy", "the embassy of Turkey": a country's envoys, which are abroad (country.py)
+        names = _longest_first(self.country_words)
+        self.embassy_country_re = re.compile(
+            r"(?<![\w.])(" + names + r")(?!\w)(?:['’]s)?\s+(?i:" + _phrases(lists["embassy_after"]) + r")\b"
+            r"|(?i:" + _phrases(lists["embassy_before"]) + r")\s+(?:the\s+)?(?P<after>" + names + r")(?!\w)")
+        self.diplomacy_re = re.compile(r"\b(?:" + _phrases(lists["diplomacy_words"]) + r")\b", re.I)
+        self.demonym_people_re = re.compile(r"\s+(?:[a-z]+\s+)?(?:" + _phrases(lists["demonym_people"])
+                                            + r")\b|-(?:" + _phrases(lists["demonym_people"]) + r")\b")
+        self.demonym_forces_re = re.compile(r"\s+(?:[a-z]+\s+)?(?:" + _phrases(lists["demonym_forces"]) + r")\b")
+        self.demonym_place_re = re.compile(r"\s+(?:" + _phrases(lists["demonym_places"]) + r")\b", re.I)
 
     def demonyms_in(self, text: str) -> Iterator[re.Match]:
         """The demonyms in ``text``, as ``demonym_re.finditer`` finds them."""

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import re._parser as _sre_parse
 from functools import cached_property
 from typing import Iterator
 
-from .alternation import alternation
-from .literalgate import fold, places_of
+from . import parser, switches
+from .gates import fold, places_of
+from .tree import alternation
 
 
 class Scan:
@@ -65,25 +65,25 @@ class AnchoredPattern:
     """
 
     def __init__(self, rx: re.Pattern, anchor: str, runs: int):
-        if _sre_parse.parse(rx.pattern, rx.flags).getwidth()[0] == 0:
+        if parser.min_width(rx.pattern, rx.flags) == 0:
             raise ValueError(f"an anchored pattern must not match the empty string: {rx.pattern[:60]}")
         self.caseless = bool(rx.flags & re.IGNORECASE)
         if runs < 1 or (self.caseless and not (anchor.isascii() and anchor == anchor.lower())):
             raise ValueError(f"runs must be 1 or more, and the anchor of a caseless pattern lower-case ASCII: "
                              f"{anchor!r}, {runs}")
+        # off (or no parser to vouch that the pattern matches no empty string): the plain pattern, whole text
+        self.plain = not switches.on("anchored")
         self.rx = rx
         self.runs = runs
         self.anchor = anchor
         self._anchor = re.compile(anchor)
         words = anchor.split("|")
         plain = all(w.isalnum() for w in words)  # an alternation of words and nothing else
-        # re tries each branch of a few words at every character that starts one (t, n, d: 1.9 ms per 500
-        # documents for day|night|this|tomorrow), str.find scans once a word (0.9 ms); the one scan wins with
-        # many words (the 24 month names: 1.0 ms against 4.6)
+        # re tries each branch of a few words at every character that starts one, str.find scans once a
+        # word; the one scan wins with many words (docs/performance.md#the-matching-seam)
         self._words = words if plain and len(words) <= 4 else None
         # the pattern or, where it fails, a stop at an anchor (compared as the pattern compares); the words as a
-        # prefix tree, tried at each character of a window in a few steps, not one a word (the month patterns'
-        # windows 8.7 -> 7.4 ms per 500 documents)
+        # prefix tree, tried at each character of a window in a few steps, not one a word
         stop = alternation(words, self.caseless) if plain else anchor
         self._or_stop = re.compile(f"(?:{rx.pattern})|(?={stop})", rx.flags)
         self._runs_back = re.compile(r"\w*(?:\W+\w+){0,%d}" % (runs - 1))
@@ -101,8 +101,10 @@ class AnchoredPattern:
 
     def finditer(self, scan: Scan) -> Iterator[re.Match]:
         """The matches of ``rx.finditer(scan.text)``, in order (groups and spans as ``rx``'s)."""
-        # a plain function until an anchor is found: most of the 18 date patterns have none in a document
-        # (9,000 calls per 500 documents), and need no generator
+        if self.plain:
+            return self.rx.finditer(scan.text)
+        # a plain function until an anchor is found: most of the 18 date patterns have none in a document,
+        # and need no generator
         anchors = scan.anchors(self)
         return self._matches(scan, anchors) if anchors else iter(())
 
