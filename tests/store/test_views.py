@@ -16,7 +16,8 @@ def _blank(v):
 @pytest.fixture
 def filled(store):
     store.add_records([make_record(f"d{i}", [make_event(f"d{i}", k, country=c, iso=iso, inter1=k + 1, inter2=i % 3,
-                                                        flags=["low_type_margin"] if k else [])
+                                                        flags=[["low_type_margin", "crowd size=hundreds"], [],
+                                                               ["crowd size=no report"]][(i + k) % 3])
                                              for k in range(2)])
                        for i, (c, iso) in enumerate([("Syria", 760), ("Iraq", 368), ("Yemen", None)])])
     return store
@@ -31,6 +32,8 @@ def test_the_views_are_acleds_export_row_for_row(filled):
             expected = dict(zip(ACLED_COLUMNS, stored_acled_values(row)))
             assert list(g)[:len(ACLED_COLUMNS)] == list(ACLED_COLUMNS)
             assert {c: _blank(g[c]) for c in ACLED_COLUMNS} == {c: _blank(expected[c]) for c in ACLED_COLUMNS}
+    tags = {r["tags"] for r in filled.db.query("SELECT tags FROM acled_reports")}
+    assert tags == {"crowd size=hundreds", "", "crowd size=no report"}  # ACLED's tags; no review flag
     yemen = filled.db.query_one("SELECT region, event_id_cnty FROM acled_reports WHERE country = 'Yemen' LIMIT 1")
     assert yemen["region"] == "Middle East" and yemen["event_id_cnty"].startswith("YEM")  # by name: no iso
 

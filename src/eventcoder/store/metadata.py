@@ -58,7 +58,7 @@ _EXTRACTION_COLUMNS = {
     "evidence_text": "the sentence that tells of the event",
     "evidence_start": "character offset of evidence_text in the document",
     "evidence_end": "character offset after evidence_text",
-    "flags_json": "warnings of the extraction (JSON list): ACLED's tags",
+    "flags_json": "flags of the extraction (JSON list): review warnings and ACLED's tags (crowd size=...)",
 }
 
 
@@ -84,10 +84,10 @@ _TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "field_sources_json": "which report gave each field (JSON)"}),
     "acled_events": ("ACLED's standard export, one row per incident, in ACLED's column order (a view).",
                      {**_ACLED_COLUMNS, "admin3": "not coded (empty)", "source_scale": "not coded (empty)",
-                      "tags": "the extraction's flags, joined by '; '", "incident_id": "our incident id"}),
+                      "tags": "ACLED's tags (a protest's crowd size=...)", "incident_id": "our incident id"}),
     "acled_reports": ("ACLED's standard export, one row per report (a view).",
                       {**_ACLED_COLUMNS, "admin3": "not coded (empty)", "source_scale": "not coded (empty)",
-                       "tags": "the extraction's flags, joined by '; '", "event_id": "our report id"}),
+                       "tags": "ACLED's tags (a protest's crowd size=...)", "event_id": "our report id"}),
     "incident_decisions": ("Reviewers' word on two reports: the same event or not (kept across re-extraction).", {}),
     "deletions": ("What was deleted and when: what `export --since` and /api/deleted report.", {}),
     "event_versions": ("Every earlier version of a report's reviewable fields, with who and when.", {}),
