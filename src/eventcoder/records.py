@@ -14,6 +14,8 @@ from .store.base import EVENT_COLUMNS
 from .store.countries import iso3_of, region_of  # noqa: F401 - the exports' names for them
 from .types import SPEC_FIELDS, StoredEvent
 
+ACLED_TAG_PREFIXES = ("crowd size=",)  # ACLED tags eventcoder writes; its other flags are for reviewers
+
 # ACLED's standard export columns, in ACLED's order.
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -74,6 +76,12 @@ def acled_year(day: Optional[str]) -> Any:
     return int(head) if head.isascii() and head.isdigit() and str(int(head)) == head else head or None
 
 
+def acled_tags(flags: Iterable[str]) -> list[str]:
+    """The flags that are ACLED tags ("crowd size=hundreds"); review flags (low_type_margin, ...) stay out of
+    ACLED's ``tags`` column (the acled views of migration 064 select the same)."""
+    return [f for f in flags if f.startswith(ACLED_TAG_PREFIXES)]
+
+
 def acled_values(rec: dict[str, Any], record_id: str, interaction: Any, flags: Iterable[str]) -> list[Any]:
     """The 31 ACLED values, in ACLED_COLUMNS order: the one builder of an ACLED row.
 
@@ -91,7 +99,7 @@ def acled_values(rec: dict[str, Any], record_id: str, interaction: Any, flags: I
             rec["actor2"], rec["assoc_actor_2"], rec["inter2"], interaction, rec["civilian_targeting"],
             rec["iso"], region_of(iso3), rec["country"], rec["admin1"], rec["admin2"], "", rec["location"],
             rec["latitude"], rec["longitude"], rec["geo_precision"], rec["source"], "", rec["notes"],
-            rec["fatalities"], "; ".join(flags), rec["timestamp"]]
+            rec["fatalities"], "; ".join(acled_tags(flags)), rec["timestamp"]]
 
 
 def acled_row(rec: dict[str, Any]) -> dict[str, Any]:

@@ -151,3 +151,9 @@ def test_excessive_force_is_political_violence_and_a_demonstration():
     ev = _one_event("Police shot dead two protesters.", "Protests", "Excessive force against protesters")
     assert ev.disorder_type == "Political violence; Demonstrations"
     assert _one_event("Crowds marched.", "Protests", "Peaceful protest").disorder_type == "Demonstrations"
+
+
+def test_acled_tags_hold_acled_tags_not_review_flags():
+    from eventcoder.records import acled_tags
+
+    assert acled_tags(["low_type_margin", "crowd size=dozens", "date_from_publication"]) == ["crowd size=dozens"]
