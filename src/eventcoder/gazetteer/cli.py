@@ -58,8 +58,8 @@ def _make_cli():
             return
         t = time.perf_counter()
 
-        def progress(name: str, rows: int) -> None:
-            typer.echo(f"  {name}: {rows:,} rows read ({time.perf_counter() - t:.0f} s)", err=True)
+        def progress(what: str, count: int) -> None:
+            typer.echo(f"  {what}: {count:,} ({time.perf_counter() - t:.0f} s)", err=True)
 
         try:
             reports = import_dumps(paths, index=index, codes=codes, clear=clear, progress=progress)

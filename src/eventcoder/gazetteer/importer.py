@@ -66,7 +66,7 @@ def import_dumps(paths: Iterable[str | Path], index: str | Path | None = None, b
             missing).
         codes: the feature codes to keep (a file or FeatureCodes); default ``data/gazetteer/feature_codes.tsv``.
         clear: start again from the bundled index, dropping what earlier imports added.
-        progress: called with (file name, rows read) every 500,000 rows.
+        progress: called with (what, count) every 500,000 rows read and at each step of the end.
         bulk: drop the name indexes while writing (None: when the dumps hold more rows than half the names).
     Returns:
         one FileReport per file, in the order read.
@@ -142,7 +142,10 @@ class _Importer:
         self.admin_names.update(self.bundled_codes)
         self.new_hashes: dict[str, list[np.ndarray]] = {"key": [], "skel": []}
         self.touched: set[str] = set()
-        self.replaced: list[int] = []
+        # the places a newer row replaced, whose names go at the end (a table: a newer allCountries replaces
+        # millions)
+        self.con.execute("CREATE TEMP TABLE replaced(place INTEGER PRIMARY KEY)")
+        self.replaced = 0
         self.dropped = False
 
     def _upgrade(self, meta: dict[str, str]) -> None:
@@ -162,7 +165,7 @@ class _Importer:
         apply = self._alternates if report.alternate else self._geonames
         for lineno, line in enumerate(lines(path), 1):
             if self.progress and lineno % 500_000 == 0:
-                self.progress(path.name, lineno)
+                self.progress(f"{path.name}: rows read", lineno)
             if not line.strip():
                 continue
             report.rows += 1
@@ -235,7 +238,8 @@ class _Importer:
             self.touched.add(r.cc)
         con = self.con
         if gone:
-            self.replaced += gone
+            self.replaced += len(gone)
+            con.executemany("INSERT OR IGNORE INTO temp.replaced VALUES (?)", [(g,) for g in gone])
             con.executemany("DELETE FROM place WHERE id = ?", [(g,) for g in gone])
             con.executemany("DELETE FROM import_pending WHERE place = ?", [(g,) for g in gone])
         con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", places)
@@ -316,11 +320,12 @@ class _Importer:
         indexes, the touched countries' fuzzy keys, the name hashes), name the pending admin codes and record
         the files."""
         con = self.con
+        step = self.progress or (lambda label, n: None)
         if self.replaced:
-            con.execute("CREATE TEMP TABLE replaced(place INTEGER PRIMARY KEY)")
-            con.executemany("INSERT OR IGNORE INTO replaced VALUES (?)", [(p,) for p in self.replaced])
+            step("names of replaced places: deleting for places", self.replaced)
             con.execute("DELETE FROM name WHERE place IN (SELECT place FROM temp.replaced)")
         if self.new_hashes["key"]:
+            step("names: indexing and removing duplicates of new names", self._last_name() - self.first_name + 1)
             if self.dropped:
                 con.execute("CREATE INDEX name_key ON name(key, place)")
             # a name a place has already (a bundled place's own alternate name, a second import of
@@ -329,6 +334,7 @@ class _Importer:
                         "name.key AND o.place = name.place AND o.rowid < name.rowid)", (self.first_name,))
             if self.dropped:
                 con.execute("CREATE INDEX name_skel ON name(skel, cc, spell, place)")
+            step("fuzzy keys: countries", len(self.touched))
             self._country_names()
             self._name_hashes()
         for r in reports:
@@ -354,13 +360,9 @@ class _Importer:
             return
         rows = self.con.execute(f"SELECT cc, key, place FROM name WHERE cc IN ({','.join('?' * len(touched))}) "
                                 f"ORDER BY cc, length(key), rowid", touched)
-        built = []
-        for cc, group in itertools.groupby(rows, key=lambda row: row[0]):
-            built.append((cc, *country_names_row((key, place) for _, key, place in group)))
-            if len(built) >= 20:
-                self.con.executemany("INSERT OR REPLACE INTO country_names VALUES (?,?,?,?,?)", built)
-                built = []
-        self.con.executemany("INSERT OR REPLACE INTO country_names VALUES (?,?,?,?,?)", built)
+        for cc, group in itertools.groupby(rows, key=lambda row: row[0]):  # one country in memory at a time
+            built = (cc, *country_names_row((key, place) for _, key, place in group))
+            self.con.execute("INSERT OR REPLACE INTO country_names VALUES (?,?,?,?,?)", built)
 
     def _name_hashes(self) -> None:
         """The bundled hashes and the new names' (a replaced place's old names leave theirs: a hash only says
@@ -376,13 +378,20 @@ class _Importer:
         """Admin names for places imported before the ADM1/ADM2 row that names their code."""
         self.admin_names.update(self.con.execute("SELECT code, name FROM import_admin"))
         self.admin_names.update(self.bundled_codes)
-        done, updates = [], []
-        for pid, c1, c2 in self.con.execute("SELECT place, admin1, admin2 FROM import_pending").fetchall():
-            a1, a2 = self.admin_names.get(c1, ""), self.admin_names.get(c2, "")
-            if (a1 or not c1) and (a2 or not c2):
-                done.append((pid,))
-            if a1 or a2:
-                updates.append((a1, a1, a2, a2, pid))
-        self.con.executemany("UPDATE place SET admin1 = CASE WHEN ? != '' THEN ? ELSE admin1 END, admin2 = "
-                             "CASE WHEN ? != '' THEN ? ELSE admin2 END WHERE id = ?", updates)
-        self.con.executemany("DELETE FROM import_pending WHERE place = ?", done)
+        last = 0
+        while True:  # 50,000 at a time: all of allCountries' places may be waiting
+            rows = self.con.execute("SELECT place, admin1, admin2 FROM import_pending WHERE place > ? ORDER BY "
+                                    "place LIMIT 50000", (last,)).fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            done, updates = [], []
+            for pid, c1, c2 in rows:
+                a1, a2 = self.admin_names.get(c1, ""), self.admin_names.get(c2, "")
+                if (a1 or not c1) and (a2 or not c2):
+                    done.append((pid,))
+                if a1 or a2:
+                    updates.append((a1, a1, a2, a2, pid))
+            self.con.executemany("UPDATE place SET admin1 = CASE WHEN ? != '' THEN ? ELSE admin1 END, admin2 = "
+                                 "CASE WHEN ? != '' THEN ? ELSE admin2 END WHERE id = ?", updates)
+            self.con.executemany("DELETE FROM import_pending WHERE place = ?", done)
